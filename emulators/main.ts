@@ -1,0 +1,18 @@
+/**
+ * npm run emulators — the local Dodo Payments + Resend emulators (started by `npm run dev` in local mode).
+ * EMULATOR_PORT (4010), EMULATOR_STATE_DIR (.data/emulators), APP_URL (http://localhost:3000).
+ */
+import { startEmulators } from "./server";
+
+const port = Number(process.env.EMULATOR_PORT ?? 4010);
+const stateDir = process.env.EMULATOR_STATE_DIR ?? ".data/emulators";
+const appUrl = process.env.APP_URL ?? "http://localhost:3000";
+
+const emulators = await startEmulators({ port, stateDir, appUrl });
+console.log(`[emulators] Dodo Payments at ${emulators.url}/dodo · Resend at ${emulators.url}/resend · admin ${emulators.url}/ · inbox ${emulators.url}/inbox`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    void emulators.close().then(() => process.exit(0));
+  });
+}
