@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           name: "emulators",
           include: ["tests/emulators/**/*.test.ts"],
-          environment: "node",
+          environment: "node" as const,
           testTimeout: 30_000,
         },
       },
@@ -30,9 +30,9 @@ export default defineConfig({
         test: {
           name: `integration-${database}`,
           include: ["tests/integration/**/*.test.ts"],
-          environment: "node",
+          environment: "node" as const,
           setupFiles: ["tests/setup/database.ts"],
-          env: { MAILKIT_TEST_DATABASE: database, NODE_ENV: "test" },
+          env: { MAILKIT_TEST_DATABASE: database },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -15,7 +15,7 @@ export type Fault = {
   until?: number; // epoch ms after which it no longer applies
 };
 
-export type FaultInput = Omit<Fault, "id"> & { count?: number; durationMs?: number };
+export type FaultInput = Omit<Fault, "id" | "pathPrefix"> & { pathPrefix?: string; count?: number; durationMs?: number };
 
 export class FaultInjector {
   private faults: Fault[] = [];
@@ -41,6 +41,13 @@ export class FaultInjector {
 
   list(): Fault[] {
     return this.faults;
+  }
+
+  /** Removes one fault; returns whether it existed. */
+  remove(id: number): boolean {
+    const before = this.faults.length;
+    this.faults = this.faults.filter((f) => f.id !== id);
+    return this.faults.length !== before;
   }
 
   clear(): void {

@@ -6,8 +6,9 @@ import { JsonStore } from "./store";
 /**
  * At-least-once webhook delivery with Standard Webhooks signatures (`v1,` HMAC-SHA256 over id.timestamp.body).
  * Dodo sends `webhook-*` headers; Resend (Svix) sends the same signature under `svix-*` headers.
- * Each attempt is signed at send time. Retries follow the real schedule compressed 1000× (5 s → 5 ms …),
- * and every attempt lands in a delivery log that the control plane can list, redeliver or duplicate.
+ * Each attempt is signed at send time. The first attempt is immediate; retries follow the real schedule
+ * compressed 1000× (5 s → 5 ms …), and every attempt lands in a delivery log that the control plane can list,
+ * redeliver or duplicate.
  */
 export type HeaderStyle = "webhook" | "svix";
 
@@ -28,12 +29,16 @@ export type DelivererOptions = {
   secret: string; // whsec_<base64>
   headerStyle: HeaderStyle;
   idPrefix: string;
-  /** Delays before each retry, in ms (real schedules compressed). */
+  /**
+   * Delays before each retry, in ms (real schedules compressed). The first attempt is always immediate, so
+   * `[0, 5]` means: attempt, retry at once, retry 5 ms later, then mark the message failed.
+   */
   retryDelaysMs?: number[];
   timeoutMs?: number;
 };
 
-// Dodo: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h — compressed so tests see them in seconds.
+// Dodo/Svix retries after a failed first attempt: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h
+// (8 retries, then failed) — compressed 1000× so a failing endpoint gives up after ~1.7 min, not ~28 h.
 export const DEFAULT_RETRY_DELAYS_MS = [0, 5, 300, 1_800, 7_200, 18_000, 36_000, 36_000];
 
 export class WebhookDeliverer {
@@ -44,6 +49,9 @@ export class WebhookDeliverer {
   /** When false, new messages are queued but not sent until `resume()` (used to reorder deliveries). */
   paused = false;
   private readonly held: Delivery[] = [];
+  private closed = false;
+  // Bumped by reset(): attempts still in flight from before a reset must not schedule retries.
+  private generation = 0;
 
   constructor(private readonly options: DelivererOptions) {
     this.store = new JsonStore(options.stateDir, `${options.name}-deliveries`, () => ({ deliveries: [] }));
@@ -75,6 +83,11 @@ export class WebhookDeliverer {
     return delivery;
   }
 
+  /** Messages queued while paused, in arrival order. */
+  get heldDeliveries(): readonly Delivery[] {
+    return this.held;
+  }
+
   /** Sends held messages, in the given order of ids (others after, in arrival order). */
   resume(order?: string[]): void {
     this.paused = false;
@@ -96,12 +109,20 @@ export class WebhookDeliverer {
     return delivery;
   }
 
-  /** Resolves when nothing is being sent right now (tests). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  /**
+   * Resolves when nothing is being sent right now (tests). With `{ retries: true }` it also waits for
+   * scheduled retries to run out (use short retry delays).
+   */
+  async idle(options: { retries?: boolean } = {}): Promise<void> {
+    for (;;) {
+      if (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+      else if (options.retries && this.timers.size) await new Promise((resolve) => setTimeout(resolve, 2));
+      else return;
+    }
   }
 
   reset(): void {
+    this.generation++;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.held.length = 0;
@@ -110,14 +131,17 @@ export class WebhookDeliverer {
   }
 
   close(): void {
+    this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.store.flush();
   }
 
+  /** Attempt 0 is the first try (immediate); attempt n ≥ 1 is retry n, after retryDelaysMs[n - 1]. */
   private schedule(delivery: Delivery, attemptIndex: number): void {
+    if (this.closed) return;
     const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-    const delay = delays[attemptIndex] ?? 0;
+    const delay = attemptIndex === 0 ? 0 : (delays[attemptIndex - 1] ?? 0);
     if (delay === 0) {
       this.track(this.attempt(delivery, attemptIndex));
       return;
@@ -136,6 +160,7 @@ export class WebhookDeliverer {
   }
 
   private async attempt(delivery: Delivery, attemptIndex: number): Promise<void> {
+    const generation = this.generation;
     const started = Date.now();
     const timestamp = new Date();
     const signature = this.signer.sign(delivery.id, timestamp, delivery.body);
@@ -160,11 +185,13 @@ export class WebhookDeliverer {
     } catch (e) {
       error = (e as Error).message;
     }
+    // Reset while sending (the message no longer exists) or closed (a restart retries it as still pending).
+    if (generation !== this.generation || this.closed) return;
     delivery.attempts.push({ at: timestamp.toISOString(), status, error, durationMs: Date.now() - started });
     const ok = status !== null && status >= 200 && status < 300;
     const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     if (ok) delivery.state = "delivered";
-    else if (attemptIndex + 1 < delays.length) this.schedule(delivery, attemptIndex + 1);
+    else if (attemptIndex < delays.length) this.schedule(delivery, attemptIndex + 1);
     else delivery.state = "failed";
     this.store.save();
   }

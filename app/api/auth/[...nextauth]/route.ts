@@ -1,0 +1,1 @@
+export const { GET, POST } = (await import("@/lib/auth")).handlers;

@@ -1,0 +1,38 @@
+import DodoPayments from "dodopayments";
+
+import { getEnv } from "@/lib/env";
+
+const globalForDodo = globalThis as unknown as { __mailkitDodo?: DodoPayments };
+
+/**
+ * The Dodo Payments SDK client: the emulator in local mode, test_mode or live_mode with keys.
+ * Only one of baseURL and environment may be given (the SDK throws "Ambiguous URL" otherwise).
+ */
+export function getDodo(): DodoPayments {
+  if (!globalForDodo.__mailkitDodo) {
+    const { dodo } = getEnv();
+    globalForDodo.__mailkitDodo = new DodoPayments({
+      bearerToken: dodo.apiKey,
+      webhookKey: dodo.webhookKey,
+      ...(dodo.baseURL ? { baseURL: dodo.baseURL } : { environment: dodo.environment }),
+      timeout: 20_000,
+    });
+  }
+  return globalForDodo.__mailkitDodo;
+}
+
+/** Tests point the SDK elsewhere between files. */
+export function resetDodoForTests(): void {
+  globalForDodo.__mailkitDodo = undefined;
+}
+
+/** Dodo answers some amounts as strings and (on the real wire) some as numbers: accept both, exactly. */
+export function toCredits(value: string | number | null | undefined): number {
+  if (value === null || value === undefined || value === "") return 0;
+  const big = BigInt(String(value).split(".")[0]!);
+  return Number(big);
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof DodoPayments.NotFoundError;
+}

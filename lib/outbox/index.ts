@@ -1,0 +1,93 @@
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+/**
+ * A transactional outbox. `enqueue` runs inside the caller's transaction, so a job exists exactly when the
+ * change that needs it was committed; the worker (lib/outbox/worker.ts) runs jobs until they succeed.
+ * Jobs are leased (FOR UPDATE SKIP LOCKED + lockedUntil), so several instances never run one job at once,
+ * and a crashed instance's lease simply expires. Handlers must be idempotent: a job may run more than once.
+ */
+
+export type Tx = Prisma.TransactionClient;
+
+export type EnqueueInput = {
+  kind: string;
+  key: string;
+  payload: Prisma.InputJsonValue;
+  customerId?: string;
+  credits?: number;
+  runAt?: Date;
+};
+
+/** Adds a job unless one with the same key exists (then returns the existing one). */
+export async function enqueue(tx: Tx, input: EnqueueInput) {
+  return tx.outboxJob.upsert({
+    where: { key: input.key },
+    update: {},
+    create: {
+      kind: input.kind,
+      key: input.key,
+      payload: input.payload,
+      customerId: input.customerId,
+      credits: input.credits,
+      runAt: input.runAt ?? new Date(),
+    },
+  });
+}
+
+export type ClaimedJob = {
+  id: string;
+  kind: string;
+  key: string;
+  customerId: string | null;
+  credits: number | null;
+  payload: Prisma.JsonValue;
+  attempts: number;
+};
+
+/** Leases up to `limit` due jobs for `leaseMs`. */
+export async function claimDueJobs(limit: number, leaseMs: number, kinds?: string[]): Promise<ClaimedJob[]> {
+  const kindFilter = kinds?.length ? kinds : null;
+  return db.$queryRawUnsafe<ClaimedJob[]>(
+    `UPDATE "OutboxJob" SET "lockedUntil" = now() + ($2::int * interval '1 millisecond'), "attempts" = "attempts" + 1
+     WHERE "id" IN (
+       SELECT "id" FROM "OutboxJob"
+       WHERE "status" = 'pending' AND "runAt" <= now() AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
+         AND ($3::text[] IS NULL OR "kind" = ANY($3::text[]))
+       ORDER BY "runAt" LIMIT $1
+       FOR UPDATE SKIP LOCKED)
+     RETURNING "id", "kind", "key", "customerId", "credits", "payload", "attempts"`,
+    limit,
+    leaseMs,
+    kindFilter,
+  );
+}
+
+/** Marks a job done, inside the transaction that records its result. */
+export async function completeJob(tx: Tx, id: string, result?: Prisma.InputJsonValue) {
+  await tx.outboxJob.update({
+    where: { id },
+    data: { status: "done", completedAt: new Date(), lockedUntil: null, result: result ?? undefined, lastError: null },
+  });
+}
+
+// Retry backoff: 1 s, 2 s, 4 s … capped at 5 minutes; after MAX_ATTEMPTS the job is dead (kept for a person).
+export const MAX_ATTEMPTS = 25;
+export function backoffMs(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 5 * 60_000);
+}
+
+/** Records a failed attempt: retried later, or dead when it cannot succeed or has run out of attempts. */
+export async function failJob(job: Pick<ClaimedJob, "id" | "attempts">, error: unknown, options: { permanent?: boolean } = {}) {
+  const message = error instanceof Error ? error.message : String(error);
+  const dead = options.permanent || job.attempts >= MAX_ATTEMPTS;
+  await db.outboxJob.update({
+    where: { id: job.id },
+    data: {
+      status: dead ? "dead" : "pending",
+      lastError: message.slice(0, 2000),
+      lockedUntil: null,
+      runAt: new Date(Date.now() + backoffMs(job.attempts)),
+    },
+  });
+}

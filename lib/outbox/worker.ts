@@ -1,0 +1,61 @@
+import { DODO_DEBIT_JOB, postDodoDebit } from "@/lib/credits/debit";
+
+import { claimDueJobs, failJob, type ClaimedJob } from "./index";
+
+/** Every kind of job and what runs it. Add new kinds here. */
+const handlers: Record<string, (job: ClaimedJob) => Promise<void>> = {
+  [DODO_DEBIT_JOB]: postDodoDebit,
+};
+
+export function registerJobHandler(kind: string, handler: (job: ClaimedJob) => Promise<void>): void {
+  handlers[kind] = handler;
+}
+
+const LEASE_MS = 30_000;
+
+/** Runs the jobs that are due now (one batch). Returns how many ran. Tests call this directly. */
+export async function runDueJobs(limit = 20, kinds?: string[]): Promise<number> {
+  const jobs = await claimDueJobs(limit, LEASE_MS, kinds);
+  await Promise.all(
+    jobs.map(async (job) => {
+      const handler = handlers[job.kind];
+      if (!handler) return failJob(job, new Error(`No handler for job kind ${job.kind}`), { permanent: true });
+      try {
+        await handler(job);
+      } catch (error) {
+        await failJob(job, error);
+      }
+    }),
+  );
+  return jobs.length;
+}
+
+/** Keeps running until nothing is due (tests). */
+export async function drainJobs(kinds?: string[]): Promise<void> {
+  while ((await runDueJobs(50, kinds)) > 0) {
+    /* next batch */
+  }
+}
+
+const globalForWorker = globalThis as unknown as { __mailkitOutbox?: NodeJS.Timeout };
+
+/** Starts the in-process worker (one per server instance; instances share the work through leases). */
+export function startOutboxWorker(intervalMs = 500): void {
+  if (globalForWorker.__mailkitOutbox) return;
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      while ((await runDueJobs()) > 0) {
+        /* keep going while there is work */
+      }
+    } catch (error) {
+      console.error("[outbox]", (error as Error).message);
+    } finally {
+      running = false;
+    }
+  };
+  globalForWorker.__mailkitOutbox = setInterval(() => void tick(), intervalMs);
+  globalForWorker.__mailkitOutbox.unref?.();
+}
