@@ -94,7 +94,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const production = e.NODE_ENV === "production";
 
   if (!dodoLocal && !e.DODO_PAYMENTS_WEBHOOK_KEY) {
-    throw new ConfigError("Invalid configuration: DODO_PAYMENTS_WEBHOOK_KEY is required when DODO_PAYMENTS_API_KEY is set");
+    throw new ConfigError(
+      "Invalid configuration: DODO_PAYMENTS_WEBHOOK_KEY is required when DODO_PAYMENTS_API_KEY is set",
+    );
   }
   if (production && !dodoLocal && !e.AUTH_SECRET) {
     throw new ConfigError("Invalid configuration: AUTH_SECRET is required in production with real keys");
@@ -104,17 +106,35 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const database: Env["database"] =
     e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL)
       ? { kind: "postgres", url: e.DATABASE_URL }
-      : { kind: "pglite", dataDir: e.DATABASE_URL === "pglite:memory" ? undefined : (e.DATABASE_URL?.slice("pglite:".length) || e.PGLITE_DIR) };
+      : {
+          kind: "pglite",
+          dataDir:
+            e.DATABASE_URL === "pglite:memory" ? undefined : e.DATABASE_URL?.slice("pglite:".length) || e.PGLITE_DIR,
+        };
 
   return {
     ...e,
     dodoLocal,
     resendLocal,
     dodo: dodoLocal
-      ? { apiKey: LOCAL_DEFAULTS.dodoApiKey, webhookKey: e.DODO_PAYMENTS_WEBHOOK_KEY ?? LOCAL_DEFAULTS.dodoWebhookKey, baseURL: e.DODO_PAYMENTS_BASE_URL ?? `${emulator}/dodo`, environment: e.DODO_PAYMENTS_ENVIRONMENT }
-      : { apiKey: e.DODO_PAYMENTS_API_KEY!, webhookKey: e.DODO_PAYMENTS_WEBHOOK_KEY!, baseURL: e.DODO_PAYMENTS_BASE_URL, environment: e.DODO_PAYMENTS_ENVIRONMENT },
+      ? {
+          apiKey: LOCAL_DEFAULTS.dodoApiKey,
+          webhookKey: e.DODO_PAYMENTS_WEBHOOK_KEY ?? LOCAL_DEFAULTS.dodoWebhookKey,
+          baseURL: e.DODO_PAYMENTS_BASE_URL ?? `${emulator}/dodo`,
+          environment: e.DODO_PAYMENTS_ENVIRONMENT,
+        }
+      : {
+          apiKey: e.DODO_PAYMENTS_API_KEY!,
+          webhookKey: e.DODO_PAYMENTS_WEBHOOK_KEY!,
+          baseURL: e.DODO_PAYMENTS_BASE_URL,
+          environment: e.DODO_PAYMENTS_ENVIRONMENT,
+        },
     resend: resendLocal
-      ? { apiKey: LOCAL_DEFAULTS.resendApiKey, baseURL: e.RESEND_BASE_URL ?? `${emulator}/resend`, webhookSecret: e.RESEND_WEBHOOK_SECRET ?? LOCAL_DEFAULTS.resendWebhookSecret }
+      ? {
+          apiKey: LOCAL_DEFAULTS.resendApiKey,
+          baseURL: e.RESEND_BASE_URL ?? `${emulator}/resend`,
+          webhookSecret: e.RESEND_WEBHOOK_SECRET ?? LOCAL_DEFAULTS.resendWebhookSecret,
+        }
       : { apiKey: e.RESEND_API_KEY!, baseURL: e.RESEND_BASE_URL, webhookSecret: e.RESEND_WEBHOOK_SECRET },
     authSecret: e.AUTH_SECRET ?? LOCAL_DEFAULTS.authSecret,
     database,

@@ -8,7 +8,10 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const name = (process.argv[2] ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+const name = (process.argv[2] ?? "")
+  .toLowerCase()
+  .replace(/[^a-z0-9]+/g, "_")
+  .replace(/^_|_$/g, "");
 if (!name) {
   console.error("usage: npm run db:migration:create -- <name>");
   process.exit(2);
@@ -17,13 +20,19 @@ if (!name) {
 const tool = join("scripts", "migration-tool");
 if (!existsSync(join(tool, "node_modules", "prisma"))) {
   console.log("Installing the offline migration tool (Prisma 6 with its WASM engine) once…");
-  const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: tool, stdio: "inherit" });
+  const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], {
+    cwd: tool,
+    stdio: "inherit",
+  });
   if (install.status !== 0) process.exit(install.status ?? 1);
 }
 
 const snapshot = join("prisma", "migrations", "schema.at-last-migration.prisma");
 const from = existsSync(snapshot) ? join("..", "..", snapshot) : "empty";
-const diff = spawnSync("node", ["diff.mjs", from, join("..", "..", "prisma", "schema.prisma")], { cwd: tool, encoding: "utf8" });
+const diff = spawnSync("node", ["diff.mjs", from, join("..", "..", "prisma", "schema.prisma")], {
+  cwd: tool,
+  encoding: "utf8",
+});
 if (diff.status !== 0) {
   console.error(diff.stderr);
   process.exit(diff.status ?? 1);

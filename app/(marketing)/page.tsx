@@ -4,10 +4,22 @@ import { ButtonLink } from "@/components/ui/button";
 export const dynamic = "force-dynamic";
 
 const features = [
-  { title: "One simple API", body: "POST /api/emails with a key. Wire-compatible with the Resend SDK: change the base URL and send." },
-  { title: "Prepaid, never surprised", body: "Each recipient costs one credit. At zero, sends stop with a clear 402 — no overage bills." },
-  { title: "Exactly-once billing", body: "Credits are held atomically before a send and debited once, even under retries and crashes." },
-  { title: "Low-balance warnings", body: "An in-app banner and an email at 20% of your plan, before you run out. Top up in one click." },
+  {
+    title: "One simple API",
+    body: "POST /api/emails with a key. Wire-compatible with the Resend SDK: change the base URL and send.",
+  },
+  {
+    title: "Prepaid, never surprised",
+    body: "Each recipient costs one credit. At zero, sends stop with a clear 402 — no overage bills.",
+  },
+  {
+    title: "Exactly-once billing",
+    body: "Credits are held atomically before a send and debited once, even under retries and crashes.",
+  },
+  {
+    title: "Low-balance warnings",
+    body: "An in-app banner and an email at 20% of your plan, before you run out. Top up in one click.",
+  },
 ];
 
 export default function LandingPage() {
@@ -23,8 +35,8 @@ export default function LandingPage() {
             Send email. Pay for exactly what you send.
           </h1>
           <p className="mx-auto mt-6 max-w-2xl text-lg text-gray-600">
-            MailKit delivers your product&apos;s email through Resend and bills it with prepaid credits on Dodo Payments.
-            5,000 emails a month for $19, top-ups whenever you need them.
+            MailKit delivers your product&apos;s email through Resend and bills it with prepaid credits on Dodo
+            Payments. 5,000 emails a month for $19, top-ups whenever you need them.
           </p>
           <div className="mt-10 flex justify-center gap-3">
             <ButtonLink href="/signin">Start sending</ButtonLink>
@@ -67,7 +79,9 @@ export default function LandingPage() {
           </div>
         </section>
       </main>
-      <footer className="py-10 text-center text-sm text-gray-500">MailKit · an open reference for credit-billed SaaS</footer>
+      <footer className="py-10 text-center text-sm text-gray-500">
+        MailKit · an open reference for credit-billed SaaS
+      </footer>
     </>
   );
 }

@@ -8,9 +8,24 @@ const tones: Record<Tone, string> = {
   success: "border-green-300 bg-green-50 text-green-900",
 };
 
-export function Alert({ tone = "info", title, children, action, role }: { tone?: Tone; title: ReactNode; children?: ReactNode; action?: ReactNode; role?: string }) {
+export function Alert({
+  tone = "info",
+  title,
+  children,
+  action,
+  role,
+}: {
+  tone?: Tone;
+  title: ReactNode;
+  children?: ReactNode;
+  action?: ReactNode;
+  role?: string;
+}) {
   return (
-    <div role={role ?? (tone === "error" || tone === "warning" ? "alert" : "status")} className={`flex flex-wrap items-center justify-between gap-3 rounded-xl border px-4 py-3 ${tones[tone]}`}>
+    <div
+      role={role ?? (tone === "error" || tone === "warning" ? "alert" : "status")}
+      className={`flex flex-wrap items-center justify-between gap-3 rounded-xl border px-4 py-3 ${tones[tone]}`}
+    >
       <div>
         <p className="text-sm font-semibold">{title}</p>
         {children ? <div className="mt-0.5 text-sm opacity-90">{children}</div> : null}

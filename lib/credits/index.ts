@@ -27,7 +27,12 @@ export async function ensureCreditAccount(userId: string, customerId: string) {
 }
 
 /** Holds `cost` credits if they are available, atomically. Run it inside the transaction that records the send. */
-export async function reserveCredits(tx: Tx, customerId: string, cost: number, reference: string): Promise<AdmissionResult> {
+export async function reserveCredits(
+  tx: Tx,
+  customerId: string,
+  cost: number,
+  reference: string,
+): Promise<AdmissionResult> {
   if (!Number.isInteger(cost) || cost <= 0) throw new Error(`Invalid cost ${cost}`);
   const rows = await tx.$queryRawUnsafe<AccountRow[]>(
     `UPDATE "CreditAccount" SET "reserved" = "reserved" + $2, "updatedAt" = now()
@@ -42,7 +47,15 @@ export async function reserveCredits(tx: Tx, customerId: string, cost: number, r
     return { admitted: false, available: account ? Math.max(0, account.balance - account.reserved) : 0 };
   }
   await tx.creditEntry.create({
-    data: { customerId, kind: "reserve", amount: cost, balanceAfter: row.balance, reservedAfter: row.reserved, reference, idempotencyKey: `reserve:${reference}` },
+    data: {
+      customerId,
+      kind: "reserve",
+      amount: cost,
+      balanceAfter: row.balance,
+      reservedAfter: row.reserved,
+      reference,
+      idempotencyKey: `reserve:${reference}`,
+    },
   });
   return { admitted: true, available: row.balance - row.reserved };
 }
@@ -57,7 +70,13 @@ export async function releaseCredits(tx: Tx, customerId: string, cost: number, r
   return moveHold(tx, customerId, cost, reference, "release");
 }
 
-async function moveHold(tx: Tx, customerId: string, cost: number, reference: string, kind: "capture" | "release"): Promise<number> {
+async function moveHold(
+  tx: Tx,
+  customerId: string,
+  cost: number,
+  reference: string,
+  kind: "capture" | "release",
+): Promise<number> {
   const key = `${kind}:${reference}`;
   if (await tx.creditEntry.findUnique({ where: { idempotencyKey: key } })) {
     const account = await tx.creditAccount.findUniqueOrThrow({ where: { customerId } });
@@ -116,7 +135,9 @@ export async function syncCreditsFromDodo(customerId: string, reason: string, at
 
     const dodoBalance = await readDodoBalance(customerId, entitlementId);
     const result = await db.$transaction(async (tx) => {
-      const locked = await tx.$queryRawUnsafe<{ debitVersion: number; balance: number; reserved: number; allowance: number }[]>(
+      const locked = await tx.$queryRawUnsafe<
+        { debitVersion: number; balance: number; reserved: number; allowance: number }[]
+      >(
         `SELECT "debitVersion", "balance", "reserved", "allowance" FROM "CreditAccount" WHERE "customerId" = $1 FOR UPDATE`,
         customerId,
       );
@@ -134,7 +155,14 @@ export async function syncCreditsFromDodo(customerId: string, reason: string, at
       });
       if (balance !== account.balance) {
         await tx.creditEntry.create({
-          data: { customerId, kind: "sync", amount: balance - account.balance, balanceAfter: balance, reservedAfter: account.reserved, reference: reason },
+          data: {
+            customerId,
+            kind: "sync",
+            amount: balance - account.balance,
+            balanceAfter: balance,
+            reservedAfter: account.reserved,
+            reference: reason,
+          },
         });
       }
       return { synced: true, dodoBalance, balance, available: balance - account.reserved };

@@ -87,7 +87,9 @@ async function applyPending(conn: RawConnection, migrations: Migration[]): Promi
         [id, migration.checksum, migration.name],
       );
       await conn.exec(migration.sql);
-      await conn.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
+      await conn.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [
+        id,
+      ]);
       await conn.exec("COMMIT");
     } catch (error) {
       await conn.exec("ROLLBACK");

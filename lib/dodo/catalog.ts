@@ -130,7 +130,13 @@ export async function ensureCatalog(dodo: DodoPayments): Promise<Catalog & { cre
       name: CATALOG.topUp.name,
       description: CATALOG.topUp.description,
       tax_category: "saas",
-      price: { type: "one_time_price", price: CATALOG.topUp.priceCents, currency: "USD", discount: 0, purchasing_power_parity: false },
+      price: {
+        type: "one_time_price",
+        price: CATALOG.topUp.priceCents,
+        currency: "USD",
+        discount: 0,
+        purchasing_power_parity: false,
+      },
       credit_entitlements: attach(CATALOG.topUp.credits),
     });
     topUpProductId = topUp.product_id;

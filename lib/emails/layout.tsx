@@ -7,7 +7,9 @@ export function EmailLayout({ preview, children }: { preview: string; children: 
     <Html lang="en">
       <Head />
       <Preview>{preview}</Preview>
-      <Body style={{ backgroundColor: "#f4f5f7", fontFamily: "Helvetica, Arial, sans-serif", margin: 0, padding: "32px 0" }}>
+      <Body
+        style={{ backgroundColor: "#f4f5f7", fontFamily: "Helvetica, Arial, sans-serif", margin: 0, padding: "32px 0" }}
+      >
         <Container style={{ backgroundColor: "#ffffff", borderRadius: 12, padding: "32px 40px", maxWidth: 520 }}>
           <Text style={{ fontSize: 18, fontWeight: 700, color: "#1d34d8", margin: "0 0 24px" }}>✉ MailKit</Text>
           {children}

@@ -18,8 +18,8 @@ export function LowBalanceEmail({ available, threshold, allowance, topUpUrl }: L
         You are running low on email credits
       </Heading>
       <Text style={textStyle}>
-        Your MailKit balance is down to <strong>{n(available)} credits</strong>, below {n(threshold)} (20% of your plan&apos;s{" "}
-        {n(allowance)} per cycle). When it reaches zero, MailKit refuses new sends until you add credits.
+        Your MailKit balance is down to <strong>{n(available)} credits</strong>, below {n(threshold)} (20% of your
+        plan&apos;s {n(allowance)} per cycle). When it reaches zero, MailKit refuses new sends until you add credits.
       </Text>
       <Text style={textStyle}>A Top-Up Pack adds 5,000 credits for $9 and stacks on your plan.</Text>
       <Button href={topUpUrl} style={buttonStyle}>

@@ -22,7 +22,11 @@ export async function sendSignInEmail(to: string, url: string): Promise<void> {
 }
 
 /** Sends the low-balance warning; the idempotency key makes a retried job send it once. */
-export async function sendLowBalanceEmail(to: string, props: LowBalanceEmailProps, idempotencyKey: string): Promise<void> {
+export async function sendLowBalanceEmail(
+  to: string,
+  props: LowBalanceEmailProps,
+  idempotencyKey: string,
+): Promise<void> {
   const element = LowBalanceEmail(props);
   const { error } = await getResend().emails.send(
     {

@@ -78,7 +78,11 @@ export function backoffMs(attempts: number): number {
 }
 
 /** Records a failed attempt: retried later, or dead when it cannot succeed or has run out of attempts. */
-export async function failJob(job: Pick<ClaimedJob, "id" | "attempts">, error: unknown, options: { permanent?: boolean } = {}) {
+export async function failJob(
+  job: Pick<ClaimedJob, "id" | "attempts">,
+  error: unknown,
+  options: { permanent?: boolean } = {},
+) {
   const message = error instanceof Error ? error.message : String(error);
   const dead = options.permanent || job.attempts >= MAX_ATTEMPTS;
   await db.outboxJob.update({

@@ -1,3 +1,4 @@
+import { LOW_BALANCE_EMAIL_JOB, sendLowBalanceWarning } from "@/lib/billing/low-balance";
 import { DODO_DEBIT_JOB, postDodoDebit } from "@/lib/credits/debit";
 
 import { claimDueJobs, failJob, type ClaimedJob } from "./index";
@@ -5,6 +6,7 @@ import { claimDueJobs, failJob, type ClaimedJob } from "./index";
 /** Every kind of job and what runs it. Add new kinds here. */
 const handlers: Record<string, (job: ClaimedJob) => Promise<void>> = {
   [DODO_DEBIT_JOB]: postDodoDebit,
+  [LOW_BALANCE_EMAIL_JOB]: sendLowBalanceWarning,
 };
 
 export function registerJobHandler(kind: string, handler: (job: ClaimedJob) => Promise<void>): void {

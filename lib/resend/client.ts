@@ -8,7 +8,10 @@ const globalForResend = globalThis as unknown as { __mailkitResend?: Resend };
 export function getResend(): Resend {
   if (!globalForResend.__mailkitResend) {
     const { resend } = getEnv();
-    globalForResend.__mailkitResend = new Resend(resend.apiKey, resend.baseURL ? { baseUrl: resend.baseURL } : undefined);
+    globalForResend.__mailkitResend = new Resend(
+      resend.apiKey,
+      resend.baseURL ? { baseUrl: resend.baseURL } : undefined,
+    );
   }
   return globalForResend.__mailkitResend;
 }

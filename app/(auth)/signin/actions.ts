@@ -1,0 +1,24 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+
+import { signIn } from "@/lib/auth";
+
+const form = z.object({
+  email: z.email().trim().toLowerCase(),
+  callbackUrl: z
+    .string()
+    .regex(/^\/(?!\/)/)
+    .catch("/dashboard"),
+});
+
+export async function requestMagicLink(formData: FormData) {
+  const parsed = form.safeParse({
+    email: formData.get("email"),
+    callbackUrl: formData.get("callbackUrl") ?? "/dashboard",
+  });
+  if (!parsed.success) redirect("/signin?error=invalid_email");
+  // Redirects to /signin/check-email once the link is sent (signIn throws Next's redirect).
+  await signIn("resend", { email: parsed.data.email, redirectTo: parsed.data.callbackUrl });
+}

@@ -1,0 +1,69 @@
+import type { Metadata } from "next";
+
+import { AutoRefresh } from "@/components/billing/auto-refresh";
+import { TopUpButton } from "@/components/billing/top-up-button";
+import { ButtonLink } from "@/components/ui/button";
+import { Card, CardBody } from "@/components/ui/card";
+import { requireUser } from "@/lib/auth/session";
+import { checkoutConfirmation } from "@/lib/billing/confirmation";
+
+export const metadata: Metadata = { title: "Payment" };
+export const dynamic = "force-dynamic";
+
+type Search = { kind?: string; subscription_id?: string; payment_id?: string; status?: string };
+
+/** Where Dodo's hosted checkout sends the browser back. Not proof of payment: we wait for the webhook. */
+export default async function CheckoutReturnPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const user = await requireUser("/dashboard/billing");
+  const params = await searchParams;
+  const state = await checkoutConfirmation(user.id, {
+    subscriptionId: params.subscription_id,
+    paymentId: params.payment_id,
+    status: params.status,
+  });
+  const what = params.kind === "subscribe" ? "MailKit Plan" : "top-up pack";
+  return (
+    <Card className="mx-auto max-w-xl">
+      <CardBody className="space-y-4 py-10 text-center">
+        {state === "confirmed" ? (
+          <>
+            <div className="mx-auto grid h-12 w-12 place-items-center rounded-full bg-green-100 text-2xl">✓</div>
+            <h1 className="text-xl font-semibold" data-testid="checkout-state">
+              Payment confirmed
+            </h1>
+            <p className="text-gray-600">Your {what} is active and the credits are on your balance.</p>
+            <ButtonLink href="/dashboard">Go to your dashboard</ButtonLink>
+          </>
+        ) : state === "failed" ? (
+          <>
+            <div className="mx-auto grid h-12 w-12 place-items-center rounded-full bg-red-100 text-2xl">✕</div>
+            <h1 className="text-xl font-semibold" data-testid="checkout-state">
+              Payment failed
+            </h1>
+            <p className="text-gray-600">Your card was not charged and no credits were added. You can try again.</p>
+            <div className="flex justify-center gap-3">
+              <ButtonLink href="/dashboard/billing" variant="secondary">
+                Back to billing
+              </ButtonLink>
+              {params.kind === "topup" ? <TopUpButton label="Try again" /> : null}
+            </div>
+          </>
+        ) : (
+          <>
+            <AutoRefresh />
+            <div
+              className="mx-auto h-10 w-10 animate-spin rounded-full border-4 border-brand-200 border-t-brand-600"
+              aria-hidden
+            />
+            <h1 className="text-xl font-semibold" data-testid="checkout-state">
+              Payment received, credits on the way
+            </h1>
+            <p className="text-gray-600">
+              We are waiting for Dodo Payments to confirm your {what}. This page updates by itself.
+            </p>
+          </>
+        )}
+      </CardBody>
+    </Card>
+  );
+}

@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+
+import { BalanceCard } from "@/components/billing/balance-card";
+import { LedgerTable } from "@/components/billing/ledger-table";
+import { PlanCard } from "@/components/billing/plan-card";
+import { ButtonLink } from "@/components/ui/button";
+import { requireUser } from "@/lib/auth/session";
+import { getLedgerPage, getLiveCredits, getPlan, getSendingCredits } from "@/lib/billing/overview";
+import { pageNumber } from "@/lib/validations/page";
+
+export const metadata: Metadata = { title: "Overview" };
+export const dynamic = "force-dynamic";
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ ledgerPage?: string }> }) {
+  const user = await requireUser("/dashboard");
+  const page = pageNumber((await searchParams).ledgerPage);
+  const [credits, plan, ledger, sending] = await Promise.all([
+    getLiveCredits(user),
+    getPlan(user.id),
+    getLedgerPage(user, page),
+    getSendingCredits(user),
+  ]);
+  return (
+    <>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">Overview</h1>
+          <p className="text-sm text-gray-500">Your live balance from Dodo Payments and your plan.</p>
+        </div>
+        <ButtonLink href="/dashboard/send">Send an email</ButtonLink>
+      </div>
+      <BalanceCard credits={credits} threshold={sending.threshold} />
+      <PlanCard plan={plan} />
+      <LedgerTable result={ledger} page={page} basePath="/dashboard" />
+    </>
+  );
+}

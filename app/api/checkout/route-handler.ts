@@ -1,0 +1,27 @@
+import { getSessionUser } from "@/lib/auth/session";
+import { BillingError, startCheckout, type CheckoutKind } from "@/lib/billing/checkout";
+import { jsonError, seeOther, wantsRedirect } from "@/lib/http";
+
+/** POST /api/checkout/{subscribe,topup}: a Dodo checkout for the signed-in user (never a customer from input). */
+export function checkoutHandler(kind: CheckoutKind) {
+  return async function POST(request: Request): Promise<Response> {
+    const form = wantsRedirect(request);
+    const user = await getSessionUser();
+    if (!user)
+      return form
+        ? seeOther("/signin?callbackUrl=/dashboard/billing")
+        : jsonError(401, "unauthorized", "Sign in to buy credits.");
+    try {
+      const url = await startCheckout(user, kind);
+      return form ? seeOther(url) : Response.json({ checkout_url: url });
+    } catch (error) {
+      if (error instanceof BillingError) {
+        return form ? seeOther(`/dashboard/billing?error=${error.code}`) : jsonError(409, error.code, error.message);
+      }
+      console.error(`[checkout/${kind}]`, (error as Error).message);
+      return form
+        ? seeOther("/dashboard/billing?error=checkout_failed")
+        : jsonError(502, "checkout_failed", "Could not start the checkout. Please try again.");
+    }
+  };
+}

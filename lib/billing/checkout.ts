@@ -1,0 +1,57 @@
+import { db } from "@/lib/db";
+import { getCatalog } from "@/lib/dodo/catalog";
+import { getDodo } from "@/lib/dodo/client";
+import { getEnv } from "@/lib/env";
+
+import { ensureDodoCustomer } from "./customer";
+import type { SessionUser } from "@/lib/auth/session";
+
+export type CheckoutKind = "subscribe" | "topup";
+
+export class BillingError extends Error {
+  constructor(
+    readonly code: "already_subscribed" | "no_plan",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Statuses in which a plan still renews (a second subscription would double-bill). */
+export const LIVE_SUBSCRIPTION_STATUSES = ["active", "on_hold", "pending", "past_due"];
+
+/**
+ * Starts a Dodo hosted checkout for the signed-in user's own customer and returns its URL. The return URL
+ * is only a landing page: credits count once Dodo's webhooks confirm the payment.
+ */
+export async function startCheckout(user: SessionUser, kind: CheckoutKind): Promise<string> {
+  if (kind === "subscribe") {
+    const live = await db.subscription.findFirst({
+      where: { userId: user.id, status: { in: LIVE_SUBSCRIPTION_STATUSES } },
+    });
+    if (live)
+      throw new BillingError(
+        "already_subscribed",
+        "You already have a MailKit Plan. Buy a top-up pack for more credits.",
+      );
+  }
+  const customerId = await ensureDodoCustomer(user);
+  const catalog = await getCatalog();
+  const session = await getDodo().checkoutSessions.create({
+    product_cart: [{ product_id: kind === "subscribe" ? catalog.planProductId : catalog.topUpProductId, quantity: 1 }],
+    customer: { customer_id: customerId },
+    return_url: `${getEnv().APP_URL}/dashboard/billing/return?kind=${kind}`,
+    metadata: { mailkit_user_id: user.id, mailkit_checkout: kind },
+  });
+  if (!session.checkout_url) throw new Error("Dodo did not return a checkout URL");
+  return session.checkout_url;
+}
+
+/** A one-time link to Dodo's customer portal (manage or cancel the plan, invoices). */
+export async function customerPortalUrl(user: SessionUser): Promise<string> {
+  const customerId = await ensureDodoCustomer(user);
+  const portal = await getDodo().customers.customerPortal.create(customerId, {
+    return_url: `${getEnv().APP_URL}/dashboard/billing`,
+  });
+  return portal.link;
+}
