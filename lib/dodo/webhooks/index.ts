@@ -22,6 +22,8 @@ export async function processDodoWebhook(rawBody: string, headers: Headers): Pro
   try {
     event = getDodo().webhooks.unwrap(rawBody, { headers: Object.fromEntries(headers.entries()) });
   } catch (error) {
+    // unwrap verifies first, then parses: a SyntaxError means a correctly signed body that is not JSON.
+    if (error instanceof SyntaxError) return { status: 400, body: { received: false, error: "Webhook body is not valid JSON" } };
     return { status: 401, body: { received: false, error: `Invalid webhook signature: ${(error as Error).message}` } };
   }
   const webhookId = headers.get("webhook-id")!;

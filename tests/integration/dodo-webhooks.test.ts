@@ -1,0 +1,174 @@
+import { beforeEach, describe, expect, it } from "vitest";
+
+import { ensureDodoCustomer } from "@/lib/billing/customer";
+import { db } from "@/lib/db";
+import { getDodo } from "@/lib/dodo/client";
+import { drainJobs } from "@/lib/outbox/worker";
+
+import { deliverDodoWebhook, ledgerData, paymentData, subscriptionData } from "../support/dodo-webhooks";
+import { useLocalServices } from "../support/local-services";
+
+const services = useLocalServices();
+
+async function newCustomer(email: string) {
+  const user = await db.user.create({ data: { email } });
+  const customerId = await ensureDodoCustomer({ ...user });
+  return { user, customerId };
+}
+
+async function grant(customerId: string, amount: number) {
+  await getDodo().creditEntitlements.balances.createLedgerEntry(customerId, {
+    credit_entitlement_id: services.catalog.entitlementId,
+    entry_type: amount >= 0 ? "credit" : "debit",
+    amount: String(Math.abs(amount)),
+    reason: "test",
+  });
+}
+
+const account = (customerId: string) => db.creditAccount.findUniqueOrThrow({ where: { customerId } });
+const receipts = () => db.webhookReceipt.count();
+
+describe("POST /api/webhooks/dodo", () => {
+  let customerId: string;
+  let userId: string;
+  let n = 0;
+
+  beforeEach(async () => {
+    const created = await newCustomer(`webhooks-${++n}@example.com`);
+    customerId = created.customerId;
+    userId = created.user.id;
+  });
+
+  it("applies a valid credit.added: MailKit's credit view follows Dodo's balance", async () => {
+    await grant(customerId, 5000);
+    const result = await deliverDodoWebhook({ type: "credit.added", data: ledgerData({ customerId, entitlementId: services.catalog.entitlementId, type: "credit_added", amount: 5000, isCredit: true }) });
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({ received: true });
+    expect((await account(customerId)).balance).toBe(5000);
+    expect(await db.webhookReceipt.findUnique({ where: { id: result.id } })).not.toBeNull();
+  });
+
+  it("refuses a bad signature with 401 and changes nothing", async () => {
+    await grant(customerId, 100);
+    const before = await receipts();
+    const result = await deliverDodoWebhook(
+      { type: "credit.added", data: ledgerData({ customerId, entitlementId: services.catalog.entitlementId, type: "credit_added", amount: 100, isCredit: true }) },
+      { secret: "whsec_" + Buffer.from("someone-else").toString("base64") },
+    );
+    expect(result.status).toBe(401);
+    expect(String(result.body.error)).toMatch(/signature/i);
+    expect(await receipts()).toBe(before);
+    expect((await account(customerId)).balance).toBe(0);
+  });
+
+  it("refuses a stale timestamp with 401 (replayed old delivery)", async () => {
+    await grant(customerId, 100);
+    const result = await deliverDodoWebhook(
+      { type: "credit.added", data: ledgerData({ customerId, entitlementId: services.catalog.entitlementId, type: "credit_added", amount: 100, isCredit: true }) },
+      { signedAt: new Date(Date.now() - 11 * 60_000) },
+    );
+    expect(result.status).toBe(401);
+    expect(String(result.body.error)).toMatch(/too old/i);
+    expect((await account(customerId)).balance).toBe(0);
+  });
+
+  it("answers 400 to a correctly signed body that is not JSON", async () => {
+    const result = await deliverDodoWebhook({ type: "x", data: {} }, { rawBody: "not json" });
+    expect(result.status).toBe(400);
+  });
+
+  it("acknowledges a duplicate delivery with 200 and applies it once", async () => {
+    await db.creditAccount.update({ where: { customerId }, data: { allowance: 5000 } });
+    await grant(customerId, 900);
+    const event = { type: "credit.balance_low", data: { payload_type: "CreditBalanceLow", customer_id: customerId, credit_entitlement_id: services.catalog.entitlementId, subscription_id: "sub_x", available_balance: "900", threshold_amount: "1000", threshold_percent: 20, subscription_credits_amount: "5000", credit_entitlement_name: "Email Credits", brand_id: "bus_test" } };
+    const first = await deliverDodoWebhook(event, { id: "msg_duplicate_test" + n });
+    const second = await deliverDodoWebhook(event, { id: "msg_duplicate_test" + n });
+    expect(first.status).toBe(200);
+    expect(second).toMatchObject({ status: 200, body: { received: true, duplicate: true } });
+    expect(await db.outboxJob.count({ where: { customerId, kind: "email.low_balance" } })).toBe(1);
+  });
+
+  it("credit.balance_low: banner + one email per crossing, re-armed when the balance recovers", async () => {
+    await db.creditAccount.update({ where: { customerId }, data: { allowance: 5000 } });
+    await grant(customerId, 800);
+    const low = () => ({ type: "credit.balance_low", data: { payload_type: "CreditBalanceLow", customer_id: customerId, credit_entitlement_id: services.catalog.entitlementId, subscription_id: "sub_x", available_balance: "800", threshold_amount: "1000", threshold_percent: 20, subscription_credits_amount: "5000", credit_entitlement_name: "Email Credits", brand_id: "bus_test" } });
+
+    await deliverDodoWebhook(low());
+    expect((await account(customerId)).lowBalanceSince).not.toBeNull();
+    await deliverDodoWebhook(low()); // another event in the same crossing: no second email
+    expect(await db.outboxJob.count({ where: { customerId, kind: "email.low_balance" } })).toBe(1);
+
+    // The warning email goes out through Resend (the emulator's inbox).
+    await drainJobs(["email.low_balance"]);
+    const messages = services.emulators.resend.messages().filter((m) => m.to.includes(`webhooks-${n}@example.com`));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.subject).toMatch(/800 email credits left/);
+
+    // A top-up lifts the balance above 1,000: the banner goes and the warning is re-armed.
+    await grant(customerId, 5000);
+    await deliverDodoWebhook({ type: "credit.added", data: ledgerData({ customerId, entitlementId: services.catalog.entitlementId, type: "credit_added", amount: 5000, isCredit: true }) });
+    expect((await account(customerId)).lowBalanceSince).toBeNull();
+
+    await grant(customerId, -5000);
+    await deliverDodoWebhook(low());
+    expect(await db.outboxJob.count({ where: { customerId, kind: "email.low_balance" } })).toBe(2);
+  });
+
+  it("ignores a late balance_low that arrives after a top-up already lifted the balance", async () => {
+    await db.creditAccount.update({ where: { customerId }, data: { allowance: 5000 } });
+    await grant(customerId, 6000);
+    const result = await deliverDodoWebhook({ type: "credit.balance_low", data: { payload_type: "CreditBalanceLow", customer_id: customerId, credit_entitlement_id: services.catalog.entitlementId, subscription_id: "sub_x", available_balance: "900", threshold_amount: "1000", threshold_percent: 20, subscription_credits_amount: "5000", credit_entitlement_name: "Email Credits", brand_id: "bus_test" } });
+    expect(result.status).toBe(200);
+    expect((await account(customerId)).lowBalanceSince).toBeNull();
+  });
+
+  it("handles payment.succeeded before subscription.active, and an older subscription event after a newer one", async () => {
+    const subscriptionId = `sub_order_${n}`;
+    const base = { subscriptionId, customerId, productId: services.catalog.planProductId, entitlementId: services.catalog.entitlementId };
+    const pay = await deliverDodoWebhook({ type: "payment.succeeded", data: paymentData({ paymentId: `pay_order_${n}`, customerId, subscriptionId }) });
+    expect(pay.status).toBe(200);
+    expect(await db.payment.findUnique({ where: { id: `pay_order_${n}` } })).toMatchObject({ userId, status: "succeeded", totalAmount: 1900 });
+
+    const t0 = new Date();
+    const renewedAt = new Date(t0.getTime() + 60_000).toISOString();
+    const renewed = await deliverDodoWebhook({ type: "subscription.renewed", timestamp: renewedAt, data: subscriptionData({ ...base, status: "active", nextBillingDate: "2027-01-22T00:00:00Z" }) });
+    expect(renewed.status).toBe(200);
+    // The original activation arrives late: it must not move the renewal date back.
+    const late = await deliverDodoWebhook({ type: "subscription.active", timestamp: t0.toISOString(), data: subscriptionData({ ...base, status: "active", nextBillingDate: "2026-12-22T00:00:00Z" }) });
+    expect(late.status).toBe(200);
+    const stored = await db.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
+    expect(stored.nextBillingDate?.toISOString()).toBe("2027-01-22T00:00:00.000Z");
+    expect(stored.status).toBe("active");
+    expect((await account(customerId)).allowance).toBe(5000);
+
+    const onHold = await deliverDodoWebhook({ type: "subscription.on_hold", timestamp: new Date(t0.getTime() + 120_000).toISOString(), data: subscriptionData({ ...base, status: "on_hold", nextBillingDate: "2027-01-22T00:00:00Z" }) });
+    expect(onHold.status).toBe(200);
+    expect((await db.subscription.findUniqueOrThrow({ where: { id: subscriptionId } })).status).toBe("on_hold");
+  });
+
+  it("answers 200 to unknown event types and records them", async () => {
+    const result = await deliverDodoWebhook({ type: "dispute.opened", data: { payload_type: "Dispute" } });
+    expect(result.status).toBe(200);
+    expect(result.body.ignored).toMatch(/unhandled/);
+  });
+
+  it("ignores events for customers that are not MailKit users (forged or foreign customer IDs)", async () => {
+    const result = await deliverDodoWebhook({ type: "subscription.active", data: subscriptionData({ subscriptionId: "sub_foreign", customerId: "cus_not_ours", productId: services.catalog.planProductId, entitlementId: services.catalog.entitlementId, status: "active", nextBillingDate: "2027-01-01T00:00:00Z" }) });
+    expect(result.status).toBe(200);
+    expect(await db.subscription.findUnique({ where: { id: "sub_foreign" } })).toBeNull();
+  });
+
+  it("answers 5xx when processing fails (Dodo unreachable), so Dodo retries; the retry applies", async () => {
+    await grant(customerId, 300);
+    const fault = services.emulators.dodo.faults.add({ method: "GET", pathPrefix: "/credit-entitlements", status: 503, count: 10 });
+    const event = { type: "credit.added", data: ledgerData({ customerId, entitlementId: services.catalog.entitlementId, type: "credit_added", amount: 300, isCredit: true }) };
+    const failed = await deliverDodoWebhook(event, { id: `msg_retry_${n}` });
+    expect(failed.status).toBe(500);
+    expect(await db.webhookReceipt.findUnique({ where: { id: `msg_retry_${n}` } })).toBeNull();
+    services.emulators.dodo.faults.clear();
+    void fault;
+    const retried = await deliverDodoWebhook(event, { id: `msg_retry_${n}` });
+    expect(retried).toMatchObject({ status: 200, body: { received: true } });
+    expect((await account(customerId)).balance).toBe(300);
+  });
+});
