@@ -1,16 +1,7 @@
-// Runs once when a server instance starts: fail fast on bad configuration, apply pending migrations,
-// and start the in-process outbox worker (Dodo debits, notification emails).
+// Runs once when a server instance starts (Node.js runtime only): see lib/server-start.ts.
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getEnv } = await import("@/lib/env");
-  try {
-    getEnv();
-  } catch (error) {
-    console.error(`\n✖ ${(error as Error).message}\n`);
-    process.exit(1);
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { onServerStart } = await import("@/lib/server-start");
+    await onServerStart();
   }
-  const { ensureMigrated } = await import("@/lib/db");
-  await ensureMigrated();
-  const { startBackgroundWork } = await import("@/lib/background");
-  startBackgroundWork();
 }

@@ -38,10 +38,17 @@ const BOUNCE = {
   subType: "General",
   message: "The recipient's email provider sent a hard bounce message (smtp; 550 5.1.1 Unknown User).",
 };
-const SUPPRESSED = { type: "OnAccountSuppressionList", message: "The recipient is on the suppression list because it has previously bounced." };
+const SUPPRESSED = {
+  type: "OnAccountSuppressionList",
+  message: "The recipient is on the suppression list because it has previously bounced.",
+};
 
 /** The events an email goes through, starting at `startAt` (epoch ms), `stepMs` apart. */
-export function planEvents(message: Pick<StoredMessage, "to" | "cc" | "bcc" | "scheduled_at">, now: number, stepMs: number): PendingEvent[] {
+export function planEvents(
+  message: Pick<StoredMessage, "to" | "cc" | "bcc" | "scheduled_at">,
+  now: number,
+  stepMs: number,
+): PendingEvent[] {
   const plan: PendingEvent[] = [];
   const scheduledFor = message.scheduled_at ? Date.parse(message.scheduled_at) : undefined;
   let t = now;
@@ -56,8 +63,10 @@ export function planEvents(message: Pick<StoredMessage, "to" | "cc" | "bcc" | "s
   // A complaint comes after the mail was delivered, as with real mailbox providers.
   const delivered = [...groups.delivered, ...groups.complained];
   if (delivered.length) plan.push({ type: "email.delivered", to: delivered, due_at: (t += stepMs) });
-  if (groups.bounced.length) plan.push({ type: "email.bounced", to: groups.bounced, bounce: BOUNCE, due_at: (t += stepMs) });
-  if (groups.suppressed.length) plan.push({ type: "email.suppressed", to: groups.suppressed, suppressed: SUPPRESSED, due_at: (t += stepMs) });
+  if (groups.bounced.length)
+    plan.push({ type: "email.bounced", to: groups.bounced, bounce: BOUNCE, due_at: (t += stepMs) });
+  if (groups.suppressed.length)
+    plan.push({ type: "email.suppressed", to: groups.suppressed, suppressed: SUPPRESSED, due_at: (t += stepMs) });
   if (groups.complained.length) plan.push({ type: "email.complained", to: groups.complained, due_at: (t += stepMs) });
   return plan;
 }
@@ -76,10 +85,19 @@ export function lastEventOf(type: TimelineEvent["type"]): LastEvent {
   return LAST_EVENT[type];
 }
 
-export type EmailEventPayload = EmailScheduledEvent | EmailSentEvent | EmailDeliveredEvent | EmailBouncedEvent | EmailComplainedEvent | EmailSuppressedEvent;
+export type EmailEventPayload =
+  | EmailScheduledEvent
+  | EmailSentEvent
+  | EmailDeliveredEvent
+  | EmailBouncedEvent
+  | EmailComplainedEvent
+  | EmailSuppressedEvent;
 
 /** The webhook body Resend sends for this event, typed by the SDK. */
-export function webhookPayload(message: StoredMessage, event: TimelineEvent & { type: EmailWebhookType }): EmailEventPayload {
+export function webhookPayload(
+  message: StoredMessage,
+  event: TimelineEvent & { type: EmailWebhookType },
+): EmailEventPayload {
   const data: EmailSentEvent["data"] = {
     created_at: message.created_at,
     email_id: message.id,
@@ -120,10 +138,13 @@ export class EventScheduler {
     this.timers.delete(message.id);
     const next = nextDue(message);
     if (next === undefined) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(message.id);
-      this.fire(message);
-    }, Math.min(Math.max(0, next - Date.now()), MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(message.id);
+        this.fire(message);
+      },
+      Math.min(Math.max(0, next - Date.now()), MAX_TIMER_MS),
+    );
     timer.unref();
     this.timers.set(message.id, timer);
   }

@@ -8,6 +8,9 @@ import { FaultInjector, type Fault, type FaultInput } from "../shared/faults";
 export type ResendFaultInput = FaultInput & { afterAccept?: boolean };
 export type ResendFault = Fault & { afterAccept?: boolean };
 
+// After-accept faults get ids from this offset up, so one id space covers both kinds (for remove()).
+export const AFTER_ACCEPT_ID_OFFSET = 100_000;
+
 /**
  * The shared injector, extended locally: after-accept faults live in a second injector so the shared
  * matching logic (method, path prefix, counts, windows) is reused unchanged.
@@ -18,11 +21,15 @@ export class ResendFaultInjector extends FaultInjector {
   override add(input: ResendFaultInput): ResendFault {
     const { afterAccept, ...rest } = input;
     if (!afterAccept) return super.add(rest);
-    return { ...this.afterAccept.add(rest), afterAccept: true };
+    return toAfterAccept(this.afterAccept.add(rest));
   }
 
   override list(): ResendFault[] {
-    return [...super.list(), ...this.afterAccept.list().map((f) => ({ ...f, afterAccept: true }))];
+    return [...super.list(), ...this.afterAccept.list().map(toAfterAccept)];
+  }
+
+  override remove(id: number): boolean {
+    return id >= AFTER_ACCEPT_ID_OFFSET ? this.afterAccept.remove(id - AFTER_ACCEPT_ID_OFFSET) : super.remove(id);
   }
 
   override clear(): void {
@@ -34,4 +41,8 @@ export class ResendFaultInjector extends FaultInjector {
   takeAfterAccept(method: string, path: string): ReturnType<FaultInjector["take"]> {
     return this.afterAccept.take(method, path);
   }
+}
+
+function toAfterAccept(fault: Fault): ResendFault {
+  return { ...fault, id: fault.id + AFTER_ACCEPT_ID_OFFSET, afterAccept: true };
 }

@@ -19,7 +19,8 @@ export class RateLimiter {
 
   set(update: Partial<RateLimitSettings>): RateLimitSettings {
     const perSecond = update.perSecond ?? this.settings.perSecond;
-    if (!Number.isInteger(perSecond) || perSecond < 1) throw new RangeError("rateLimit.perSecond must be a positive integer");
+    if (!Number.isInteger(perSecond) || perSecond < 1)
+      throw new RangeError("rateLimit.perSecond must be a positive integer");
     this.settings = { enabled: update.enabled ?? this.settings.enabled, perSecond };
     this.windows.clear();
     return this.settings;

@@ -20,7 +20,10 @@ export class ResendStore {
   private readonly byId = new Map<string, StoredMessage>();
   private readonly inFlight = new Map<string, string>(); // `${scope} ${key}` → fingerprint
 
-  constructor(stateDir: string | undefined, private readonly idempotencyTtlMs = IDEMPOTENCY_TTL_MS) {
+  constructor(
+    stateDir: string | undefined,
+    private readonly idempotencyTtlMs = IDEMPOTENCY_TTL_MS,
+  ) {
     this.json = new JsonStore<ResendState>(stateDir, "resend", () => ({ messages: [], idempotency: {} }));
     this.json.data.idempotency ??= {};
     this.reindex();
@@ -48,7 +51,11 @@ export class ResendStore {
   }
 
   /** Newest first, with Resend's cursor pagination: `after` = older than that id, `before` = newer than it. */
-  page(options: { limit: number; after?: string; before?: string }): { items: StoredMessage[]; hasMore: boolean } | undefined {
+  page(options: {
+    limit: number;
+    after?: string;
+    before?: string;
+  }): { items: StoredMessage[]; hasMore: boolean } | undefined {
     const newestFirst = [...this.json.data.messages].reverse();
     if (options.after !== undefined) {
       const i = newestFirst.findIndex((m) => m.id === options.after);

@@ -5,12 +5,7 @@ export type LastEvent = GetEmailResponseSuccess["last_event"];
 
 /** Webhook event types the emulator emits (all of them are in the SDK's `WebhookEvent` union). */
 export type EmailWebhookType =
-  | "email.scheduled"
-  | "email.sent"
-  | "email.delivered"
-  | "email.bounced"
-  | "email.complained"
-  | "email.suppressed";
+  "email.scheduled" | "email.sent" | "email.delivered" | "email.bounced" | "email.complained" | "email.suppressed";
 
 /** One entry of a message's timeline; `email.canceled` is recorded but never sent as a webhook (Resend has none). */
 export type TimelineEvent = {
@@ -23,9 +18,17 @@ export type TimelineEvent = {
 };
 
 /** An event planned for later (kept in state so a restart still delivers it). */
-export type PendingEvent = Omit<TimelineEvent, "created_at" | "webhook_id"> & { type: EmailWebhookType; due_at: number };
+export type PendingEvent = Omit<TimelineEvent, "created_at" | "webhook_id"> & {
+  type: EmailWebhookType;
+  due_at: number;
+};
 
-export type StoredAttachment = { filename: string | null; content_type: string | null; size: number | null; path: string | null };
+export type StoredAttachment = {
+  filename: string | null;
+  content_type: string | null;
+  size: number | null;
+  path: string | null;
+};
 
 /** A captured email, stored once per accepted email (a batch stores one per item). */
 export type StoredMessage = {

@@ -46,12 +46,16 @@ export function addressOf(value: string): string | undefined {
 
 type Fields = Partial<Record<keyof EmailApiOptions, unknown>> & { react?: unknown };
 
-export function validateEmail(body: unknown, { batch = false, index }: { batch?: boolean; index?: number } = {}): Validation {
+export function validateEmail(
+  body: unknown,
+  { batch = false, index }: { batch?: boolean; index?: number } = {},
+): Validation {
   const where = index === undefined ? "" : `emails[${index}]: `;
   const fail = (error: ApiResult): Validation => ({ ok: false, error });
   const invalid = (message: string) => fail(errors.validation(`${where}${message}`));
 
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return invalid("The request body must be a JSON object.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return invalid("The request body must be a JSON object.");
   const b = body as Fields;
 
   if (b.template !== undefined) {
@@ -63,8 +67,10 @@ export function validateEmail(body: unknown, { batch = false, index }: { batch?:
   if (!isString(b.html) && !isString(b.text)) {
     return fail(errors.validation(`${where}Missing \`html\` or \`text\` field. Provide at least one of them.`));
   }
-  if (b.html !== undefined && b.html !== null && !isString(b.html)) return invalid("The `html` field must be a string.");
-  if (b.text !== undefined && b.text !== null && !isString(b.text)) return invalid("The `text` field must be a string.");
+  if (b.html !== undefined && b.html !== null && !isString(b.html))
+    return invalid("The `html` field must be a string.");
+  if (b.text !== undefined && b.text !== null && !isString(b.text))
+    return invalid("The `text` field must be a string.");
 
   if (!isString(b.from) || !addressOf(b.from)) return invalid(`Invalid \`from\` field. ${FORMAT_HINT}`);
   if (!isString(b.subject)) return invalid("The `subject` field must be a string.");
@@ -95,11 +101,16 @@ export function validateEmail(body: unknown, { batch = false, index }: { batch?:
   let scheduledAt: string | null = null;
   if (b.scheduled_at !== undefined && b.scheduled_at !== null) {
     const when = isString(b.scheduled_at) ? parseSchedule(b.scheduled_at, Date.now()) : undefined;
-    if (when === undefined) return invalid("Invalid `scheduled_at` field. Use ISO 8601 (e.g. `2026-08-05T11:52:01.858Z`) or natural language like `in 1 min`.");
-    if (when - Date.now() > MAX_SCHEDULE_MS) return invalid("Invalid `scheduled_at` field. Emails can be scheduled up to 30 days in advance.");
+    if (when === undefined)
+      return invalid(
+        "Invalid `scheduled_at` field. Use ISO 8601 (e.g. `2026-08-05T11:52:01.858Z`) or natural language like `in 1 min`.",
+      );
+    if (when - Date.now() > MAX_SCHEDULE_MS)
+      return invalid("Invalid `scheduled_at` field. Emails can be scheduled up to 30 days in advance.");
     scheduledAt = new Date(when).toISOString();
   }
-  if (b.topic_id !== undefined && b.topic_id !== null && !isString(b.topic_id)) return invalid("The `topic_id` field must be a string.");
+  if (b.topic_id !== undefined && b.topic_id !== null && !isString(b.topic_id))
+    return invalid("The `topic_id` field must be a string.");
 
   return {
     ok: true,
@@ -130,7 +141,8 @@ function recipients(value: unknown, field: string): string[] | null | string {
   if (value === undefined || value === null) return null;
   const list = typeof value === "string" ? [value] : value;
   if (!Array.isArray(list)) return `The \`${field}\` field must be a string or an array of strings.`;
-  if (list.length > MAX_RECIPIENTS) return `Too many recipients in the \`${field}\` field. The maximum is ${MAX_RECIPIENTS}.`;
+  if (list.length > MAX_RECIPIENTS)
+    return `Too many recipients in the \`${field}\` field. The maximum is ${MAX_RECIPIENTS}.`;
   const out: string[] = [];
   for (const item of list) {
     if (typeof item !== "string" || !addressOf(item)) return `Invalid \`${field}\` field. ${FORMAT_HINT}`;
@@ -145,7 +157,8 @@ function parseTags(value: unknown): Tag[] | null | string {
   const tags: Tag[] = [];
   for (const tag of value) {
     const t = tag as Partial<Tag> | null;
-    if (!t || typeof t.name !== "string" || typeof t.value !== "string") return "Each tag must have a string `name` and `value`.";
+    if (!t || typeof t.name !== "string" || typeof t.value !== "string")
+      return "Each tag must have a string `name` and `value`.";
     if (!TAG_PATTERN.test(t.name) || !TAG_PATTERN.test(t.value)) {
       return "Tags should only contain ASCII letters, numbers, underscores, or dashes, and be at most 256 characters.";
     }
@@ -156,7 +169,8 @@ function parseTags(value: unknown): Tag[] | null | string {
 
 function parseHeaders(value: unknown): Record<string, string> | null | string {
   if (value === undefined || value === null) return null;
-  if (typeof value !== "object" || Array.isArray(value)) return "The `headers` field must be an object of string values.";
+  if (typeof value !== "object" || Array.isArray(value))
+    return "The `headers` field must be an object of string values.";
   const headers: Record<string, string> = {};
   for (const [name, v] of Object.entries(value)) {
     if (typeof v !== "string") return `The \`headers.${name}\` value must be a string.`;
@@ -173,7 +187,16 @@ function parseAttachments(value: unknown): { attachments: StoredAttachment[] } |
     const a = (item ?? {}) as { content?: unknown; path?: unknown; filename?: unknown; content_type?: unknown };
     const hasContent = typeof a.content === "string" && a.content !== "";
     if (!hasContent && typeof a.path !== "string") {
-      return { error: { status: 422, body: { statusCode: 422, name: "invalid_attachment", message: "Attachment must have either a `content` or `path`." } } };
+      return {
+        error: {
+          status: 422,
+          body: {
+            statusCode: 422,
+            name: "invalid_attachment",
+            message: "Attachment must have either a `content` or `path`.",
+          },
+        },
+      };
     }
     attachments.push({
       filename: typeof a.filename === "string" ? a.filename : null,
@@ -192,7 +215,13 @@ export function parseSchedule(value: string, now: number): number | undefined {
   const natural = /^in\s+(\d+)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(value.trim());
   if (natural) {
     const unit = natural[2]!.toLowerCase();
-    const ms = unit.startsWith("s") ? UNITS_MS.s! : unit.startsWith("m") ? UNITS_MS.m! : unit.startsWith("h") ? UNITS_MS.h! : UNITS_MS.d!;
+    const ms = unit.startsWith("s")
+      ? UNITS_MS.s!
+      : unit.startsWith("m")
+        ? UNITS_MS.m!
+        : unit.startsWith("h")
+          ? UNITS_MS.h!
+          : UNITS_MS.d!;
     return now + Number(natural[1]) * ms;
   }
   if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;

@@ -54,7 +54,17 @@ export function recipientsOf(m: StoredMessage): string[] {
   return [...m.to, ...(m.cc ?? []), ...(m.bcc ?? [])];
 }
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", "#39": "'", "#x27": "'", "#x2F": "/", "#47": "/" };
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  "#39": "'",
+  "#x27": "'",
+  "#x2F": "/",
+  "#47": "/",
+};
 
 function decodeEntities(value: string): string {
   return value.replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
@@ -78,6 +88,7 @@ export function extractLinks(html: string | null, text: string | null): string[]
     }
   }
   // A sentence's final period or comma is not part of the URL.
-  if (text) for (const match of text.matchAll(/https?:\/\/[^\s<>"')\]]+/g)) found.push(match[0].replace(/[.,;:!?]+$/, ""));
+  if (text)
+    for (const match of text.matchAll(/https?:\/\/[^\s<>"')\]]+/g)) found.push(match[0].replace(/[.,;:!?]+$/, ""));
   return [...new Set(found.filter((link) => /^(https?:\/\/|mailto:)/i.test(link)))];
 }

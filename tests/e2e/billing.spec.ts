@@ -1,0 +1,102 @@
+import { expect, test } from "@playwright/test";
+
+import { adjustBalance, emulator, payOnHostedCheckout, shot, signIn, waitForEmail } from "./support/mailkit";
+
+/**
+ * Accounts and billing as a person does it: sign in through the inbox, subscribe on the hosted checkout,
+ * top up, live through a renewal, drop below 20% and get warned — and a second person sees none of it.
+ */
+test.describe.configure({ mode: "serial" });
+
+const owner = `owner-${Date.now()}@example.com`;
+
+test("sign in, subscribe, top up, renew, low-balance warning", async ({ page }) => {
+  await signIn(page, owner);
+  await expect(page.getByTestId("balance")).toHaveText("0");
+  await expect(page.getByText("No credits yet")).toBeVisible();
+  await shot(page, "dashboard-empty");
+
+  // Subscribe: the hosted checkout, then back to a page that waits for Dodo's webhooks.
+  await page.goto("/dashboard/billing");
+  await shot(page, "billing-before");
+  await page.getByTestId("subscribe-button").click();
+  await shot(page, "checkout-plan");
+  await payOnHostedCheckout(page);
+  await expect(page).toHaveURL(/\/dashboard\/billing\/return\?.*subscription_id=sub_/);
+  const subscriptionId = new URL(page.url()).searchParams.get("subscription_id")!;
+  await expect(page.getByTestId("checkout-state")).toHaveText("Payment confirmed");
+  await shot(page, "checkout-return-confirmed");
+
+  await page.goto("/dashboard");
+  await expect(page.getByTestId("balance")).toHaveText("5,000");
+  await expect(page.getByText("active", { exact: true })).toBeVisible();
+  const firstRenewal = await page.getByTestId("next-renewal").textContent();
+  await shot(page, "dashboard-subscribed");
+
+  // A top-up stacks on the plan's credits.
+  await page.goto("/dashboard/billing");
+  await page.getByTestId("top-up-button").first().click();
+  await payOnHostedCheckout(page);
+  await expect(page).toHaveURL(/payment_id=pay_/);
+  await expect(page.getByTestId("checkout-state")).toHaveText("Payment confirmed");
+  await page.goto("/dashboard/billing");
+  await expect(page.getByTestId("balance")).toHaveText("10,000");
+  await expect(page.getByTestId("grant-row")).toHaveCount(2);
+  await shot(page, "billing-topped-up");
+
+  // Spend 100 (an operator adjustment), then renew: the plan's leftover expires and 5,000 fresh credits arrive.
+  await adjustBalance(page.request, owner, -100);
+  await expect.poll(async () => (await page.goto("/dashboard"), await page.getByTestId("balance").textContent())).toBe("9,900");
+  const renewed = await page.request.post(`${emulator}/_emulator/dodo/subscriptions/${subscriptionId}/renew`);
+  expect(renewed.ok(), await renewed.text()).toBe(true);
+  await expect.poll(async () => (await page.goto("/dashboard"), await page.getByTestId("balance").textContent())).toBe("10,000");
+  await expect(page.getByTestId("next-renewal")).not.toHaveText(firstRenewal ?? "");
+  await expect(page.getByTestId("ledger-row").first()).toContainText("Credits added");
+  await shot(page, "dashboard-renewed");
+
+  // Below 20% of the plan (1,000): the banner and one warning email with a top-up link.
+  await adjustBalance(page.request, owner, -9_100);
+  await expect.poll(async () => (await page.goto("/dashboard"), await page.getByTestId("low-balance-banner").count()), { timeout: 15_000 }).toBe(1);
+  await expect(page.getByTestId("balance")).toHaveText("900");
+  await expect(page.getByTestId("low-balance-banner")).toContainText("900 email credits left");
+  await expect(page.getByTestId("low-balance-banner").getByTestId("top-up-button")).toBeVisible();
+  await shot(page, "dashboard-low-balance");
+  const warning = await waitForEmail(page.request, owner, /email credits left/);
+  expect(warning.subject).toContain("900");
+  expect(warning.links.some((l) => l.includes("/dashboard/billing"))).toBe(true);
+
+  await page.goto(`${emulator}/inbox`);
+  await shot(page, "emulator-inbox");
+});
+
+test("a second user never sees the first user's data or customer", async ({ page }) => {
+  const other = `other-${Date.now()}@example.com`;
+  await signIn(page, other);
+  await expect(page.getByTestId("user-email")).toHaveText(other);
+  await expect(page.getByTestId("balance")).toHaveText("0");
+  await page.goto("/dashboard/billing");
+  await expect(page.getByText("no plan")).toBeVisible();
+  await expect(page.getByTestId("payment-row")).toHaveCount(0);
+  await expect(page.getByTestId("ledger-row")).toHaveCount(0);
+
+  // A forged customer ID in the request is ignored: checkout uses the session's own customer.
+  const response = await page.request.post("/api/checkout/topup", {
+    headers: { accept: "application/json", "content-type": "application/json" },
+    data: { customer_id: "cus_someone_else" },
+  });
+  expect(response.status()).toBe(200);
+  const { checkout_url } = (await response.json()) as { checkout_url: string };
+  await page.goto(checkout_url);
+  await expect(page.locator("#email")).toHaveValue(other);
+  await shot(page, "second-user-checkout");
+});
+
+test("checkout and webhook routes refuse bad input with a clear 4xx", async ({ request }) => {
+  const signedOut = await request.post("/api/checkout/subscribe", { headers: { accept: "application/json" } });
+  expect(signedOut.status()).toBe(401);
+  expect(await signedOut.json()).toMatchObject({ error: "unauthorized" });
+
+  const unsigned = await request.post("/api/webhooks/dodo", { data: { type: "credit.added", data: {} } });
+  expect(unsigned.status()).toBe(401);
+  expect((await unsigned.json()).error).toMatch(/signature/i);
+});
