@@ -49,7 +49,7 @@ export async function startEmulators(options: EmulatorServerOptions = {}): Promi
           await Promise.all(modules.map((m) => m.reset()));
           return sendJson(res, 200, { ok: true });
         }
-        for (const module of modules) if (await module.handle(req, res, requestUrl)) return;
+        for (const emulator of modules) if (await emulator.handle(req, res, requestUrl)) return;
         sendJson(res, 404, { code: "NOT_FOUND", message: `No emulator route for ${req.method} ${requestUrl.pathname}` });
       } catch (error) {
         console.error("[emulators]", error);

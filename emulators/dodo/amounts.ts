@@ -36,6 +36,7 @@ export function formatAmount(units: bigint, precision: number): string {
 }
 
 /** Parses a stored (already valid) amount. */
-export const units = (value: string, precision: number): bigint => parseAmount(value.replace(/^-/, ""), precision) * (value.startsWith("-") ? -1n : 1n);
+export const units = (value: string, precision: number): bigint =>
+  parseAmount(value.replace(/^-/, ""), precision) * (value.startsWith("-") ? -1n : 1n);
 
 export const minBig = (a: bigint, b: bigint): bigint => (a < b ? a : b);

@@ -21,12 +21,14 @@ export type EngineConfig = {
 export class DodoEngine {
   readonly store: JsonStore<DodoState>;
   settings: DodoSettings;
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly config: EngineConfig,
     readonly webhooks: WebhookDeliverer,
   ) {
     this.store = new JsonStore(config.stateDir, "dodo", emptyState);
+    this.store.data = { ...emptyState(), ...this.store.data }; // a file from an older version may lack a collection
     this.store.data.settings = { ...this.store.data.settings, ...config.settings };
     this.settings = { ...DEFAULT_SETTINGS, ...this.store.data.settings };
   }
@@ -59,14 +61,27 @@ export class DodoEngine {
   }
 
   reset(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     this.store.reset();
     this.store.data.settings = { ...this.config.settings };
     this.settings = { ...DEFAULT_SETTINGS, ...this.config.settings };
     this.save();
   }
 
+  /**
+   * Persists soon. The whole state is one JSON file, so writes are batched over 20 ms (a burst of debits is one
+   * write, and the event loop stays free for reads); close() flushes what is pending.
+   */
   save(): void {
-    this.store.save();
+    if (!this.config.stateDir || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flush(), 20);
+  }
+
+  flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.store.flush();
   }
 
   /** Queues a signed webhook to the app. */

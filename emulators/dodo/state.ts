@@ -158,4 +158,5 @@ export function addInterval(iso: string, interval: TimeInterval, count: number):
   return date.toISOString();
 }
 
-export const addDays = (iso: string, days: number): string => new Date(new Date(iso).getTime() + days * 86_400_000).toISOString();
+export const addDays = (iso: string, days: number): string =>
+  new Date(new Date(iso).getTime() + days * 86_400_000).toISOString();

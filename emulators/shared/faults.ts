@@ -11,6 +11,7 @@ export type Fault = {
   status?: number; // answer this status instead of handling the request
   body?: unknown;
   hang?: boolean; // accept the request and never answer (the client times out)
+  afterHandling?: boolean; // with status: handle the request (state changes), then answer status — a lost response
   remaining?: number; // how many more requests it applies to; undefined = unlimited
   until?: number; // epoch ms after which it no longer applies
 };
@@ -32,6 +33,7 @@ export class FaultInjector {
       status: input.status,
       body: input.body,
       hang: input.hang,
+      afterHandling: input.afterHandling,
       remaining: input.count ?? input.remaining,
       until: input.durationMs !== undefined ? Date.now() + input.durationMs : input.until,
     };
@@ -56,13 +58,14 @@ export class FaultInjector {
   }
 
   /** The faults that apply to this request (consuming their counts). */
-  take(method: string, path: string): { latencyMs: number; status?: number; body?: unknown; hang: boolean } {
+  take(method: string, path: string): { latencyMs: number; status?: number; body?: unknown; hang: boolean; afterHandling?: boolean } {
     const now = Date.now();
     this.faults = this.faults.filter((f) => (f.remaining === undefined || f.remaining > 0) && (f.until === undefined || f.until > now));
     let latencyMs = this.baseLatencyMs;
     let status: number | undefined;
     let body: unknown;
     let hang = false;
+    let afterHandling: boolean | undefined;
     for (const f of this.faults) {
       if (f.method && f.method !== method.toUpperCase()) continue;
       if (!path.startsWith(f.pathPrefix)) continue;
@@ -71,10 +74,11 @@ export class FaultInjector {
       if (f.status !== undefined && status === undefined) {
         status = f.status;
         body = f.body;
+        afterHandling = f.afterHandling;
       }
       if (f.hang) hang = true;
     }
-    return { latencyMs, status, body, hang };
+    return { latencyMs, status, body, hang, afterHandling };
   }
 }
 
