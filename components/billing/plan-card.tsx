@@ -20,12 +20,12 @@ export function PlanStatusBadge({ status }: { status: string }) {
   return <Badge tone={statusTone[status as keyof typeof statusTone] ?? "gray"}>{status.replace("_", " ")}</Badge>;
 }
 
-export function PlanCard({ plan, showPortal = true }: { plan: PlanSummary; showPortal?: boolean }) {
+export function PlanCard({ plan, showPortal = true, showSubscribe = true }: { plan: PlanSummary; showPortal?: boolean; showSubscribe?: boolean }) {
   return (
     <Card>
       <CardHeader
-        title="MailKit Plan"
-        description="$19 / month · 5,000 email credits each billing cycle"
+        title="Your plan"
+        description="MailKit Plan · $19 / month · 5,000 email credits each billing cycle"
         action={plan ? <PlanStatusBadge status={plan.status} /> : <Badge>no plan</Badge>}
       />
       <CardBody className="space-y-3 text-sm">
@@ -66,7 +66,7 @@ export function PlanCard({ plan, showPortal = true }: { plan: PlanSummary; showP
         ) : (
           <div className="flex flex-wrap items-center justify-between gap-3">
             <p className="text-gray-600">Subscribe to start sending: 5,000 emails every month.</p>
-            <SubscribeButton />
+            {showSubscribe ? <SubscribeButton /> : null}
           </div>
         )}
       </CardBody>

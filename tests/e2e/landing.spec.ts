@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 test("the landing page shows the product and pricing, and leads to sign-in", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Pay for exactly what you send");
-  await expect(page.getByText("$19")).toBeVisible();
+  await expect(page.getByText("$19", { exact: true })).toBeVisible();
   await expect(page.getByText("$9", { exact: true })).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/landing.png", fullPage: true });
 

@@ -80,7 +80,7 @@ export default async function BillingPage({
         </div>
       </div>
 
-      <PlanCard plan={plan} />
+      <PlanCard plan={plan} showSubscribe={false} />
       {credits.ok ? <GrantsTable grants={credits.grants} /> : null}
       <LedgerTable result={ledger} page={page} basePath="/dashboard/billing" />
 

@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+
+import { Composer } from "@/components/sending/composer";
+import { requireUser } from "@/lib/auth/session";
+import { getSendingCredits } from "@/lib/billing/overview";
+import { getEnv } from "@/lib/env";
+
+import { sendEmailAction } from "./actions";
+
+export const metadata: Metadata = { title: "Send" };
+export const dynamic = "force-dynamic";
+
+export default async function SendPage() {
+  const user = await requireUser("/dashboard/send");
+  const credits = await getSendingCredits(user);
+  return (
+    <>
+      <div>
+        <h1 className="text-2xl font-bold tracking-tight">Send an email</h1>
+        <p className="text-sm text-gray-500">One credit per distinct recipient. The same pipeline as the API: nothing is charged unless the email goes out.</p>
+      </div>
+      <Composer action={sendEmailAction} available={credits.available} defaultFrom={getEnv().EMAIL_FROM} />
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+import { Badge } from "@/components/ui/badge";
+import { isSendStatus, STATUS_LABELS, type SendStatus } from "@/lib/sending/status";
+
+const TONES: Record<SendStatus, "gray" | "green" | "yellow" | "red" | "blue"> = {
+  queued: "gray",
+  unknown: "yellow",
+  failed: "red",
+  sent: "blue",
+  delivery_delayed: "yellow",
+  delivered: "green",
+  bounced: "red",
+  complained: "red",
+  suppressed: "red",
+};
+
+export function SendStatusBadge({ status }: { status: string }) {
+  if (!isSendStatus(status)) return <Badge>{status}</Badge>;
+  return (
+    <span data-testid="send-status" data-status={status}>
+      <Badge tone={TONES[status]}>{STATUS_LABELS[status]}</Badge>
+    </span>
+  );
+}
