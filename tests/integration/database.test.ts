@@ -56,6 +56,27 @@ describe("database", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).name).toBeNull();
   });
 
+  it("keeps an embedded database's data across a restart (reopening its directory)", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { openDatabase } = await import("@/lib/db/client");
+    const dataDir = mkdtempSync(join(tmpdir(), "mailkit-pglite-"));
+    try {
+      const first = openDatabase({ kind: "pglite", dataDir });
+      await migrate(first);
+      await first.prisma.user.create({ data: { email: "survivor@example.com" } });
+      await first.close();
+
+      const second = openDatabase({ kind: "pglite", dataDir });
+      expect((await migrate(second)).applied).toEqual([]);
+      expect(await second.prisma.user.findUnique({ where: { email: "survivor@example.com" } })).not.toBeNull();
+      await second.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("keeps the schema snapshot in step with prisma/schema.prisma (a schema change needs a migration)", async () => {
     const { readFileSync } = await import("node:fs");
     expect(readFileSync("prisma/migrations/schema.at-last-migration.prisma", "utf8")).toBe(readFileSync("prisma/schema.prisma", "utf8"));
