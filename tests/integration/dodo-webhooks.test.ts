@@ -6,9 +6,9 @@ import { getDodo } from "@/lib/dodo/client";
 import { drainJobs } from "@/lib/outbox/worker";
 
 import { deliverDodoWebhook, ledgerData, paymentData, subscriptionData } from "../support/dodo-webhooks";
-import { useLocalServices } from "../support/local-services";
+import { withLocalServices } from "../support/local-services";
 
-const services = useLocalServices();
+const services = withLocalServices();
 
 async function newCustomer(email: string) {
   const user = await db.user.create({ data: { email } });

@@ -13,7 +13,7 @@ export const TEST_DODO_WEBHOOK_SECRET = "whsec_" + Buffer.from("mailkit-test-dod
  * Starts the emulators in this test file's process (in memory) and points MailKit's SDK clients at them,
  * with a Dodo webhook secret of the test's own. Returns a handle filled in before the tests run.
  */
-export function useLocalServices(options: { appUrl?: string } = {}) {
+export function withLocalServices(options: { appUrl?: string } = {}) {
   const handle = {} as { emulators: EmulatorServer; catalog: Catalog };
   beforeAll(async () => {
     handle.emulators = await startEmulators({ port: 0, appUrl: options.appUrl ?? "http://127.0.0.1:9" });

@@ -1,0 +1,253 @@
+import { Resend } from "resend";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import { createApiKey, revokeApiKey } from "@/lib/api/keys";
+import { db } from "@/lib/db";
+import { drainJobs } from "@/lib/outbox/worker";
+
+import { createFundedUser, dodoDebits, mailkitCredits, startTestWorld, type TestWorld } from "./helpers/environment";
+
+/**
+ * The public API through the official `resend` SDK, pointed at MailKit (baseUrl = MailKit's /api) with a
+ * MailKit key: the route handlers run unchanged behind a local HTTP server.
+ */
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await startTestWorld();
+});
+afterEach(() => world.emulators.resend.faults.clear());
+afterAll(async () => {
+  await world?.close();
+});
+
+async function customerWithKey(credits: number, permission: "full_access" | "sending_access" = "full_access", rateLimitPerSecond?: number) {
+  const { user, customerId } = await createFundedUser(world, credits, "api");
+  const key = await createApiKey(user.id, { name: "test", permission, rateLimitPerSecond: rateLimitPerSecond ?? 1000 });
+  return { user, customerId, key, resend: new Resend(key.token, { baseUrl: world.app.apiBase }) };
+}
+
+const message = { from: "Acme <hello@acme.test>", subject: "Welcome", html: "<p>Hi</p>" };
+
+describe("the official resend SDK against MailKit", () => {
+  it("sends, reports credits in the body and headers, and reads the email back", async () => {
+    const { resend, customerId } = await customerWithKey(10);
+    const sent = await resend.emails.send({ ...message, to: ["sdk@example.com", "SDK@example.com"], cc: "cc@example.com" });
+    expect(sent.error).toBeNull();
+    const id = sent.data!.id;
+    expect(sent.data).toMatchObject({ id, credits_charged: 2, credits_remaining: 8 });
+    expect(sent.headers).toMatchObject({ "x-mailkit-credits-charged": "2", "x-mailkit-credits-remaining": "8", "ratelimit-limit": "1000" });
+
+    const got = await resend.emails.get(id);
+    expect(got.error).toBeNull();
+    expect(got.data).toMatchObject({ object: "email", id, to: ["sdk@example.com", "SDK@example.com"], cc: ["cc@example.com"], subject: "Welcome", html: "<p>Hi</p>", credits_charged: 2 });
+    expect(["sent", "delivered"]).toContain(got.data!.last_event);
+
+    const list = await resend.emails.list({ limit: 10 });
+    expect(list.data).toMatchObject({ object: "list", has_more: false });
+    expect(list.data!.data.map((e) => e.id)).toEqual([id]);
+
+    await drainJobs();
+    expect((await dodoDebits(world, customerId)).map((d) => d.amount)).toEqual(["2"]);
+    const resendMessage = world.emulators.resend.messages({ to: "sdk@example.com" })[0]!;
+    expect(resendMessage.idempotency_key).toBe(`mailkit-send/${id}`);
+    expect(resendMessage.tags).toEqual([{ name: "mailkit_send_id", value: id }]);
+  });
+
+  it("sends a batch all-or-nothing and lists it with cursor pagination", async () => {
+    const { resend, customerId } = await customerWithKey(3);
+    const tooBig = await resend.batch.send([
+      { ...message, to: "a@example.com" },
+      { ...message, to: ["b@example.com", "c@example.com"] },
+      { ...message, to: "d@example.com" },
+    ]);
+    expect(tooBig.error).toMatchObject({ statusCode: 402, name: "insufficient_credits", required: 4, available: 3 });
+    expect(await db.emailSend.count({ where: { customerId } })).toBe(0);
+
+    const batch = await resend.batch.send([
+      { ...message, to: "a@example.com" },
+      { ...message, to: ["b@example.com", "c@example.com"] },
+    ]);
+    expect(batch.error).toBeNull();
+    expect(batch.data!.data).toHaveLength(2);
+    expect(batch.data).toMatchObject({ credits_charged: 3, credits_remaining: 0 });
+
+    const first = await resend.emails.list({ limit: 1 });
+    expect(first.data!.has_more).toBe(true);
+    const second = await resend.emails.list({ limit: 1, after: first.data!.data[0]!.id });
+    expect(second.data!.has_more).toBe(false);
+    expect(new Set([first.data!.data[0]!.id, second.data!.data[0]!.id])).toEqual(new Set(batch.data!.data.map((d) => d.id)));
+    const back = await resend.emails.list({ limit: 5, before: second.data!.data[0]!.id });
+    expect(back.data!.data.map((e) => e.id)).toEqual([first.data!.data[0]!.id]);
+  });
+
+  it("402 when credits run out: required, available and where to top up; nothing sent", async () => {
+    const { resend } = await customerWithKey(0);
+    const before = world.emulators.resend.messages().length;
+    const result = await resend.emails.send({ ...message, to: "broke@example.com" });
+    expect(result.data).toBeNull();
+    expect(result.error).toMatchObject({
+      statusCode: 402,
+      name: "insufficient_credits",
+      message: "No email credits remaining. Buy a top-up pack or upgrade your plan.",
+      required: 1,
+      available: 0,
+      top_up_url: `${world.app.url}/dashboard/billing`,
+    });
+    expect(world.emulators.resend.messages().length).toBe(before);
+  });
+
+  it("422 names the field and charges nothing", async () => {
+    const { resend, customerId } = await customerWithKey(5);
+    const badTo = await resend.emails.send({ ...message, to: "not-an-address" });
+    expect(badTo.error).toMatchObject({ statusCode: 422, name: "validation_error" });
+    expect(badTo.error!.message).toContain("`to`");
+    const noSubject = await fetch(`${world.app.apiBase}/emails`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${(await createApiKey((await db.creditAccount.findUniqueOrThrow({ where: { customerId } })).userId, { name: "raw", permission: "full_access" })).token}`, "content-type": "application/json" },
+      body: JSON.stringify({ from: "a@acme.test", to: "x@example.com", html: "x" }),
+    });
+    expect(noSubject.status).toBe(422);
+    expect(await noSubject.json()).toEqual({ statusCode: 422, name: "missing_required_field", message: "Missing `subject` field." });
+    const scheduled = await resend.emails.send({ ...message, to: "x@example.com", scheduledAt: "in 1 min" });
+    expect(scheduled.error).toMatchObject({ statusCode: 422 });
+    expect(scheduled.error!.message).toContain("scheduled_at");
+    expect(await db.emailSend.count({ where: { customerId } })).toBe(0);
+    expect(await mailkitCredits(customerId)).toMatchObject({ available: 5, reserved: 0 });
+  });
+
+  it("a provider refusal is passed on with credits_charged 0", async () => {
+    const { resend, customerId } = await customerWithKey(2);
+    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", status: 403, body: { statusCode: 403, name: "validation_error", message: "The acme.test domain is not verified." }, count: 1 });
+    const result = await resend.emails.send({ ...message, to: "refused@example.com" });
+    expect(result.error).toMatchObject({ statusCode: 403, name: "validation_error", message: "The acme.test domain is not verified.", credits_charged: 0 });
+    expect(await mailkitCredits(customerId)).toMatchObject({ available: 2, reserved: 0 });
+  });
+
+  it("an unknown outcome (Resend timed out) answers 202 queued, holding the credits", async () => {
+    const { resend, customerId } = await customerWithKey(2);
+    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", hang: true, afterAccept: true, count: 1 });
+    const { configureSending } = await import("@/lib/sending/config");
+    configureSending({ providerTimeoutMs: 200 });
+    const result = await resend.emails.send({ ...message, to: "slow@example.com" });
+    configureSending({ providerTimeoutMs: 2_000 });
+    expect(result.error).toBeNull();
+    expect(result.data).toMatchObject({ status: "queued", credits_charged: 1, credits_remaining: 1 });
+    const got = await resend.emails.get(result.data!.id);
+    expect(got.data).toMatchObject({ last_event: "queued", status: "unknown" });
+    expect(await mailkitCredits(customerId)).toMatchObject({ reserved: 1 });
+  });
+});
+
+describe("Idempotency-Key", () => {
+  it("same key and body: the same response, one email, one debit", async () => {
+    const { resend, customerId } = await customerWithKey(5);
+    const body = { ...message, to: "idem@example.com" };
+    const first = await resend.emails.send(body, { idempotencyKey: "order-42" });
+    const second = await resend.emails.send(body, { idempotencyKey: "order-42" });
+    expect(first.error).toBeNull();
+    expect(second.data).toEqual(first.data);
+    expect(second.headers?.["x-mailkit-credits-charged"]).toBe("1");
+    expect(world.emulators.resend.messages({ to: "idem@example.com" })).toHaveLength(1);
+    expect(await db.emailSend.count({ where: { customerId } })).toBe(1);
+    await drainJobs();
+    expect(await dodoDebits(world, customerId)).toHaveLength(1);
+  });
+
+  it("same key, different body: 409 invalid_idempotent_request, nothing sent", async () => {
+    const { resend, customerId } = await customerWithKey(5);
+    await resend.emails.send({ ...message, to: "one@example.com" }, { idempotencyKey: "k-1" });
+    const changed = await resend.emails.send({ ...message, to: "two@example.com" }, { idempotencyKey: "k-1" });
+    expect(changed.error).toMatchObject({ statusCode: 409, name: "invalid_idempotent_request" });
+    expect(await db.emailSend.count({ where: { customerId } })).toBe(1);
+  });
+
+  it("concurrent requests with one key: one send; the others get the replay or 409 concurrent_idempotent_requests", async () => {
+    const { resend, customerId } = await customerWithKey(10);
+    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", latencyMs: 150, count: 1 });
+    const body = { ...message, to: "race@example.com" };
+    const results = await Promise.all(Array.from({ length: 5 }, () => resend.emails.send(body, { idempotencyKey: "race-key" })));
+    const ok = results.filter((r) => r.data);
+    const conflicts = results.filter((r) => r.error);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(ok.map((r) => r.data!.id)).size).toBe(1);
+    for (const c of conflicts) expect(c.error).toMatchObject({ statusCode: 409, name: "concurrent_idempotent_requests" });
+    expect(await db.emailSend.count({ where: { customerId } })).toBe(1);
+    expect(world.emulators.resend.messages({ to: "race@example.com" })).toHaveLength(1);
+    expect(await mailkitCredits(customerId)).toMatchObject({ available: 9, reserved: 0 });
+  });
+
+  it("a 402 does not burn the key: after a top-up the same key sends", async () => {
+    const { resend, customerId } = await customerWithKey(0);
+    const body = { ...message, to: "later@example.com" };
+    expect((await resend.emails.send(body, { idempotencyKey: "after-top-up" })).error).toMatchObject({ statusCode: 402 });
+    const { grantCredits } = await import("./helpers/environment");
+    const { syncCreditsFromDodo } = await import("@/lib/credits");
+    await grantCredits(world, customerId, 1);
+    await syncCreditsFromDodo(customerId, "top-up");
+    const retry = await resend.emails.send(body, { idempotencyKey: "after-top-up" });
+    expect(retry.error).toBeNull();
+    expect(retry.data).toMatchObject({ credits_charged: 1, credits_remaining: 0 });
+  });
+
+  it("batch keys are separate from single-send keys and replay too", async () => {
+    const { resend, customerId } = await customerWithKey(4);
+    const emails = [
+      { ...message, to: "b1@example.com" },
+      { ...message, to: "b2@example.com" },
+    ];
+    const a = await resend.batch.send(emails, { idempotencyKey: "batch-1" });
+    const b = await resend.batch.send(emails, { idempotencyKey: "batch-1" });
+    expect(b.data).toEqual(a.data);
+    expect(await db.emailSend.count({ where: { customerId } })).toBe(2);
+  });
+});
+
+describe("API keys and limits", () => {
+  it("unknown, malformed and revoked keys get 401", async () => {
+    const unknown = await new Resend("mk_doesnotexist", { baseUrl: world.app.apiBase }).emails.send({ ...message, to: "x@example.com" });
+    expect(unknown.error).toMatchObject({ statusCode: 401, name: "invalid_api_key" });
+    const missing = await fetch(`${world.app.apiBase}/emails`, { method: "POST", body: "{}" });
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toMatchObject({ name: "missing_api_key" });
+
+    const { user, resend, key } = await customerWithKey(5);
+    expect((await resend.emails.list()).error).toBeNull();
+    expect(await revokeApiKey(user.id, key.id)).toBe(true);
+    const revoked = await resend.emails.send({ ...message, to: "x@example.com" });
+    expect(revoked.error).toMatchObject({ statusCode: 401, name: "invalid_api_key" });
+  });
+
+  it("a sending-only key sends but cannot read (401 restricted_api_key)", async () => {
+    const { resend } = await customerWithKey(2, "sending_access");
+    const sent = await resend.emails.send({ ...message, to: "sendonly@example.com" });
+    expect(sent.error).toBeNull();
+    expect((await resend.emails.get(sent.data!.id)).error).toMatchObject({ statusCode: 401, name: "restricted_api_key" });
+    expect((await resend.emails.list()).error).toMatchObject({ statusCode: 401, name: "restricted_api_key" });
+  });
+
+  it("records when a key was last used, and another customer's email is not found", async () => {
+    const { key, resend } = await customerWithKey(1);
+    const sent = await resend.emails.send({ ...message, to: "mine@example.com" });
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt).not.toBeNull();
+    const other = await customerWithKey(1);
+    expect((await other.resend.emails.get(sent.data!.id)).error).toMatchObject({ statusCode: 404, name: "not_found" });
+  });
+
+  it("rate limit per key, held in the database: ratelimit-* headers and 429 with retry-after", async () => {
+    const { key } = await customerWithKey(0, "full_access", 2);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => fetch(`${world.app.apiBase}/emails?limit=1`, { headers: { authorization: `Bearer ${key.token}` } })),
+    );
+    const limited = responses.filter((r) => r.status === 429);
+    const allowed = responses.filter((r) => r.status === 200);
+    expect(allowed.length).toBeGreaterThanOrEqual(2);
+    expect(allowed.length).toBeLessThanOrEqual(4); // at most two windows' worth
+    expect(limited.length).toBe(10 - allowed.length);
+    expect(limited[0]!.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(limited[0]!.headers.get("ratelimit-limit")).toBe("2");
+    expect(limited[0]!.headers.get("ratelimit-remaining")).toBe("0");
+    expect(await limited[0]!.json()).toMatchObject({ statusCode: 429, name: "rate_limit_exceeded" });
+    expect(allowed[0]!.headers.get("ratelimit-reset")).toMatch(/^\d+$/);
+  });
+});

@@ -1,0 +1,61 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import * as emailRoute from "@/app/api/emails/route";
+import * as batchRoute from "@/app/api/emails/batch/route";
+import * as emailByIdRoute from "@/app/api/emails/[id]/route";
+import * as resendWebhookRoute from "@/app/api/webhooks/resend/route";
+
+/**
+ * MailKit's own route handlers (the exported GET/POST functions, unchanged) behind a plain Node HTTP server,
+ * so the official `resend` SDK and the emulators' webhooks can talk to them over real HTTP inside a Vitest
+ * process, without `next start`. Only the sending routes are mounted; Dodo's webhooks are acknowledged and
+ * dropped (these tests fund customers through Dodo's ledger and a sync, not webhooks).
+ */
+export type AppServer = { url: string; apiBase: string; close(): Promise<void> };
+
+type Handler = (request: Request, params: Record<string, string>) => Promise<Response>;
+
+const routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
+  { method: "POST", pattern: /^\/api\/emails\/batch$/, handler: (r) => batchRoute.POST(r) },
+  { method: "POST", pattern: /^\/api\/emails$/, handler: (r) => emailRoute.POST(r) },
+  { method: "GET", pattern: /^\/api\/emails$/, handler: (r) => emailRoute.GET(r) },
+  { method: "GET", pattern: /^\/api\/emails\/(?<id>[^/]+)$/, handler: (r, p) => emailByIdRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }) },
+  { method: "POST", pattern: /^\/api\/webhooks\/resend$/, handler: (r) => resendWebhookRoute.POST(r) },
+  { method: "POST", pattern: /^\/api\/webhooks\/dodo$/, handler: async () => new Response(null, { status: 204 }) },
+];
+
+export async function startAppServer(): Promise<AppServer> {
+  const server = createServer((req, res) => void serve(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+  return { url, apiBase: `${url}/api`, close: () => close(server) };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = routes.map((r) => ({ ...r, match: r.pattern.exec(url.pathname) })).find((r) => r.match && r.method === req.method);
+    if (!route) {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ statusCode: 404, name: "not_found", message: "No route" }));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+    const request = new Request(url, { method: req.method, headers, body: req.method === "GET" ? undefined : Buffer.concat(chunks) });
+    const response = await route.handler(request, route.match!.groups ?? {});
+    const body = Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, Object.fromEntries(response.headers.entries())).end(body);
+  } catch (error) {
+    console.error("[test app server]", error);
+    if (!res.headersSent) res.writeHead(500).end();
+  }
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { db } from "@/lib/db";
+import { drainJobs } from "@/lib/outbox/worker";
+import { ACCEPTED_STATUSES, InsufficientCreditsError, sendEmails, type Sender } from "@/lib/sending";
+import type { OutgoingEmail } from "@/lib/validations/email";
+
+import { createFundedUser, dodoBalance, dodoDebits, mailkitCredits, startTestWorld, type TestWorld } from "./helpers/environment";
+
+/**
+ * The admission gate: the balance check and the hold are one conditional UPDATE in the transaction that
+ * inserts the send, so concurrent sends can never spend the same credit.
+ */
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await startTestWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const email = (to: string[], extra: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
+  from: "Acme <hello@acme.test>",
+  to,
+  cc: [],
+  bcc: [],
+  replyTo: [],
+  subject: "Hello",
+  text: "Hi there",
+  ...extra,
+});
+
+describe("credit admission", () => {
+  it("50 parallel sends at a balance of 5: exactly 5 sent, 45 refused with 402 details, 5 debits in Dodo", async () => {
+    const { user, customerId } = await createFundedUser(world, 5);
+    const sender: Sender = { userId: user.id, customerId, source: "api" };
+    const before = world.emulators.resend.messages().length;
+
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => sendEmails(sender, [email([`user${i}@example.com`])])));
+
+    const sent = results.filter((r) => r.status === "fulfilled");
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(sent).toHaveLength(5);
+    expect(refused).toHaveLength(45);
+    for (const r of refused) {
+      expect(r.reason).toBeInstanceOf(InsufficientCreditsError);
+      expect(r.reason).toMatchObject({ required: 1, available: 0 });
+    }
+    expect(world.emulators.resend.messages().length - before).toBe(5);
+    expect(await db.emailSend.count({ where: { userId: user.id } })).toBe(5);
+    // Accepted by Resend (delivery webhooks may already have moved some on to "delivered").
+    expect(await db.emailSend.count({ where: { userId: user.id, status: { in: [...ACCEPTED_STATUSES] } } })).toBe(5);
+    expect(await mailkitCredits(customerId)).toEqual({ balance: 0, reserved: 0, available: 0 });
+
+    await drainJobs();
+    const debits = await dodoDebits(world, customerId);
+    expect(debits).toHaveLength(5);
+    const resendIds = (await db.emailSend.findMany({ where: { userId: user.id } })).map((s) => s.resendId).sort();
+    expect(await db.outboxJob.count({ where: { customerId, kind: "dodo.debit", status: "done" } })).toBe(5);
+    expect(resendIds.every(Boolean)).toBe(true);
+    expect(await dodoBalance(world, customerId)).toBe(0);
+    expect(await mailkitCredits(customerId)).toEqual({ balance: 0, reserved: 0, available: 0 });
+  });
+
+  it("charges one credit per distinct recipient across to, cc and bcc, case-insensitively", async () => {
+    const { user, customerId } = await createFundedUser(world, 10);
+    const result = await sendEmails({ userId: user.id, customerId, source: "dashboard" }, [
+      email(["A@example.com", "a@example.com", "Bee <b@example.com>"], { cc: ["B@EXAMPLE.com", "c@example.com"], bcc: ["d@example.com", "A@Example.com"] }),
+    ]);
+    expect(result).toMatchObject({ settled: true, creditsCharged: 4, creditsRemaining: 6 });
+    expect((await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).cost).toBe(4);
+    await drainJobs();
+    expect((await dodoDebits(world, customerId)).map((d) => d.amount)).toEqual(["4"]);
+  });
+
+  it("refuses a send that costs more than what is left, holding nothing", async () => {
+    const { user, customerId } = await createFundedUser(world, 2);
+    await expect(sendEmails({ userId: user.id, customerId, source: "api" }, [email(["a@example.com", "b@example.com", "c@example.com"])])).rejects.toMatchObject({
+      required: 3,
+      available: 2,
+    });
+    expect(await mailkitCredits(customerId)).toEqual({ balance: 2, reserved: 0, available: 2 });
+    expect(await db.emailSend.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("a user without a Dodo customer has nothing to spend", async () => {
+    const user = await db.user.create({ data: { email: `nocustomer-${Date.now()}@example.com` } });
+    await expect(sendEmails({ userId: user.id, customerId: null, source: "api" }, [email(["a@example.com"])])).rejects.toBeInstanceOf(InsufficientCreditsError);
+  });
+
+  it("re-reads Dodo's live balance when a refusal finds nothing in flight (a missed top-up webhook)", async () => {
+    const { user, customerId } = await createFundedUser(world, 0);
+    // Credits land in Dodo, but MailKit never heard of them (no webhook) and its last sync is old.
+    const { grantCredits } = await import("./helpers/environment");
+    await grantCredits(world, customerId, 3);
+    await db.creditAccount.update({ where: { customerId }, data: { syncedAt: new Date(Date.now() - 3600_000) } });
+    const result = await sendEmails({ userId: user.id, customerId, source: "api" }, [email(["a@example.com"])]);
+    expect(result).toMatchObject({ settled: true, creditsCharged: 1, creditsRemaining: 2 });
+  });
+
+  it("a batch holds its whole cost or nothing", async () => {
+    const { user, customerId } = await createFundedUser(world, 3);
+    const sender: Sender = { userId: user.id, customerId, source: "api" };
+    await expect(sendEmails(sender, [email(["a@example.com"]), email(["b@example.com", "c@example.com"]), email(["d@example.com"])])).rejects.toMatchObject({
+      required: 4,
+      available: 3,
+    });
+    expect(await db.emailSend.count({ where: { userId: user.id } })).toBe(0);
+    const ok = await sendEmails(sender, [email(["a@example.com"]), email(["b@example.com", "c@example.com"])]);
+    expect(ok).toMatchObject({ settled: true, creditsCharged: 3, creditsRemaining: 0 });
+    const rows = await db.emailSend.findMany({ where: { userId: user.id }, orderBy: { batchIndex: "asc" } });
+    expect(rows.map((r) => [r.batchIndex, r.resendId !== null, r.cost])).toEqual([
+      [0, true, 1],
+      [1, true, 2],
+    ]);
+    await drainJobs();
+    expect((await dodoDebits(world, customerId)).map((d) => d.amount).sort()).toEqual(["1", "2"]);
+  });
+});

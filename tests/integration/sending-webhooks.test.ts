@@ -1,0 +1,132 @@
+import { randomUUID } from "node:crypto";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { POST as resendWebhook } from "@/app/api/webhooks/resend/route";
+import { reserveCredits } from "@/lib/credits";
+import { db, Prisma } from "@/lib/db";
+import { LOCAL_DEFAULTS } from "@/lib/env";
+import { sendEmails, sweepUnsettledSends, toResendPayload, type Sender } from "@/lib/sending";
+import type { OutgoingEmail } from "@/lib/validations/email";
+
+import { createFundedUser, startTestWorld, type TestWorld } from "./helpers/environment";
+
+/** Resend's delivery webhooks: signature, dedupe on svix-id, status moves, out-of-order and early events. */
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await startTestWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const email = (to: string): OutgoingEmail => ({ from: "Acme <hello@acme.test>", to: [to], cc: [], bcc: [], replyTo: [], subject: "Events", text: "Hi" });
+
+async function waitForStatus(id: string, status: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const send = await db.emailSend.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { occurredAt: "asc" } } } });
+    if (send.status === status) return send;
+    if (Date.now() > deadline) throw new Error(`send ${id} is ${send.status}, expected ${status}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A webhook request signed like Resend (Svix headers) with the local secret. */
+function signedRequest(payload: unknown, id = `msg_${randomUUID()}`, secret: string = LOCAL_DEFAULTS.resendWebhookSecret) {
+  const body = JSON.stringify(payload);
+  const timestamp = new Date();
+  const signature = new Webhook(secret).sign(id, timestamp, body);
+  return new Request("http://localhost/api/webhooks/resend", {
+    method: "POST",
+    headers: { "content-type": "application/json", "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signature },
+    body,
+  });
+}
+
+let sender: Sender;
+beforeAll(async () => {
+  const { user, customerId } = await createFundedUser(world, 100, "events");
+  sender = { userId: user.id, customerId, source: "dashboard" };
+});
+
+describe("delivery webhooks from the Resend emulator", () => {
+  it.each([
+    ["delivered@resend.dev", "delivered", ["email.sent", "email.delivered"]],
+    ["bounced@resend.dev", "bounced", ["email.sent", "email.bounced"]],
+    ["complained@resend.dev", "complained", ["email.sent", "email.delivered", "email.complained"]],
+  ])("%s ends %s with its timeline", async (to, status, types) => {
+    const result = await sendEmails(sender, [email(to)]);
+    const send = await waitForStatus(result.emails[0]!.id, status);
+    await world.emulators.resend.idle();
+    const events = await db.emailEvent.findMany({ where: { sendId: send.id }, orderBy: { occurredAt: "asc" } });
+    expect(events.map((e) => e.type)).toEqual(types);
+    if (status === "bounced") expect(events[1]!.detail).toMatchObject({ bounce: { type: "Permanent" } });
+  });
+
+  it("a redelivered webhook (same svix-id) is recorded once", async () => {
+    const result = await sendEmails(sender, [email("redeliver@example.com")]);
+    await waitForStatus(result.emails[0]!.id, "delivered");
+    await world.emulators.resend.idle();
+    const delivery = world.emulators.resend.webhooks.deliveries.find((d) => d.type === "email.delivered" && d.body.includes(result.emails[0]!.id))!;
+    world.emulators.resend.webhooks.redeliver(delivery.id);
+    world.emulators.resend.webhooks.redeliver(delivery.id);
+    await world.emulators.resend.idle();
+    expect(await db.emailEvent.count({ where: { sendId: result.emails[0]!.id, type: "email.delivered" } })).toBe(1);
+    expect(await db.webhookReceipt.count({ where: { id: delivery.id } })).toBe(1);
+  });
+});
+
+describe("the webhook route", () => {
+  it("401 for a bad signature, and nothing changes", async () => {
+    const result = await sendEmails(sender, [email("forged@example.com")]);
+    await waitForStatus(result.emails[0]!.id, "delivered");
+    await world.emulators.resend.idle();
+    const before = await db.emailEvent.count();
+    const forged = signedRequest(
+      { type: "email.bounced", created_at: new Date().toISOString(), data: { email_id: (await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).resendId, to: ["forged@example.com"] } },
+      "msg_forged",
+      "whsec_" + Buffer.from("someone-else").toString("base64"),
+    );
+    const response = await resendWebhook(forged);
+    expect(response.status).toBe(401);
+    expect(await db.emailEvent.count()).toBe(before);
+    expect(await db.webhookReceipt.count({ where: { id: "msg_forged" } })).toBe(0);
+    expect((await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).status).toBe("delivered");
+
+    const unsigned = await resendWebhook(new Request("http://localhost/api/webhooks/resend", { method: "POST", body: "{}" }));
+    expect(unsigned.status).toBe(401);
+  });
+
+  it("an older event arriving late never overwrites a newer status", async () => {
+    const result = await sendEmails(sender, [email("late@example.com")]);
+    const send = await waitForStatus(result.emails[0]!.id, "delivered");
+    await world.emulators.resend.idle();
+    const staleSent = signedRequest({ type: "email.sent", created_at: new Date(Date.now() - 60_000).toISOString(), data: { email_id: send.resendId, to: ["late@example.com"] } });
+    expect(await (await resendWebhook(staleSent)).json()).toMatchObject({ outcome: "recorded" });
+    expect((await db.emailSend.findUniqueOrThrow({ where: { id: send.id } })).status).toBe("delivered");
+  });
+
+  it("events for emails that are not customers' sends are acknowledged and ignored", async () => {
+    const response = await resendWebhook(signedRequest({ type: "email.delivered", created_at: new Date().toISOString(), data: { email_id: randomUUID(), to: ["someone@example.com"] } }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ outcome: "ignored" });
+  });
+
+  it("an event that arrives before the acceptance is recorded, then applied when the send settles", async () => {
+    const id = randomUUID();
+    const payload = toResendPayload(email("early@example.com"), id);
+    await db.$transaction(async (tx) => {
+      await reserveCredits(tx, sender.customerId!, 1, id);
+      await tx.emailSend.create({
+        data: { id, userId: sender.userId, customerId: sender.customerId!, source: "api", fromAddress: "hello@acme.test", to: ["early@example.com"], cc: [], bcc: [], subject: "Events", payload: payload as unknown as Prisma.InputJsonValue, cost: 1, status: "unknown", nextAttemptAt: new Date(0) },
+      });
+    });
+    const early = signedRequest({ type: "email.delivered", created_at: new Date(Date.now() + 5_000).toISOString(), data: { email_id: randomUUID(), to: ["early@example.com"], tags: { mailkit_send_id: id } } });
+    expect(await (await resendWebhook(early)).json()).toMatchObject({ outcome: "recorded" });
+    expect((await db.emailSend.findUniqueOrThrow({ where: { id } })).status).toBe("unknown");
+    await sweepUnsettledSends();
+    expect((await db.emailSend.findUniqueOrThrow({ where: { id } })).status).toBe("delivered");
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+
+import { hashRequestBody } from "@/lib/api/idempotency";
+import { displayPrefix, generateToken, hashToken } from "@/lib/api/keys";
+import { openApiDocument } from "@/lib/api/openapi";
+import { toApiError } from "@/lib/api/respond";
+import { configureSending, getSendingConfig, retryDelayMs } from "@/lib/sending/config";
+import { InsufficientCreditsError, ProviderRejectedError } from "@/lib/sending/errors";
+import { batchIdempotencyKey, classifyProviderError, sendIdempotencyKey } from "@/lib/sending/provider";
+
+describe("what a Resend error means for the money", () => {
+  it("only a definite 4xx refusal releases the hold", () => {
+    expect(classifyProviderError({ statusCode: 422, name: "validation_error", message: "bad to" })).toMatchObject({ kind: "rejected", statusCode: 422 });
+    expect(classifyProviderError({ statusCode: 403, name: "validation_error", message: "domain" })).toMatchObject({ kind: "rejected" });
+    expect(classifyProviderError({ statusCode: 400, name: "validation_error", message: "x" })).toMatchObject({ kind: "rejected" });
+  });
+
+  it("timeouts, network errors, 429, 5xx and 409 are unknown: keep the hold and retry the same request", () => {
+    expect(classifyProviderError({ statusCode: null, name: "application_error", message: "Unable to fetch data" }, true)).toMatchObject({ kind: "unknown", reason: expect.stringContaining("Timed out") });
+    expect(classifyProviderError({ statusCode: null, name: "application_error", message: "Unable to fetch data" })).toMatchObject({ kind: "unknown" });
+    for (const status of [429, 500, 502, 503, 408]) expect(classifyProviderError({ statusCode: status, name: "application_error", message: "x" }).kind).toBe("unknown");
+    expect(classifyProviderError({ statusCode: 409, name: "concurrent_idempotent_requests", message: "x" }).kind).toBe("unknown");
+    expect(classifyProviderError({ statusCode: 409, name: "invalid_idempotent_request", message: "x" }).kind).toBe("unknown");
+  });
+
+  it("derives Resend idempotency keys from MailKit's ids", () => {
+    expect(sendIdempotencyKey("abc")).toBe("mailkit-send/abc");
+    expect(batchIdempotencyKey("xyz")).toBe("mailkit-batch/xyz");
+  });
+});
+
+describe("API helpers", () => {
+  it("hashes request bodies independently of key order", () => {
+    expect(hashRequestBody({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(hashRequestBody({ b: [1, { d: 3, c: 2 }], a: 1 }));
+    expect(hashRequestBody({ a: 1 })).not.toBe(hashRequestBody({ a: 2 }));
+    expect(hashRequestBody({ a: 1, b: undefined })).toBe(hashRequestBody({ a: 1 }));
+  });
+
+  it("makes mk_ tokens, stores only their sha256 and shows a short prefix", () => {
+    const token = generateToken();
+    expect(token).toMatch(/^mk_[A-Za-z0-9_-]{32}$/);
+    expect(generateToken()).not.toBe(token);
+    expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(displayPrefix(token)).toBe(token.slice(0, 11));
+  });
+
+  it("maps domain errors to Resend-shaped API errors", () => {
+    expect(toApiError(new InsufficientCreditsError(3, 1)).toBody()).toMatchObject({
+      statusCode: 402,
+      name: "insufficient_credits",
+      message: "No email credits remaining. Buy a top-up pack or upgrade your plan.",
+      required: 3,
+      available: 1,
+      top_up_url: expect.stringMatching(/\/dashboard\/billing$/),
+    });
+    expect(toApiError(new ProviderRejectedError(422, "validation_error", "Invalid `to` field.", ["s"])).toBody()).toEqual({
+      statusCode: 422,
+      name: "validation_error",
+      message: "Invalid `to` field.",
+      credits_charged: 0,
+    });
+    // Resend refusing MailKit's own key is not the customer's 401.
+    expect(toApiError(new ProviderRejectedError(401, "invalid_api_key", "bad key", ["s"])).statusCode).toBe(502);
+  });
+
+  it("describes the API in OpenAPI 3.1", () => {
+    const doc = openApiDocument("https://mailkit.example/api");
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers[0]!.url).toBe("https://mailkit.example/api");
+    expect(Object.keys(doc.paths)).toEqual(["/emails", "/emails/batch", "/emails/{id}"]);
+    expect(Object.keys(doc.paths["/emails"].post.responses)).toEqual(expect.arrayContaining(["200", "202", "402", "409", "422", "429"]));
+  });
+});
+
+describe("sending configuration", () => {
+  it("backs off exponentially up to a cap", () => {
+    configureSending({ retryBaseDelayMs: 1000, maxRetryDelayMs: 5000 });
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n))).toEqual([1000, 2000, 4000, 5000, 5000]);
+    configureSending({});
+    expect(getSendingConfig().rateLimitPerSecond).toBe(10);
+  });
+});
