@@ -65,6 +65,8 @@ test("sign in, subscribe, top up, renew, low-balance warning", async ({ page }) 
   expect(warning.subject).toContain("900");
   expect(warning.links.some((l) => l.includes("/dashboard/billing"))).toBe(true);
 
+  await page.goto(`${emulator}/inbox/${warning.id}`);
+  await shot(page, "email-low-balance");
   await page.goto(`${emulator}/inbox`);
   await shot(page, "emulator-inbox");
 });
