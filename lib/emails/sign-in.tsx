@@ -13,7 +13,10 @@ export function SignInEmail({ url, host }: { url: string; host: string }) {
         Sign in to MailKit
       </Button>
       <Text style={{ ...textStyle, fontSize: 13, color: "#6b7280" }}>
-        Or paste this link into your browser: <Link href={url}>{url}</Link>
+        Or paste this link into your browser:{" "}
+        <Link href={url} style={{ wordBreak: "break-all" }}>
+          {url}
+        </Link>
       </Text>
       <Text style={{ ...textStyle, fontSize: 13, color: "#6b7280" }}>
         If you did not ask to sign in, you can ignore this email.
