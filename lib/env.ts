@@ -145,7 +145,12 @@ let cached: Env | undefined;
 
 /** The validated configuration of this process. Throws a ConfigError naming the bad variable. */
 export function getEnv(): Env {
-  cached ??= parseEnv(process.env);
+  if (!cached) {
+    cached = parseEnv(process.env);
+    // Auth.js builds magic links from AUTH_URL, else from the request's (spoofable) Host/X-Forwarded-Host
+    // headers; pin it to MailKit's own origin so nobody can get a sign-in link that points elsewhere.
+    process.env.AUTH_URL ??= new URL(cached.APP_URL).origin;
+  }
   return cached;
 }
 

@@ -1,5 +1,7 @@
 /** Small helpers shared by MailKit's own route handlers (not the Resend-compatible public API). */
 
+import { getEnv } from "@/lib/env";
+
 export function jsonError(
   status: number,
   error: string,
@@ -23,3 +25,14 @@ export function wantsRedirect(request: Request): boolean {
 export function seeOther(location: string): Response {
   return new Response(null, { status: 303, headers: { location } });
 }
+
+/**
+ * Session-authenticated POSTs from another site are refused (CSRF defence on top of SameSite=Lax cookies):
+ * browsers send Origin on every cross-origin POST, and it must be MailKit's own.
+ */
+export function isCrossSiteRequest(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  return origin !== null && origin !== new URL(getEnv().APP_URL).origin;
+}
+
+export const crossSiteRefused = () => jsonError(403, "cross_site_request", "This request must come from MailKit's own pages.");

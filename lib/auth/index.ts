@@ -23,7 +23,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         from: env.EMAIL_FROM,
         apiKey: env.resend.apiKey,
         // The built-in provider posts to api.resend.com directly; send through the SDK instead.
-        sendVerificationRequest: ({ identifier, url }) => sendSignInEmail(identifier, url),
+        // Defence in depth: whatever host the request claimed, the link points at APP_URL.
+        sendVerificationRequest: ({ identifier, url }) => {
+          const link = new URL(url);
+          return sendSignInEmail(identifier, new URL(link.pathname + link.search, env.APP_URL).toString());
+        },
       }),
     ],
     callbacks: {

@@ -37,6 +37,10 @@ export async function startCheckout(user: SessionUser, kind: CheckoutKind): Prom
   }
   const customerId = await ensureDodoCustomer(user);
   const catalog = await getCatalog();
+  // MailKit's own rows only exist once webhooks arrive; ask Dodo too, so a plan paid a moment ago counts.
+  if (kind === "subscribe" && (await hasLivePlanInDodo(customerId, catalog.planProductId))) {
+    throw new BillingError("already_subscribed", "You already have a MailKit Plan. Buy a top-up pack for more credits.");
+  }
   const session = await getDodo().checkoutSessions.create({
     product_cart: [{ product_id: kind === "subscribe" ? catalog.planProductId : catalog.topUpProductId, quantity: 1 }],
     customer: { customer_id: customerId },
@@ -45,6 +49,11 @@ export async function startCheckout(user: SessionUser, kind: CheckoutKind): Prom
   });
   if (!session.checkout_url) throw new Error("Dodo did not return a checkout URL");
   return session.checkout_url;
+}
+
+async function hasLivePlanInDodo(customerId: string, planProductId: string): Promise<boolean> {
+  const page = await getDodo().subscriptions.list({ customer_id: customerId, page_number: 0, page_size: 100 });
+  return page.items.some((s) => s.product_id === planProductId && LIVE_SUBSCRIPTION_STATUSES.includes(s.status));
 }
 
 /** A one-time link to Dodo's customer portal (manage or cancel the plan, invoices). */

@@ -48,7 +48,7 @@ export async function sendLowBalanceWarning(job: ClaimedJob): Promise<void> {
     job.key,
   );
   await db.$transaction(async (tx) => {
-    await completeJob(tx, job.id);
+    await completeJob(tx, job);
     await tx.creditAccount.update({ where: { customerId }, data: { lowBalanceEmailedAt: new Date() } });
   });
 }

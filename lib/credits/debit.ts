@@ -25,10 +25,13 @@ export type DebitPayload = z.infer<typeof debitPayload>;
 export async function postDodoDebit(job: ClaimedJob): Promise<void> {
   const payload = debitPayload.parse(job.payload);
   if (!job.customerId || !job.credits) throw new Error(`Debit job ${job.id} has no customer or amount`);
+  const customerId = job.customerId;
   const { entitlementId } = await getCatalog();
+  // Invalidate any balance sync already under way: Dodo's balance may change under it from here on.
+  await markDebitPosted(db, customerId);
   try {
     const entry = await getDodo().creditEntitlements.balances.createLedgerEntry(
-      job.customerId,
+      customerId,
       {
         credit_entitlement_id: entitlementId,
         entry_type: "debit",
@@ -39,19 +42,24 @@ export async function postDodoDebit(job: ClaimedJob): Promise<void> {
       },
       { maxRetries: 0 }, // the outbox retries with its own backoff
     );
-    await db.$transaction(async (tx) => {
-      await completeJob(tx, job.id, { ledgerEntryId: entry.id, balanceAfter: toCredits(entry.balance_after) });
-      await markDebitPosted(tx, job.customerId!);
-    });
+    await finish(job, customerId, { ledgerEntryId: entry.id, balanceAfter: toCredits(entry.balance_after) });
   } catch (error) {
-    // A 4xx other than a conflict or rate limit will not get better by retrying: keep it for a person.
-    const permanent =
-      error instanceof DodoPayments.APIError &&
-      typeof error.status === "number" &&
-      error.status >= 400 &&
-      error.status < 500 &&
-      ![408, 409, 429].includes(error.status);
-    await failJob(job, error, { permanent });
+    // Dodo documents 409 for a key it already has: the debit was recorded by an earlier attempt whose
+    // answer was lost. That is success.
+    if (error instanceof DodoPayments.ConflictError) {
+      await finish(job, customerId, { alreadyRecorded: true });
+      return;
+    }
+    // Only a request Dodo will never accept is final (e.g. 400 insufficient balance). Auth errors,
+    // rate limits and outages are retried for as long as it takes: a debit is never dropped.
+    const permanent = error instanceof DodoPayments.APIError && [400, 404, 422].includes(Number(error.status));
+    await failJob(job, error, { permanent, retryForever: true });
     if (permanent) console.error(`[outbox] Dodo refused debit ${payload.idempotencyKey}: ${(error as Error).message}`);
   }
+}
+
+async function finish(job: ClaimedJob, customerId: string, result: Record<string, string | number | boolean>) {
+  await db.$transaction(async (tx) => {
+    if (await completeJob(tx, job, result)) await markDebitPosted(tx, customerId);
+  });
 }

@@ -106,17 +106,24 @@ async function moveHold(
   return row.balance - row.reserved;
 }
 
-/** Credits MailKit has queued as Dodo debits but Dodo has not recorded yet. */
+/**
+ * Credits MailKit spent that Dodo has not recorded: queued debits, and debits Dodo refused ("dead", kept
+ * for a person to resolve). Counting the refused ones means an email that went out is never given back
+ * as spendable credit by the next sync.
+ */
 export async function pendingDebits(tx: Tx, customerId: string): Promise<number> {
   const result = await tx.outboxJob.aggregate({
-    where: { customerId, kind: "dodo.debit", status: "pending" },
+    where: { customerId, kind: "dodo.debit", status: { in: ["pending", "dead"] } },
     _sum: { credits: true },
   });
   return result._sum.credits ?? 0;
 }
 
-/** Records that a MailKit debit reached Dodo (called in the transaction that completes the outbox job). */
-export async function markDebitPosted(tx: Tx, customerId: string): Promise<void> {
+/**
+ * Bumps the debit version: before a debit is posted to Dodo and again when it is recorded as done, so a
+ * balance sync that overlapped either moment is discarded and retried.
+ */
+export async function markDebitPosted(tx: Tx | typeof db, customerId: string): Promise<void> {
   await tx.creditAccount.updateMany({ where: { customerId }, data: { debitVersion: { increment: 1 } } });
 }
 
@@ -173,6 +180,13 @@ export async function syncCreditsFromDodo(customerId: string, reason: string, at
       return { synced: false, dodoBalance, balance: account.balance, available: account.balance - account.reserved };
     }
   }
+}
+
+/** For webhook handlers: a sync that could not settle is an error, so the webhook is retried. */
+export async function syncCreditsOrThrow(customerId: string, reason: string): Promise<SyncResult> {
+  const result = await syncCreditsFromDodo(customerId, reason);
+  if (!result.synced) throw new Error(`Credits of ${customerId} kept changing during the sync; retry later`);
+  return result;
 }
 
 /** Dodo's live balance; a customer who was never granted anything has no balance yet (404) → 0. */

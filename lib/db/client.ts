@@ -7,6 +7,10 @@ import { resolve } from "node:path";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Env } from "@/lib/env";
 
+// Columns are TIMESTAMP without time zone holding UTC (Prisma's convention); raw SQL compares them with
+// now(), which is only right if the session's time zone is UTC, whatever the server's default.
+const UTC = "-c TimeZone=UTC";
+
 export type RawConnection = {
   exec(sql: string): Promise<void>;
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -23,7 +27,7 @@ export type Database = {
 /** Opens the database the configuration names: PostgreSQL, or an embedded PGlite (on disk or in memory). */
 export function openDatabase(config: Env["database"]): Database {
   if (config.kind === "postgres") {
-    const adapter = new PrismaPg({ connectionString: config.url, max: 10 });
+    const adapter = new PrismaPg({ connectionString: config.url, max: 10, options: UTC });
     const prisma = new PrismaClient({ adapter });
     return {
       kind: "postgres",
@@ -60,7 +64,7 @@ export function openDatabase(config: Env["database"]): Database {
 
 async function withPgClient<T>(url: string, fn: (conn: RawConnection) => Promise<T>): Promise<T> {
   const { Client } = await import("pg");
-  const client = new Client({ connectionString: url });
+  const client = new Client({ connectionString: url, options: UTC });
   await client.connect();
   try {
     return await fn({

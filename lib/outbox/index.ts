@@ -43,6 +43,8 @@ export type ClaimedJob = {
   credits: number | null;
   payload: Prisma.JsonValue;
   attempts: number;
+  /** The lease this run holds; completing or failing checks it, so a run whose lease expired changes nothing. */
+  lockedUntil: Date | null;
 };
 
 /** Leases up to `limit` due jobs for `leaseMs`. */
@@ -56,22 +58,36 @@ export async function claimDueJobs(limit: number, leaseMs: number, kinds?: strin
          AND ($3::text[] IS NULL OR "kind" = ANY($3::text[]))
        ORDER BY "runAt" LIMIT $1
        FOR UPDATE SKIP LOCKED)
-     RETURNING "id", "kind", "key", "customerId", "credits", "payload", "attempts"`,
+     RETURNING "id", "kind", "key", "customerId", "credits", "payload", "attempts", "lockedUntil"`,
     limit,
     leaseMs,
     kindFilter,
   );
 }
 
-/** Marks a job done, inside the transaction that records its result. */
-export async function completeJob(tx: Tx, id: string, result?: Prisma.InputJsonValue) {
-  await tx.outboxJob.update({
-    where: { id },
-    data: { status: "done", completedAt: new Date(), lockedUntil: null, result: result ?? undefined, lastError: null },
-  });
+type JobRef = string | Pick<ClaimedJob, "id" | "lockedUntil">;
+
+/** The row a job run may still change: pending and, for a claimed run, still under its own lease. */
+function ownRow(job: JobRef) {
+  return typeof job === "string"
+    ? { id: job, status: "pending" }
+    : { id: job.id, status: "pending", lockedUntil: job.lockedUntil };
 }
 
-// Retry backoff: 1 s, 2 s, 4 s … capped at 5 minutes; after MAX_ATTEMPTS the job is dead (kept for a person).
+/**
+ * Marks a job done, inside the transaction that records its result. Returns false (and changes nothing)
+ * when the job is no longer this run's: already done, or re-leased by another instance after ours expired.
+ */
+export async function completeJob(tx: Tx, job: JobRef, result?: Prisma.InputJsonValue): Promise<boolean> {
+  const { count } = await tx.outboxJob.updateMany({
+    where: ownRow(job),
+    data: { status: "done", completedAt: new Date(), lockedUntil: null, result: result ?? undefined, lastError: null },
+  });
+  return count === 1;
+}
+
+// Retry backoff: 1 s, 2 s, 4 s … capped at 5 minutes; after MAX_ATTEMPTS the job is dead (kept for a person),
+// unless the job kind must never give up (Dodo debits: MailKit's credit view counts them until they post).
 export const MAX_ATTEMPTS = 25;
 export function backoffMs(attempts: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 5 * 60_000);
@@ -79,14 +95,14 @@ export function backoffMs(attempts: number): number {
 
 /** Records a failed attempt: retried later, or dead when it cannot succeed or has run out of attempts. */
 export async function failJob(
-  job: Pick<ClaimedJob, "id" | "attempts">,
+  job: Pick<ClaimedJob, "id" | "attempts"> & Partial<Pick<ClaimedJob, "lockedUntil">>,
   error: unknown,
-  options: { permanent?: boolean } = {},
+  options: { permanent?: boolean; retryForever?: boolean } = {},
 ) {
   const message = error instanceof Error ? error.message : String(error);
-  const dead = options.permanent || job.attempts >= MAX_ATTEMPTS;
-  await db.outboxJob.update({
-    where: { id: job.id },
+  const dead = options.permanent || (!options.retryForever && job.attempts >= MAX_ATTEMPTS);
+  await db.outboxJob.updateMany({
+    where: job.lockedUntil !== undefined ? ownRow({ id: job.id, lockedUntil: job.lockedUntil }) : { id: job.id, status: "pending" },
     data: {
       status: dead ? "dead" : "pending",
       lastError: message.slice(0, 2000),

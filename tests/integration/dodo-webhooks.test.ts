@@ -171,4 +171,25 @@ describe("POST /api/webhooks/dodo", () => {
     expect(retried).toMatchObject({ status: 200, body: { received: true } });
     expect((await account(customerId)).balance).toBe(300);
   });
+
+  it("payment.succeeded whose credit sync fails answers 5xx and records nothing; the retry applies it", async () => {
+    await grant(customerId, 500);
+    services.emulators.dodo.faults.add({ method: "GET", pathPrefix: "/credit-entitlements", status: 503, count: 10 });
+    const event = { type: "payment.succeeded", data: paymentData({ paymentId: `pay_retry_${n}`, customerId, amount: 900 }) };
+    const failed = await deliverDodoWebhook(event, { id: `msg_pay_retry_${n}` });
+    expect(failed.status).toBe(500);
+    expect(await db.webhookReceipt.findUnique({ where: { id: `msg_pay_retry_${n}` } })).toBeNull();
+    expect(await db.payment.findUnique({ where: { id: `pay_retry_${n}` } })).toBeNull();
+    services.emulators.dodo.faults.clear();
+    expect((await deliverDodoWebhook(event, { id: `msg_pay_retry_${n}` })).status).toBe(200);
+    expect((await account(customerId)).balance).toBe(500);
+    expect(await db.payment.findUnique({ where: { id: `pay_retry_${n}` } })).toMatchObject({ status: "succeeded" });
+  });
+
+  it("a late payment.processing never undoes a succeeded payment", async () => {
+    const paymentId = `pay_late_${n}`;
+    await deliverDodoWebhook({ type: "payment.succeeded", data: paymentData({ paymentId, customerId }) });
+    await deliverDodoWebhook({ type: "payment.processing", data: { ...paymentData({ paymentId, customerId }), status: "processing" } });
+    expect((await db.payment.findUniqueOrThrow({ where: { id: paymentId } })).status).toBe("succeeded");
+  });
 });

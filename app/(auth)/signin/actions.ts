@@ -4,13 +4,11 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 
 import { signIn } from "@/lib/auth";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 
 const form = z.object({
   email: z.email().trim().toLowerCase(),
-  callbackUrl: z
-    .string()
-    .regex(/^\/(?!\/)/)
-    .catch("/dashboard"),
+  callbackUrl: z.unknown().transform((value) => safeRedirectPath(value)),
 });
 
 export async function requestMagicLink(formData: FormData) {

@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
 import { getSessionUser } from "@/lib/auth/session";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 
 import { requestMagicLink } from "./actions";
 
@@ -24,7 +25,7 @@ export default async function SignInPage({
   searchParams: Promise<{ callbackUrl?: string; error?: string }>;
 }) {
   const { callbackUrl, error } = await searchParams;
-  if (await getSessionUser()) redirect(safeCallback(callbackUrl));
+  if (await getSessionUser()) redirect(safeRedirectPath(callbackUrl));
   return (
     <main className="flex min-h-screen flex-col items-center justify-center px-6">
       <div className="mb-8">
@@ -39,7 +40,7 @@ export default async function SignInPage({
           </div>
         ) : null}
         <form action={requestMagicLink} className="mt-6 space-y-4">
-          <input type="hidden" name="callbackUrl" value={safeCallback(callbackUrl)} />
+          <input type="hidden" name="callbackUrl" value={safeRedirectPath(callbackUrl)} />
           <div>
             <Label htmlFor="email">Email</Label>
             <Input id="email" name="email" type="email" autoComplete="email" required placeholder="you@company.com" />
@@ -51,9 +52,4 @@ export default async function SignInPage({
       </div>
     </main>
   );
-}
-
-/** Only same-site paths: an open redirect after sign-in would be a phishing tool. */
-function safeCallback(url: string | undefined): string {
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/dashboard";
 }

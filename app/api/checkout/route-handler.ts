@@ -1,10 +1,11 @@
 import { getSessionUser } from "@/lib/auth/session";
 import { BillingError, startCheckout, type CheckoutKind } from "@/lib/billing/checkout";
-import { jsonError, seeOther, wantsRedirect } from "@/lib/http";
+import { crossSiteRefused, isCrossSiteRequest, jsonError, seeOther, wantsRedirect } from "@/lib/http";
 
 /** POST /api/checkout/{subscribe,topup}: a Dodo checkout for the signed-in user (never a customer from input). */
 export function checkoutHandler(kind: CheckoutKind) {
   return async function POST(request: Request): Promise<Response> {
+    if (isCrossSiteRequest(request)) return crossSiteRefused();
     const form = wantsRedirect(request);
     const user = await getSessionUser();
     if (!user)

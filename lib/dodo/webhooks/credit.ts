@@ -1,7 +1,7 @@
 import type { UnwrapWebhookEvent } from "dodopayments/resources/webhooks/webhooks";
 
 import { recordLowBalance } from "@/lib/billing/low-balance";
-import { syncCreditsFromDodo } from "@/lib/credits";
+import { syncCreditsOrThrow } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { getCatalog } from "@/lib/dodo/catalog";
 
@@ -27,7 +27,7 @@ export async function handleCreditEvent(event: UnwrapWebhookEvent, receipt: Rece
     return `no MailKit user for customer ${data.customer_id}`;
   }
 
-  await syncCreditsFromDodo(data.customer_id, `webhook:${receipt.id}`);
+  await syncCreditsOrThrow(data.customer_id, `webhook:${receipt.id}`);
   await db.$transaction(async (tx) => {
     await tx.webhookReceipt.create({ data: receipt });
     if (event.type === "credit.balance_low") await recordLowBalance(tx, data.customer_id, receipt.id);

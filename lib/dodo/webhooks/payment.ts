@@ -1,10 +1,12 @@
 import type { UnwrapWebhookEvent } from "dodopayments/resources/webhooks/webhooks";
 
 import { findUserByCustomerId } from "@/lib/billing/customer";
-import { syncCreditsFromDodo } from "@/lib/credits";
+import { syncCreditsOrThrow } from "@/lib/credits";
 import { db } from "@/lib/db";
 
 import type { Receipt } from "./index";
+
+const FINAL_STATUSES = ["succeeded", "failed", "cancelled"];
 
 type PaymentEvent = Extract<UnwrapWebhookEvent, { type: `payment.${string}` }>;
 
@@ -18,6 +20,9 @@ export async function handlePaymentEvent(event: UnwrapWebhookEvent, receipt: Rec
     return `no MailKit user for customer ${customerId ?? "(none)"}`;
   }
   const status = event.type.slice("payment.".length);
+  // A successful payment usually brings credits. Sync before recording the receipt: if the sync fails, the
+  // webhook answers 5xx and Dodo's retry does it again (credit.added also syncs, whichever comes first).
+  if (status === "succeeded") await syncCreditsOrThrow(customerId, `webhook:${receipt.id}`);
   await db.$transaction(async (tx) => {
     await tx.webhookReceipt.create({ data: receipt });
     const data = {
@@ -29,13 +34,14 @@ export async function handlePaymentEvent(event: UnwrapWebhookEvent, receipt: Rec
       currency: String(payment.currency ?? "USD"),
       paidAt: new Date(payment.created_at ?? event.timestamp),
     };
+    const existing = await tx.payment.findUnique({ where: { id: payment.payment_id } });
+    // Events arrive in any order: a late "processing" must not undo a final outcome.
+    if (existing && FINAL_STATUSES.includes(existing.status) && !FINAL_STATUSES.includes(status)) return;
     await tx.payment.upsert({
       where: { id: payment.payment_id },
       update: data,
       create: { id: payment.payment_id, ...data },
     });
   });
-  // A successful payment usually brings credits; the credit.added event syncs too, whichever comes first.
-  if (status === "succeeded") await syncCreditsFromDodo(customerId, `webhook:${receipt.id}`);
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { UnwrapWebhookEvent } from "dodopayments/resources/webhooks/webhooks";
 
 import { findUserByCustomerId } from "@/lib/billing/customer";
-import { syncCreditsFromDodo } from "@/lib/credits";
+import { syncCreditsOrThrow } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { CATALOG, getCatalog } from "@/lib/dodo/catalog";
 import { toCredits } from "@/lib/dodo/client";
@@ -45,6 +45,8 @@ export async function handleSubscriptionEvent(
     eventAt,
   };
 
+  // Sync first (a new cycle brings credits); a failure answers 5xx before anything is recorded.
+  await syncCreditsOrThrow(customerId, `webhook:${receipt.id}`);
   let stale = false;
   await db.$transaction(async (tx) => {
     await tx.webhookReceipt.create({ data: receipt });
@@ -63,7 +65,5 @@ export async function handleSubscriptionEvent(
       await tx.creditAccount.updateMany({ where: { customerId }, data: { allowance: creditsPerCycle } });
     }
   });
-  if (stale) return "older than the stored state";
-  await syncCreditsFromDodo(customerId, `webhook:${receipt.id}`);
-  return undefined;
+  return stale ? "older than the stored state" : undefined;
 }

@@ -1,9 +1,10 @@
 import { getSessionUser } from "@/lib/auth/session";
 import { customerPortalUrl } from "@/lib/billing/checkout";
-import { jsonError, seeOther, wantsRedirect } from "@/lib/http";
+import { crossSiteRefused, isCrossSiteRequest, jsonError, seeOther, wantsRedirect } from "@/lib/http";
 
 // POST /api/billing/portal — opens Dodo's customer portal for the signed-in user's own customer.
 export async function POST(request: Request) {
+  if (isCrossSiteRequest(request)) return crossSiteRefused();
   const form = wantsRedirect(request);
   const user = await getSessionUser();
   if (!user) return form ? seeOther("/signin") : jsonError(401, "unauthorized", "Sign in first.");
