@@ -24,7 +24,8 @@ export function Composer({ action, available, defaultFrom }: Props) {
   const [submissions, setSubmissions] = useState(0);
   const values: Partial<ComposerValues> = "values" in state ? state.values : {};
   const errors = state.status === "invalid" ? state.fieldErrors : {};
-  const balance = state.status === "sent" ? state.creditsRemaining : state.status === "insufficient" ? state.available : available;
+  const balance =
+    state.status === "sent" ? state.creditsRemaining : state.status === "insufficient" ? state.available : available;
 
   return (
     <div className="space-y-4">
@@ -58,8 +59,13 @@ export function Composer({ action, available, defaultFrom }: Props) {
       ) : null}
       {state.status === "insufficient" ? (
         <div data-testid="insufficient-credits">
-          <Alert tone="error" title="No email credits remaining. Buy a top-up pack or upgrade your plan." action={<TopUpButton />}>
-            This email needs {fmt(state.required)} credit{state.required === 1 ? "" : "s"}; you have {fmt(state.available)}. Nothing was sent or charged.
+          <Alert
+            tone="error"
+            title="No email credits remaining. Buy a top-up pack or upgrade your plan."
+            action={<TopUpButton />}
+          >
+            This email needs {fmt(state.required)} credit{state.required === 1 ? "" : "s"}; you have{" "}
+            {fmt(state.available)}. Nothing was sent or charged.
           </Alert>
         </div>
       ) : null}
@@ -71,29 +77,68 @@ export function Composer({ action, available, defaultFrom }: Props) {
 
       <Card>
         <CardBody>
-          <form action={formAction} onSubmit={() => setSubmissions((n) => n + 1)} className="space-y-4" key={state.status === "sent" ? `sent-${submissions}` : "editing"} noValidate>
+          <form
+            action={formAction}
+            onSubmit={() => setSubmissions((n) => n + 1)}
+            className="space-y-4"
+            key={state.status === "sent" ? `sent-${submissions}` : "editing"}
+            noValidate
+          >
             <Field id="from" label="From" error={errors.from}>
-              <Input id="from" name="from" defaultValue={values.from ?? defaultFrom} data-testid="composer-from" required />
+              <Input
+                id="from"
+                name="from"
+                defaultValue={values.from ?? defaultFrom}
+                data-testid="composer-from"
+                required
+              />
             </Field>
             <Field id="to" label="To" hint="Separate several recipients with commas." error={errors.to}>
-              <Input id="to" name="to" type="text" placeholder="ada@example.com, grace@example.com" defaultValue={values.to} data-testid="composer-to" required />
+              <Input
+                id="to"
+                name="to"
+                type="text"
+                placeholder="ada@example.com, grace@example.com"
+                defaultValue={values.to}
+                data-testid="composer-to"
+                required
+              />
             </Field>
             <Field id="subject" label="Subject" error={errors.subject}>
-              <Input id="subject" name="subject" defaultValue={values.subject} data-testid="composer-subject" required />
+              <Input
+                id="subject"
+                name="subject"
+                defaultValue={values.subject}
+                data-testid="composer-subject"
+                required
+              />
             </Field>
             <fieldset>
               <legend className="mb-1.5 block text-sm font-medium text-gray-800">Format</legend>
               <div className="flex gap-4 text-sm">
                 {(["text", "html"] as const).map((format) => (
                   <label key={format} className="flex items-center gap-2">
-                    <input type="radio" name="format" value={format} defaultChecked={(values.format ?? "text") === format} data-testid={`composer-format-${format}`} />
+                    <input
+                      type="radio"
+                      name="format"
+                      value={format}
+                      defaultChecked={(values.format ?? "text") === format}
+                      data-testid={`composer-format-${format}`}
+                    />
                     {format === "text" ? "Plain text" : "HTML"}
                   </label>
                 ))}
               </div>
             </fieldset>
             <Field id="body" label="Message" error={errors.body}>
-              <Textarea id="body" name="body" rows={8} defaultValue={values.body} data-testid="composer-body" required />
+              <Textarea
+                id="body"
+                name="body"
+                rows={8}
+                defaultValue={values.body}
+                data-testid="composer-body"
+                required
+              />
             </Field>
             <div className="flex items-center justify-between gap-3">
               <p className="text-xs text-gray-500">Costs one credit per distinct recipient.</p>
@@ -108,7 +153,19 @@ export function Composer({ action, available, defaultFrom }: Props) {
   );
 }
 
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactNode }) {
+function Field({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: ReactNode;
+}) {
   return (
     <div>
       <Label htmlFor={id}>{label}</Label>

@@ -12,7 +12,11 @@ export type CreateKeyState =
   | { status: "invalid"; errors: Partial<Record<"name" | "permission", string>> };
 
 /** Creates a key and shows its token once, with a copy button. */
-export function CreateKeyForm({ action }: { action: (previous: CreateKeyState, form: FormData) => Promise<CreateKeyState> }) {
+export function CreateKeyForm({
+  action,
+}: {
+  action: (previous: CreateKeyState, form: FormData) => Promise<CreateKeyState>;
+}) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" } as CreateKeyState);
   const [copied, setCopied] = useState(false);
   const errors = state.status === "invalid" ? state.errors : {};
@@ -22,7 +26,10 @@ export function CreateKeyForm({ action }: { action: (previous: CreateKeyState, f
         <Alert tone="success" title={`Key “${state.name}” created`} role="status">
           <p>Copy it now: it is shown only once and stored only as a hash.</p>
           <div className="mt-2 flex flex-wrap items-center gap-2">
-            <code className="rounded-md bg-white px-2 py-1 font-mono text-sm text-gray-900 ring-1 ring-green-300" data-testid="new-api-key">
+            <code
+              className="rounded-md bg-white px-2 py-1 font-mono text-sm text-gray-900 ring-1 ring-green-300"
+              data-testid="new-api-key"
+            >
               {state.token}
             </code>
             <Button
@@ -38,17 +45,29 @@ export function CreateKeyForm({ action }: { action: (previous: CreateKeyState, f
           </div>
         </Alert>
       ) : null}
-      <form action={formAction} className="grid gap-4 sm:grid-cols-[1fr_auto_auto] sm:items-end" onSubmit={() => setCopied(false)}>
+      <form
+        action={formAction}
+        className="grid gap-4 sm:grid-cols-[1fr_auto_auto] sm:items-end"
+        onSubmit={() => setCopied(false)}
+      >
         <div>
           <Label htmlFor="key-name">Name</Label>
-          <Input id="key-name" name="name" placeholder="Production server" maxLength={50} data-testid="api-key-name" required />
+          <Input
+            id="key-name"
+            name="name"
+            placeholder="Production server"
+            maxLength={50}
+            data-testid="api-key-name"
+            required
+          />
           {errors.name ? <p className="mt-1 text-sm text-red-700">{errors.name}</p> : null}
         </div>
         <fieldset>
           <legend className="mb-1.5 block text-sm font-medium text-gray-800">Permission</legend>
           <div className="flex gap-4 py-2 text-sm">
             <label className="flex items-center gap-2">
-              <input type="radio" name="permission" value="full_access" defaultChecked data-testid="api-key-full" /> Full access
+              <input type="radio" name="permission" value="full_access" defaultChecked data-testid="api-key-full" />{" "}
+              Full access
             </label>
             <label className="flex items-center gap-2">
               <input type="radio" name="permission" value="sending_access" data-testid="api-key-sending" /> Sending only

@@ -29,28 +29,59 @@ type Entry = { key: string; at: Date; title: string; detail?: string; tone: "gra
 /** MailKit's own steps (held, accepted, refunded) merged with Resend's delivery events. */
 export function MessageTimeline({ message }: { message: TimelineMessage }) {
   const plural = message.cost === 1 ? "" : "s";
-  const entries: Entry[] = [{ key: "created", at: message.createdAt, title: `Queued · ${message.cost} credit${plural} held`, tone: "gray" }];
-  if (message.acceptedAt) entries.push({ key: "accepted", at: message.acceptedAt, title: `Accepted by the provider · ${message.cost} credit${plural} charged`, tone: "green" });
-  if (message.failedAt) entries.push({ key: "failed", at: message.failedAt, title: "Refused by the provider · credits returned", detail: message.lastError ?? undefined, tone: "red" });
+  const entries: Entry[] = [
+    { key: "created", at: message.createdAt, title: `Queued · ${message.cost} credit${plural} held`, tone: "gray" },
+  ];
+  if (message.acceptedAt)
+    entries.push({
+      key: "accepted",
+      at: message.acceptedAt,
+      title: `Accepted by the provider · ${message.cost} credit${plural} charged`,
+      tone: "green",
+    });
+  if (message.failedAt)
+    entries.push({
+      key: "failed",
+      at: message.failedAt,
+      title: "Refused by the provider · credits returned",
+      detail: message.lastError ?? undefined,
+      tone: "red",
+    });
   for (const e of message.events) {
     entries.push({
       key: e.id,
       at: e.occurredAt,
       title: EVENT_LABELS[e.type] ?? e.type,
       detail: [e.recipients.join(", "), describeDetail(e.detail)].filter(Boolean).join(" · ") || undefined,
-      tone: e.type === "email.delivered" ? "green" : ["email.bounced", "email.complained", "email.suppressed", "email.failed"].includes(e.type) ? "red" : e.type === "email.delivery_delayed" ? "yellow" : "gray",
+      tone:
+        e.type === "email.delivered"
+          ? "green"
+          : ["email.bounced", "email.complained", "email.suppressed", "email.failed"].includes(e.type)
+            ? "red"
+            : e.type === "email.delivery_delayed"
+              ? "yellow"
+              : "gray",
     });
   }
   entries.sort((a, b) => a.at.getTime() - b.at.getTime());
   if (message.status === "unknown" || message.status === "queued") {
-    entries.push({ key: "pending", at: new Date(), title: "Confirming with the provider", detail: `Attempt ${message.attempts}: ${message.lastError ?? "waiting for an answer"}. It is sent at most once.`, tone: "yellow" });
+    entries.push({
+      key: "pending",
+      at: new Date(),
+      title: "Confirming with the provider",
+      detail: `Attempt ${message.attempts}: ${message.lastError ?? "waiting for an answer"}. It is sent at most once.`,
+      tone: "yellow",
+    });
   }
   const dot = { gray: "bg-gray-400", green: "bg-green-500", red: "bg-red-500", yellow: "bg-yellow-500" };
   return (
     <ol className="relative space-y-4 border-l border-gray-200 pl-6" data-testid="message-timeline">
       {entries.map((entry) => (
         <li key={entry.key} className="relative" data-testid="timeline-entry">
-          <span className={`absolute -left-[1.95rem] top-1.5 h-3 w-3 rounded-full ring-4 ring-white ${dot[entry.tone]}`} aria-hidden />
+          <span
+            className={`absolute -left-[1.95rem] top-1.5 h-3 w-3 rounded-full ring-4 ring-white ${dot[entry.tone]}`}
+            aria-hidden
+          />
           <p className="text-sm font-medium text-gray-900">{entry.title}</p>
           <p className="text-xs text-gray-500">{formatDateTime(entry.at)}</p>
           {entry.detail ? <p className="mt-0.5 text-sm text-gray-600">{entry.detail}</p> : null}
@@ -62,6 +93,10 @@ export function MessageTimeline({ message }: { message: TimelineMessage }) {
 
 function describeDetail(detail: unknown): string | undefined {
   if (!detail || typeof detail !== "object") return undefined;
-  const d = detail as { bounce?: { message?: string }; suppressed?: { message?: string }; failed?: { reason?: string } };
+  const d = detail as {
+    bounce?: { message?: string };
+    suppressed?: { message?: string };
+    failed?: { reason?: string };
+  };
   return d.bounce?.message ?? d.suppressed?.message ?? d.failed?.reason;
 }

@@ -12,9 +12,17 @@ export function UsageChart({ days }: { days: DailyUsage[] }) {
   const last = days.at(-1)?.day;
   return (
     <figure data-testid="usage-chart" aria-label={`Sends per day, last ${days.length} days`}>
-      <div className="flex h-32 items-end gap-[3px]" role="img" aria-label={`${fmt(totalSends)} emails in the last ${days.length} days`}>
+      <div
+        className="flex h-32 items-end gap-[3px]"
+        role="img"
+        aria-label={`${fmt(totalSends)} emails in the last ${days.length} days`}
+      >
         {days.map((d) => (
-          <div key={d.day} className="group relative flex h-full flex-1 items-end" title={`${d.day}: ${fmt(d.sends)} emails, ${fmt(d.credits)} credits`}>
+          <div
+            key={d.day}
+            className="group relative flex h-full flex-1 items-end"
+            title={`${d.day}: ${fmt(d.sends)} emails, ${fmt(d.credits)} credits`}
+          >
             <div
               className={`w-full rounded-t-sm ${d.sends > 0 ? "bg-brand-500 group-hover:bg-brand-700" : "bg-gray-100"}`}
               style={{ height: d.sends > 0 ? `${Math.max(4, (d.sends / max) * 100)}%` : "2px" }}
@@ -27,7 +35,8 @@ export function UsageChart({ days }: { days: DailyUsage[] }) {
       <figcaption className="mt-2 flex justify-between text-xs text-gray-500">
         <span>{first}</span>
         <span>
-          {fmt(totalSends)} emails · {fmt(totalCredits)} credits · peak {fmt(max === 1 && totalSends === 0 ? 0 : max)}/day
+          {fmt(totalSends)} emails · {fmt(totalCredits)} credits · peak {fmt(max === 1 && totalSends === 0 ? 0 : max)}
+          /day
         </span>
         <span>{last}</span>
       </figcaption>

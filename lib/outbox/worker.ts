@@ -61,3 +61,9 @@ export function startOutboxWorker(intervalMs = 500): void {
   globalForWorker.__mailkitOutbox = setInterval(() => void tick(), intervalMs);
   globalForWorker.__mailkitOutbox.unref?.();
 }
+
+/** Stops this process's worker (scripts that close their database afterwards). */
+export function stopOutboxWorker(): void {
+  if (globalForWorker.__mailkitOutbox) clearInterval(globalForWorker.__mailkitOutbox);
+  globalForWorker.__mailkitOutbox = undefined;
+}

@@ -5,7 +5,7 @@ import { createApiKey, revokeApiKey } from "@/lib/api/keys";
 import { db } from "@/lib/db";
 import { drainJobs } from "@/lib/outbox/worker";
 
-import { createFundedUser, dodoDebits, mailkitCredits, startTestWorld, type TestWorld } from "./helpers/environment";
+import { createFundedUser, dodoDebits, mailkitCredits, settleOutbox, startTestWorld, type TestWorld } from "./helpers/environment";
 
 /**
  * The public API through the official `resend` SDK, pointed at MailKit (baseUrl = MailKit's /api) with a
@@ -21,7 +21,11 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function customerWithKey(credits: number, permission: "full_access" | "sending_access" = "full_access", rateLimitPerSecond?: number) {
+async function customerWithKey(
+  credits: number,
+  permission: "full_access" | "sending_access" = "full_access",
+  rateLimitPerSecond?: number,
+) {
   const { user, customerId } = await createFundedUser(world, credits, "api");
   const key = await createApiKey(user.id, { name: "test", permission, rateLimitPerSecond: rateLimitPerSecond ?? 1000 });
   return { user, customerId, key, resend: new Resend(key.token, { baseUrl: world.app.apiBase }) };
@@ -32,15 +36,31 @@ const message = { from: "Acme <hello@acme.test>", subject: "Welcome", html: "<p>
 describe("the official resend SDK against MailKit", () => {
   it("sends, reports credits in the body and headers, and reads the email back", async () => {
     const { resend, customerId } = await customerWithKey(10);
-    const sent = await resend.emails.send({ ...message, to: ["sdk@example.com", "SDK@example.com"], cc: "cc@example.com" });
+    const sent = await resend.emails.send({
+      ...message,
+      to: ["sdk@example.com", "SDK@example.com"],
+      cc: "cc@example.com",
+    });
     expect(sent.error).toBeNull();
     const id = sent.data!.id;
     expect(sent.data).toMatchObject({ id, credits_charged: 2, credits_remaining: 8 });
-    expect(sent.headers).toMatchObject({ "x-mailkit-credits-charged": "2", "x-mailkit-credits-remaining": "8", "ratelimit-limit": "1000" });
+    expect(sent.headers).toMatchObject({
+      "x-mailkit-credits-charged": "2",
+      "x-mailkit-credits-remaining": "8",
+      "ratelimit-limit": "1000",
+    });
 
     const got = await resend.emails.get(id);
     expect(got.error).toBeNull();
-    expect(got.data).toMatchObject({ object: "email", id, to: ["sdk@example.com", "SDK@example.com"], cc: ["cc@example.com"], subject: "Welcome", html: "<p>Hi</p>", credits_charged: 2 });
+    expect(got.data).toMatchObject({
+      object: "email",
+      id,
+      to: ["sdk@example.com", "SDK@example.com"],
+      cc: ["cc@example.com"],
+      subject: "Welcome",
+      html: "<p>Hi</p>",
+      credits_charged: 2,
+    });
     expect(["sent", "delivered"]).toContain(got.data!.last_event);
 
     const list = await resend.emails.list({ limit: 10 });
@@ -76,9 +96,25 @@ describe("the official resend SDK against MailKit", () => {
     expect(first.data!.has_more).toBe(true);
     const second = await resend.emails.list({ limit: 1, after: first.data!.data[0]!.id });
     expect(second.data!.has_more).toBe(false);
-    expect(new Set([first.data!.data[0]!.id, second.data!.data[0]!.id])).toEqual(new Set(batch.data!.data.map((d) => d.id)));
+    expect(new Set([first.data!.data[0]!.id, second.data!.data[0]!.id])).toEqual(
+      new Set(batch.data!.data.map((d) => d.id)),
+    );
     const back = await resend.emails.list({ limit: 5, before: second.data!.data[0]!.id });
     expect(back.data!.data.map((e) => e.id)).toEqual([first.data!.data[0]!.id]);
+  });
+
+  it("50 parallel API requests at a balance of 5: exactly 5 × 200 and 45 × 402, 5 debits", async () => {
+    const { resend, customerId } = await customerWithKey(5);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => resend.emails.send({ ...message, to: `parallel-${i}@example.com` })),
+    );
+    expect(results.filter((r) => r.data).length).toBe(5);
+    const refused = results.filter((r) => r.error);
+    expect(refused).toHaveLength(45);
+    for (const r of refused) expect(r.error).toMatchObject({ statusCode: 402, name: "insufficient_credits", required: 1 });
+    await settleOutbox();
+    expect(await dodoDebits(world, customerId)).toHaveLength(5);
+    expect(await mailkitCredits(customerId)).toEqual({ balance: 0, reserved: 0, available: 0 });
   });
 
   it("402 when credits run out: required, available and where to top up; nothing sent", async () => {
@@ -104,11 +140,18 @@ describe("the official resend SDK against MailKit", () => {
     expect(badTo.error!.message).toContain("`to`");
     const noSubject = await fetch(`${world.app.apiBase}/emails`, {
       method: "POST",
-      headers: { authorization: `Bearer ${(await createApiKey((await db.creditAccount.findUniqueOrThrow({ where: { customerId } })).userId, { name: "raw", permission: "full_access" })).token}`, "content-type": "application/json" },
+      headers: {
+        authorization: `Bearer ${(await createApiKey((await db.creditAccount.findUniqueOrThrow({ where: { customerId } })).userId, { name: "raw", permission: "full_access" })).token}`,
+        "content-type": "application/json",
+      },
       body: JSON.stringify({ from: "a@acme.test", to: "x@example.com", html: "x" }),
     });
     expect(noSubject.status).toBe(422);
-    expect(await noSubject.json()).toEqual({ statusCode: 422, name: "missing_required_field", message: "Missing `subject` field." });
+    expect(await noSubject.json()).toEqual({
+      statusCode: 422,
+      name: "missing_required_field",
+      message: "Missing `subject` field.",
+    });
     const scheduled = await resend.emails.send({ ...message, to: "x@example.com", scheduledAt: "in 1 min" });
     expect(scheduled.error).toMatchObject({ statusCode: 422 });
     expect(scheduled.error!.message).toContain("scheduled_at");
@@ -118,15 +161,32 @@ describe("the official resend SDK against MailKit", () => {
 
   it("a provider refusal is passed on with credits_charged 0", async () => {
     const { resend, customerId } = await customerWithKey(2);
-    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", status: 403, body: { statusCode: 403, name: "validation_error", message: "The acme.test domain is not verified." }, count: 1 });
+    world.emulators.resend.faults.add({
+      method: "POST",
+      pathPrefix: "/emails",
+      status: 403,
+      body: { statusCode: 403, name: "validation_error", message: "The acme.test domain is not verified." },
+      count: 1,
+    });
     const result = await resend.emails.send({ ...message, to: "refused@example.com" });
-    expect(result.error).toMatchObject({ statusCode: 403, name: "validation_error", message: "The acme.test domain is not verified.", credits_charged: 0 });
+    expect(result.error).toMatchObject({
+      statusCode: 403,
+      name: "validation_error",
+      message: "The acme.test domain is not verified.",
+      credits_charged: 0,
+    });
     expect(await mailkitCredits(customerId)).toMatchObject({ available: 2, reserved: 0 });
   });
 
   it("an unknown outcome (Resend timed out) answers 202 queued, holding the credits", async () => {
     const { resend, customerId } = await customerWithKey(2);
-    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", hang: true, afterAccept: true, count: 1 });
+    world.emulators.resend.faults.add({
+      method: "POST",
+      pathPrefix: "/emails",
+      hang: true,
+      afterAccept: true,
+      count: 1,
+    });
     const { configureSending } = await import("@/lib/sending/config");
     configureSending({ providerTimeoutMs: 200 });
     const result = await resend.emails.send({ ...message, to: "slow@example.com" });
@@ -166,12 +226,15 @@ describe("Idempotency-Key", () => {
     const { resend, customerId } = await customerWithKey(10);
     world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", latencyMs: 150, count: 1 });
     const body = { ...message, to: "race@example.com" };
-    const results = await Promise.all(Array.from({ length: 5 }, () => resend.emails.send(body, { idempotencyKey: "race-key" })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => resend.emails.send(body, { idempotencyKey: "race-key" })),
+    );
     const ok = results.filter((r) => r.data);
     const conflicts = results.filter((r) => r.error);
     expect(ok.length).toBeGreaterThanOrEqual(1);
     expect(new Set(ok.map((r) => r.data!.id)).size).toBe(1);
-    for (const c of conflicts) expect(c.error).toMatchObject({ statusCode: 409, name: "concurrent_idempotent_requests" });
+    for (const c of conflicts)
+      expect(c.error).toMatchObject({ statusCode: 409, name: "concurrent_idempotent_requests" });
     expect(await db.emailSend.count({ where: { customerId } })).toBe(1);
     expect(world.emulators.resend.messages({ to: "race@example.com" })).toHaveLength(1);
     expect(await mailkitCredits(customerId)).toMatchObject({ available: 9, reserved: 0 });
@@ -180,7 +243,9 @@ describe("Idempotency-Key", () => {
   it("a 402 does not burn the key: after a top-up the same key sends", async () => {
     const { resend, customerId } = await customerWithKey(0);
     const body = { ...message, to: "later@example.com" };
-    expect((await resend.emails.send(body, { idempotencyKey: "after-top-up" })).error).toMatchObject({ statusCode: 402 });
+    expect((await resend.emails.send(body, { idempotencyKey: "after-top-up" })).error).toMatchObject({
+      statusCode: 402,
+    });
     const { grantCredits } = await import("./helpers/environment");
     const { syncCreditsFromDodo } = await import("@/lib/credits");
     await grantCredits(world, customerId, 1);
@@ -205,7 +270,10 @@ describe("Idempotency-Key", () => {
 
 describe("API keys and limits", () => {
   it("unknown, malformed and revoked keys get 401", async () => {
-    const unknown = await new Resend("mk_doesnotexist", { baseUrl: world.app.apiBase }).emails.send({ ...message, to: "x@example.com" });
+    const unknown = await new Resend("mk_doesnotexist", { baseUrl: world.app.apiBase }).emails.send({
+      ...message,
+      to: "x@example.com",
+    });
     expect(unknown.error).toMatchObject({ statusCode: 401, name: "invalid_api_key" });
     const missing = await fetch(`${world.app.apiBase}/emails`, { method: "POST", body: "{}" });
     expect(missing.status).toBe(401);
@@ -222,7 +290,10 @@ describe("API keys and limits", () => {
     const { resend } = await customerWithKey(2, "sending_access");
     const sent = await resend.emails.send({ ...message, to: "sendonly@example.com" });
     expect(sent.error).toBeNull();
-    expect((await resend.emails.get(sent.data!.id)).error).toMatchObject({ statusCode: 401, name: "restricted_api_key" });
+    expect((await resend.emails.get(sent.data!.id)).error).toMatchObject({
+      statusCode: 401,
+      name: "restricted_api_key",
+    });
     expect((await resend.emails.list()).error).toMatchObject({ statusCode: 401, name: "restricted_api_key" });
   });
 
@@ -237,7 +308,9 @@ describe("API keys and limits", () => {
   it("rate limit per key, held in the database: ratelimit-* headers and 429 with retry-after", async () => {
     const { key } = await customerWithKey(0, "full_access", 2);
     const responses = await Promise.all(
-      Array.from({ length: 10 }, () => fetch(`${world.app.apiBase}/emails?limit=1`, { headers: { authorization: `Bearer ${key.token}` } })),
+      Array.from({ length: 10 }, () =>
+        fetch(`${world.app.apiBase}/emails?limit=1`, { headers: { authorization: `Bearer ${key.token}` } }),
+      ),
     );
     const limited = responses.filter((r) => r.status === 429);
     const allowed = responses.filter((r) => r.status === 200);

@@ -5,7 +5,15 @@ import { drainJobs } from "@/lib/outbox/worker";
 import { ACCEPTED_STATUSES, InsufficientCreditsError, sendEmails, type Sender } from "@/lib/sending";
 import type { OutgoingEmail } from "@/lib/validations/email";
 
-import { createFundedUser, dodoBalance, dodoDebits, mailkitCredits, startTestWorld, type TestWorld } from "./helpers/environment";
+import {
+  createFundedUser,
+  dodoBalance,
+  dodoDebits,
+  mailkitCredits,
+  settleOutbox,
+  startTestWorld,
+  type TestWorld,
+} from "./helpers/environment";
 
 /**
  * The admission gate: the balance check and the hold are one conditional UPDATE in the transaction that
@@ -37,7 +45,9 @@ describe("credit admission", () => {
     const sender: Sender = { userId: user.id, customerId, source: "api" };
     const before = world.emulators.resend.messages().length;
 
-    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => sendEmails(sender, [email([`user${i}@example.com`])])));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => sendEmails(sender, [email([`user${i}@example.com`])])),
+    );
 
     const sent = results.filter((r) => r.status === "fulfilled");
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -53,7 +63,7 @@ describe("credit admission", () => {
     expect(await db.emailSend.count({ where: { userId: user.id, status: { in: [...ACCEPTED_STATUSES] } } })).toBe(5);
     expect(await mailkitCredits(customerId)).toEqual({ balance: 0, reserved: 0, available: 0 });
 
-    await drainJobs();
+    await settleOutbox();
     const debits = await dodoDebits(world, customerId);
     expect(debits).toHaveLength(5);
     const resendIds = (await db.emailSend.findMany({ where: { userId: user.id } })).map((s) => s.resendId).sort();
@@ -66,7 +76,10 @@ describe("credit admission", () => {
   it("charges one credit per distinct recipient across to, cc and bcc, case-insensitively", async () => {
     const { user, customerId } = await createFundedUser(world, 10);
     const result = await sendEmails({ userId: user.id, customerId, source: "dashboard" }, [
-      email(["A@example.com", "a@example.com", "Bee <b@example.com>"], { cc: ["B@EXAMPLE.com", "c@example.com"], bcc: ["d@example.com", "A@Example.com"] }),
+      email(["A@example.com", "a@example.com", "Bee <b@example.com>"], {
+        cc: ["B@EXAMPLE.com", "c@example.com"],
+        bcc: ["d@example.com", "A@Example.com"],
+      }),
     ]);
     expect(result).toMatchObject({ settled: true, creditsCharged: 4, creditsRemaining: 6 });
     expect((await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).cost).toBe(4);
@@ -76,7 +89,11 @@ describe("credit admission", () => {
 
   it("refuses a send that costs more than what is left, holding nothing", async () => {
     const { user, customerId } = await createFundedUser(world, 2);
-    await expect(sendEmails({ userId: user.id, customerId, source: "api" }, [email(["a@example.com", "b@example.com", "c@example.com"])])).rejects.toMatchObject({
+    await expect(
+      sendEmails({ userId: user.id, customerId, source: "api" }, [
+        email(["a@example.com", "b@example.com", "c@example.com"]),
+      ]),
+    ).rejects.toMatchObject({
       required: 3,
       available: 2,
     });
@@ -86,7 +103,9 @@ describe("credit admission", () => {
 
   it("a user without a Dodo customer has nothing to spend", async () => {
     const user = await db.user.create({ data: { email: `nocustomer-${Date.now()}@example.com` } });
-    await expect(sendEmails({ userId: user.id, customerId: null, source: "api" }, [email(["a@example.com"])])).rejects.toBeInstanceOf(InsufficientCreditsError);
+    await expect(
+      sendEmails({ userId: user.id, customerId: null, source: "api" }, [email(["a@example.com"])]),
+    ).rejects.toBeInstanceOf(InsufficientCreditsError);
   });
 
   it("re-reads Dodo's live balance when a refusal finds nothing in flight (a missed top-up webhook)", async () => {
@@ -102,7 +121,13 @@ describe("credit admission", () => {
   it("a batch holds its whole cost or nothing", async () => {
     const { user, customerId } = await createFundedUser(world, 3);
     const sender: Sender = { userId: user.id, customerId, source: "api" };
-    await expect(sendEmails(sender, [email(["a@example.com"]), email(["b@example.com", "c@example.com"]), email(["d@example.com"])])).rejects.toMatchObject({
+    await expect(
+      sendEmails(sender, [
+        email(["a@example.com"]),
+        email(["b@example.com", "c@example.com"]),
+        email(["d@example.com"]),
+      ]),
+    ).rejects.toMatchObject({
       required: 4,
       available: 3,
     });

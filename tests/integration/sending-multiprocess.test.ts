@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { ACCEPTED_STATUSES } from "@/lib/sending";
 
-import { createFundedUser, dodoBalance, dodoDebits, mailkitCredits, startTestWorld, type TestWorld } from "./helpers/environment";
+import {
+  createFundedUser,
+  dodoBalance,
+  dodoDebits,
+  mailkitCredits,
+  startTestWorld,
+  type TestWorld,
+} from "./helpers/environment";
 
 /**
  * Two app instances over one PostgreSQL: two separate Node processes (tests/integration/helpers/send-worker.ts),
@@ -26,7 +33,11 @@ afterAll(async () => {
 
 type WorkerOutcome = { pid: number; sent: number; refused: number; errors: string[] };
 
-function startWorker(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; ready: Promise<void>; done: Promise<WorkerOutcome> } {
+function startWorker(env: Record<string, string>): {
+  child: ChildProcessWithoutNullStreams;
+  ready: Promise<void>;
+  done: Promise<WorkerOutcome>;
+} {
   const child = spawn(resolve("node_modules/.bin/tsx"), ["tests/integration/helpers/send-worker.ts"], {
     env: { ...process.env, ...env, MAILKIT_TEST_DATABASE: "" },
     stdio: ["pipe", "pipe", "pipe"],
@@ -53,8 +64,17 @@ function startWorker(env: Record<string, string>): { child: ChildProcessWithoutN
 describe.skipIf(!onPostgres)("two app processes over one PostgreSQL", () => {
   it("50 sends split across two processes at a balance of 5: exactly 5 sent, 45 refused, 5 debits", async () => {
     const { user, customerId } = await createFundedUser(world, 5, "multiprocess");
-    const common = { DATABASE_URL: process.env.DATABASE_URL!, EMULATOR_URL: world.emulators.url, MAILKIT_WORKER_USER_ID: user.id, MAILKIT_WORKER_CUSTOMER_ID: customerId, MAILKIT_WORKER_COUNT: "25" };
-    const workers = [startWorker({ ...common, MAILKIT_WORKER_LABEL: "one" }), startWorker({ ...common, MAILKIT_WORKER_LABEL: "two" })];
+    const common = {
+      DATABASE_URL: process.env.DATABASE_URL!,
+      EMULATOR_URL: world.emulators.url,
+      MAILKIT_WORKER_USER_ID: user.id,
+      MAILKIT_WORKER_CUSTOMER_ID: customerId,
+      MAILKIT_WORKER_COUNT: "25",
+    };
+    const workers = [
+      startWorker({ ...common, MAILKIT_WORKER_LABEL: "one" }),
+      startWorker({ ...common, MAILKIT_WORKER_LABEL: "two" }),
+    ];
     await Promise.all(workers.map((w) => w.ready));
     for (const w of workers) w.child.stdin.write("go\n");
     const outcomes = await Promise.all(workers.map((w) => w.done));

@@ -4,11 +4,26 @@ import { reserveCredits } from "@/lib/credits";
 import { db, Prisma } from "@/lib/db";
 import { drainJobs } from "@/lib/outbox/worker";
 import { getResend } from "@/lib/resend/client";
-import { configureSending, getSendingConfig, ProviderRejectedError, sendEmails, sweepUnsettledSends, toResendPayload, type Sender } from "@/lib/sending";
+import {
+  configureSending,
+  getSendingConfig,
+  ProviderRejectedError,
+  sendEmails,
+  sweepUnsettledSends,
+  toResendPayload,
+  type Sender,
+} from "@/lib/sending";
 import { sendIdempotencyKey } from "@/lib/sending/provider";
 import type { OutgoingEmail } from "@/lib/validations/email";
 
-import { createFundedUser, dodoBalance, dodoDebits, mailkitCredits, startTestWorld, type TestWorld } from "./helpers/environment";
+import {
+  createFundedUser,
+  dodoBalance,
+  dodoDebits,
+  mailkitCredits,
+  startTestWorld,
+  type TestWorld,
+} from "./helpers/environment";
 
 /**
  * A failing provider never loses a debit, never debits twice and never sends for free:
@@ -29,12 +44,21 @@ afterAll(async () => {
   await world?.close();
 });
 
-const email = (to: string): OutgoingEmail => ({ from: "Acme <hello@acme.test>", to: [to], cc: [], bcc: [], replyTo: [], subject: "Reliability", text: "Hi" });
+const email = (to: string): OutgoingEmail => ({
+  from: "Acme <hello@acme.test>",
+  to: [to],
+  cc: [],
+  bcc: [],
+  replyTo: [],
+  subject: "Reliability",
+  text: "Hi",
+});
 
 /** Everything the sweeper would retry now, as if the retry delays had passed. */
 const sweepNow = () => sweepUnsettledSends({ asOf: new Date(Date.now() + 3600_000) });
 /** Makes failed outbox jobs due again (their backoff has "passed"). */
-const jobsDueNow = () => db.outboxJob.updateMany({ where: { status: "pending" }, data: { runAt: new Date(0), lockedUntil: null } });
+const jobsDueNow = () =>
+  db.outboxJob.updateMany({ where: { status: "pending" }, data: { runAt: new Date(0), lockedUntil: null } });
 const resendMessagesTo = (to: string) => world.emulators.resend.messages({ to });
 
 async function funded(credits: number) {
@@ -46,7 +70,13 @@ async function funded(credits: number) {
 describe("Resend refuses or fails", () => {
   it("a definite refusal (422) releases the hold: failed, nothing charged, no debit", async () => {
     const { customerId, sender, user } = await funded(3);
-    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", status: 422, body: { statusCode: 422, name: "validation_error", message: "Invalid `to` field." }, count: 1 });
+    world.emulators.resend.faults.add({
+      method: "POST",
+      pathPrefix: "/emails",
+      status: 422,
+      body: { statusCode: 422, name: "validation_error", message: "Invalid `to` field." },
+      count: 1,
+    });
     const error = await sendEmails(sender, [email("refused@example.com")]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderRejectedError);
     expect(error).toMatchObject({ statusCode: 422, providerCode: "validation_error" });
@@ -63,12 +93,18 @@ describe("Resend refuses or fails", () => {
     const result = await sendEmails(sender, [email("five-hundred@example.com")]);
     expect(result).toMatchObject({ settled: false, creditsCharged: 1, creditsRemaining: 2 });
     const sendId = result.emails[0]!.id;
-    expect(await db.emailSend.findUniqueOrThrow({ where: { id: sendId } })).toMatchObject({ status: "unknown", resendId: null });
+    expect(await db.emailSend.findUniqueOrThrow({ where: { id: sendId } })).toMatchObject({
+      status: "unknown",
+      resendId: null,
+    });
     expect(await mailkitCredits(customerId)).toEqual({ balance: 3, reserved: 1, available: 2 });
 
     // The sweeper retries while Resend still fails: still held, still no charge, no debit queued.
     expect(await sweepNow()).toBe(1);
-    expect(await db.emailSend.findUniqueOrThrow({ where: { id: sendId } })).toMatchObject({ status: "unknown", attempts: 2 });
+    expect(await db.emailSend.findUniqueOrThrow({ where: { id: sendId } })).toMatchObject({
+      status: "unknown",
+      attempts: 2,
+    });
     await drainJobs();
     expect(await dodoDebits(world, customerId)).toHaveLength(0);
     expect(resendMessagesTo("five-hundred@example.com")).toHaveLength(0);
@@ -90,9 +126,17 @@ describe("Resend refuses or fails", () => {
     world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", status: 503, count: 1 });
     const result = await sendEmails(sender, [email("then-refused@example.com")]);
     expect(result.settled).toBe(false);
-    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", status: 403, body: { statusCode: 403, name: "validation_error", message: "Domain not verified" }, count: 1 });
+    world.emulators.resend.faults.add({
+      method: "POST",
+      pathPrefix: "/emails",
+      status: 403,
+      body: { statusCode: 403, name: "validation_error", message: "Domain not verified" },
+      count: 1,
+    });
     await sweepNow();
-    expect(await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).toMatchObject({ status: "failed" });
+    expect(await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).toMatchObject({
+      status: "failed",
+    });
     expect(await mailkitCredits(customerId)).toEqual({ balance: 2, reserved: 0, available: 2 });
     await drainJobs();
     expect(await dodoDebits(world, customerId)).toHaveLength(0);
@@ -100,7 +144,13 @@ describe("Resend refuses or fails", () => {
 
   it("Resend 500 after accepting (the email went out): the retry is answered with the original id — one email, one debit", async () => {
     const { customerId, sender } = await funded(2);
-    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", status: 500, afterAccept: true, count: 1 });
+    world.emulators.resend.faults.add({
+      method: "POST",
+      pathPrefix: "/emails",
+      status: 500,
+      afterAccept: true,
+      count: 1,
+    });
     const result = await sendEmails(sender, [email("accepted-500@example.com")]);
     expect(result.settled).toBe(false);
     expect(resendMessagesTo("accepted-500@example.com")).toHaveLength(1);
@@ -117,12 +167,20 @@ describe("Resend refuses or fails", () => {
 describe("Resend times out", () => {
   it("timeout after Resend accepted: bounded by the configured timeout, no double send, no double debit (even with two sweepers racing)", async () => {
     const { customerId, sender } = await funded(2);
-    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", hang: true, afterAccept: true, count: 1 });
+    world.emulators.resend.faults.add({
+      method: "POST",
+      pathPrefix: "/emails",
+      hang: true,
+      afterAccept: true,
+      count: 1,
+    });
     const started = Date.now();
     const result = await sendEmails(sender, [email("timeout-accepted@example.com")]);
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
     expect(result).toMatchObject({ settled: false, creditsCharged: 1, creditsRemaining: 1 });
-    expect(await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).toMatchObject({ status: "unknown" });
+    expect(await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).toMatchObject({
+      status: "unknown",
+    });
     expect(resendMessagesTo("timeout-accepted@example.com")).toHaveLength(1);
 
     // Two instances' sweepers at once: the lease gives the send to one of them.
@@ -152,11 +210,22 @@ describe("Resend times out", () => {
 
   it("a batch that timed out is retried as one batch under its batch key: each email once, each debited once", async () => {
     const { customerId, sender } = await funded(5);
-    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails/batch", hang: true, afterAccept: true, count: 1 });
-    const result = await sendEmails(sender, [email("batch-a@example.com"), email("batch-b@example.com"), email("batch-c@example.com")]);
+    world.emulators.resend.faults.add({
+      method: "POST",
+      pathPrefix: "/emails/batch",
+      hang: true,
+      afterAccept: true,
+      count: 1,
+    });
+    const result = await sendEmails(sender, [
+      email("batch-a@example.com"),
+      email("batch-b@example.com"),
+      email("batch-c@example.com"),
+    ]);
     expect(result.settled).toBe(false);
     await sweepNow();
-    for (const to of ["batch-a@example.com", "batch-b@example.com", "batch-c@example.com"]) expect(resendMessagesTo(to)).toHaveLength(1);
+    for (const to of ["batch-a@example.com", "batch-b@example.com", "batch-c@example.com"])
+      expect(resendMessagesTo(to)).toHaveLength(1);
     await drainJobs();
     expect(await dodoDebits(world, customerId)).toHaveLength(3);
     expect(await mailkitCredits(customerId)).toEqual({ balance: 2, reserved: 0, available: 2 });
@@ -172,7 +241,20 @@ describe("crashes", () => {
       const admission = await reserveCredits(tx, sender.customerId, 1, id);
       expect(admission.admitted).toBe(true);
       await tx.emailSend.create({
-        data: { id, userId: sender.userId, customerId: sender.customerId, source: "api", fromAddress: "hello@acme.test", to: [to], cc: [], bcc: [], subject: "Reliability", payload: payload as unknown as Prisma.InputJsonValue, cost: 1, createdAt },
+        data: {
+          id,
+          userId: sender.userId,
+          customerId: sender.customerId,
+          source: "api",
+          fromAddress: "hello@acme.test",
+          to: [to],
+          cc: [],
+          bcc: [],
+          subject: "Reliability",
+          payload: payload as unknown as Prisma.InputJsonValue,
+          cost: 1,
+          createdAt,
+        },
       });
     });
     return { id, payload };
@@ -180,7 +262,11 @@ describe("crashes", () => {
 
   it("died before calling Resend: the sweeper takes the abandoned send over and sends it once", async () => {
     const { customerId, sender } = await funded(1);
-    const { id } = await holdLikeADyingRequest({ ...sender, customerId }, "crash-before@example.com", new Date(Date.now() - getSendingConfig().abandonedAfterMs - 1_000));
+    const { id } = await holdLikeADyingRequest(
+      { ...sender, customerId },
+      "crash-before@example.com",
+      new Date(Date.now() - getSendingConfig().abandonedAfterMs - 1_000),
+    );
     await sweepUnsettledSends();
     expect(resendMessagesTo("crash-before@example.com")).toHaveLength(1);
     expect((await db.emailSend.findUniqueOrThrow({ where: { id } })).resendId).toBeTruthy();
@@ -190,7 +276,11 @@ describe("crashes", () => {
 
   it("died after Resend accepted but before recording it: the sweeper's retry gets the original id back — one email, one debit", async () => {
     const { customerId, sender } = await funded(1);
-    const { id, payload } = await holdLikeADyingRequest({ ...sender, customerId }, "crash-after@example.com", new Date(Date.now() - getSendingConfig().abandonedAfterMs - 1_000));
+    const { id, payload } = await holdLikeADyingRequest(
+      { ...sender, customerId },
+      "crash-after@example.com",
+      new Date(Date.now() - getSendingConfig().abandonedAfterMs - 1_000),
+    );
     const { data } = await getResend().emails.send(payload, { idempotencyKey: sendIdempotencyKey(id) });
     await sweepUnsettledSends();
     expect(resendMessagesTo("crash-after@example.com")).toHaveLength(1);
@@ -208,7 +298,11 @@ describe("crashes", () => {
 
   it("past Resend's replay window the sweeper stops and keeps the hold (never free, never double)", async () => {
     const { sender, customerId } = await funded(1);
-    const { id } = await holdLikeADyingRequest({ ...sender, customerId }, "too-late@example.com", new Date(Date.now() - 24 * 3600_000));
+    const { id } = await holdLikeADyingRequest(
+      { ...sender, customerId },
+      "too-late@example.com",
+      new Date(Date.now() - 24 * 3600_000),
+    );
     await sweepUnsettledSends();
     const send = await db.emailSend.findUniqueOrThrow({ where: { id } });
     expect(send).toMatchObject({ status: "unknown", nextAttemptAt: null });
@@ -222,8 +316,15 @@ describe("Dodo's ledger fails for a while", () => {
   it("every debit lands exactly once after recovery, including ones whose response was lost", async () => {
     const { customerId, sender } = await funded(6);
     // Dodo refuses ledger writes for a while, then writes one but loses its response.
-    world.emulators.dodo.faults.add({ method: "POST", pathPrefix: "/credit-entitlements", status: 500, durationMs: 60_000 });
-    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => sendEmails(sender, [email(`dodo-down-${i}@example.com`)])));
+    world.emulators.dodo.faults.add({
+      method: "POST",
+      pathPrefix: "/credit-entitlements",
+      status: 500,
+      durationMs: 60_000,
+    });
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => sendEmails(sender, [email(`dodo-down-${i}@example.com`)])),
+    );
     expect(results.every((r) => r.settled)).toBe(true);
     expect(await mailkitCredits(customerId)).toEqual({ balance: 2, reserved: 0, available: 2 });
 
@@ -238,7 +339,13 @@ describe("Dodo's ledger fails for a while", () => {
     expect((await syncCreditsFromDodo(customerId, "test")).available).toBe(2);
 
     world.emulators.dodo.faults.clear();
-    world.emulators.dodo.faults.add({ method: "POST", pathPrefix: "/credit-entitlements", status: 500, afterHandling: true, count: 1 });
+    world.emulators.dodo.faults.add({
+      method: "POST",
+      pathPrefix: "/credit-entitlements",
+      status: 500,
+      afterHandling: true,
+      count: 1,
+    });
     await jobsDueNow();
     await drainJobs();
     await jobsDueNow();

@@ -21,12 +21,23 @@ afterAll(async () => {
   await world?.close();
 });
 
-const email = (to: string): OutgoingEmail => ({ from: "Acme <hello@acme.test>", to: [to], cc: [], bcc: [], replyTo: [], subject: "Events", text: "Hi" });
+const email = (to: string): OutgoingEmail => ({
+  from: "Acme <hello@acme.test>",
+  to: [to],
+  cc: [],
+  bcc: [],
+  replyTo: [],
+  subject: "Events",
+  text: "Hi",
+});
 
 async function waitForStatus(id: string, status: string, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const send = await db.emailSend.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { occurredAt: "asc" } } } });
+    const send = await db.emailSend.findUniqueOrThrow({
+      where: { id },
+      include: { events: { orderBy: { occurredAt: "asc" } } },
+    });
     if (send.status === status) return send;
     if (Date.now() > deadline) throw new Error(`send ${id} is ${send.status}, expected ${status}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -34,13 +45,22 @@ async function waitForStatus(id: string, status: string, timeoutMs = 5000) {
 }
 
 /** A webhook request signed like Resend (Svix headers) with the local secret. */
-function signedRequest(payload: unknown, id = `msg_${randomUUID()}`, secret: string = LOCAL_DEFAULTS.resendWebhookSecret) {
+function signedRequest(
+  payload: unknown,
+  id = `msg_${randomUUID()}`,
+  secret: string = LOCAL_DEFAULTS.resendWebhookSecret,
+) {
   const body = JSON.stringify(payload);
   const timestamp = new Date();
   const signature = new Webhook(secret).sign(id, timestamp, body);
   return new Request("http://localhost/api/webhooks/resend", {
     method: "POST",
-    headers: { "content-type": "application/json", "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signature },
+    headers: {
+      "content-type": "application/json",
+      "svix-id": id,
+      "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
+      "svix-signature": signature,
+    },
     body,
   });
 }
@@ -69,7 +89,9 @@ describe("delivery webhooks from the Resend emulator", () => {
     const result = await sendEmails(sender, [email("redeliver@example.com")]);
     await waitForStatus(result.emails[0]!.id, "delivered");
     await world.emulators.resend.idle();
-    const delivery = world.emulators.resend.webhooks.deliveries.find((d) => d.type === "email.delivered" && d.body.includes(result.emails[0]!.id))!;
+    const delivery = world.emulators.resend.webhooks.deliveries.find(
+      (d) => d.type === "email.delivered" && d.body.includes(result.emails[0]!.id),
+    )!;
     world.emulators.resend.webhooks.redeliver(delivery.id);
     world.emulators.resend.webhooks.redeliver(delivery.id);
     await world.emulators.resend.idle();
@@ -85,7 +107,14 @@ describe("the webhook route", () => {
     await world.emulators.resend.idle();
     const before = await db.emailEvent.count();
     const forged = signedRequest(
-      { type: "email.bounced", created_at: new Date().toISOString(), data: { email_id: (await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).resendId, to: ["forged@example.com"] } },
+      {
+        type: "email.bounced",
+        created_at: new Date().toISOString(),
+        data: {
+          email_id: (await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).resendId,
+          to: ["forged@example.com"],
+        },
+      },
       "msg_forged",
       "whsec_" + Buffer.from("someone-else").toString("base64"),
     );
@@ -95,7 +124,9 @@ describe("the webhook route", () => {
     expect(await db.webhookReceipt.count({ where: { id: "msg_forged" } })).toBe(0);
     expect((await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).status).toBe("delivered");
 
-    const unsigned = await resendWebhook(new Request("http://localhost/api/webhooks/resend", { method: "POST", body: "{}" }));
+    const unsigned = await resendWebhook(
+      new Request("http://localhost/api/webhooks/resend", { method: "POST", body: "{}" }),
+    );
     expect(unsigned.status).toBe(401);
   });
 
@@ -103,13 +134,23 @@ describe("the webhook route", () => {
     const result = await sendEmails(sender, [email("late@example.com")]);
     const send = await waitForStatus(result.emails[0]!.id, "delivered");
     await world.emulators.resend.idle();
-    const staleSent = signedRequest({ type: "email.sent", created_at: new Date(Date.now() - 60_000).toISOString(), data: { email_id: send.resendId, to: ["late@example.com"] } });
+    const staleSent = signedRequest({
+      type: "email.sent",
+      created_at: new Date(Date.now() - 60_000).toISOString(),
+      data: { email_id: send.resendId, to: ["late@example.com"] },
+    });
     expect(await (await resendWebhook(staleSent)).json()).toMatchObject({ outcome: "recorded" });
     expect((await db.emailSend.findUniqueOrThrow({ where: { id: send.id } })).status).toBe("delivered");
   });
 
   it("events for emails that are not customers' sends are acknowledged and ignored", async () => {
-    const response = await resendWebhook(signedRequest({ type: "email.delivered", created_at: new Date().toISOString(), data: { email_id: randomUUID(), to: ["someone@example.com"] } }));
+    const response = await resendWebhook(
+      signedRequest({
+        type: "email.delivered",
+        created_at: new Date().toISOString(),
+        data: { email_id: randomUUID(), to: ["someone@example.com"] },
+      }),
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ outcome: "ignored" });
   });
@@ -120,10 +161,28 @@ describe("the webhook route", () => {
     await db.$transaction(async (tx) => {
       await reserveCredits(tx, sender.customerId!, 1, id);
       await tx.emailSend.create({
-        data: { id, userId: sender.userId, customerId: sender.customerId!, source: "api", fromAddress: "hello@acme.test", to: ["early@example.com"], cc: [], bcc: [], subject: "Events", payload: payload as unknown as Prisma.InputJsonValue, cost: 1, status: "unknown", nextAttemptAt: new Date(0) },
+        data: {
+          id,
+          userId: sender.userId,
+          customerId: sender.customerId!,
+          source: "api",
+          fromAddress: "hello@acme.test",
+          to: ["early@example.com"],
+          cc: [],
+          bcc: [],
+          subject: "Events",
+          payload: payload as unknown as Prisma.InputJsonValue,
+          cost: 1,
+          status: "unknown",
+          nextAttemptAt: new Date(0),
+        },
       });
     });
-    const early = signedRequest({ type: "email.delivered", created_at: new Date(Date.now() + 5_000).toISOString(), data: { email_id: randomUUID(), to: ["early@example.com"], tags: { mailkit_send_id: id } } });
+    const early = signedRequest({
+      type: "email.delivered",
+      created_at: new Date(Date.now() + 5_000).toISOString(),
+      data: { email_id: randomUUID(), to: ["early@example.com"], tags: { mailkit_send_id: id } },
+    });
     expect(await (await resendWebhook(early)).json()).toMatchObject({ outcome: "recorded" });
     expect((await db.emailSend.findUniqueOrThrow({ where: { id } })).status).toBe("unknown");
     await sweepUnsettledSends();

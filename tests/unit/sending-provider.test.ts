@@ -10,17 +10,35 @@ import { batchIdempotencyKey, classifyProviderError, sendIdempotencyKey } from "
 
 describe("what a Resend error means for the money", () => {
   it("only a definite 4xx refusal releases the hold", () => {
-    expect(classifyProviderError({ statusCode: 422, name: "validation_error", message: "bad to" })).toMatchObject({ kind: "rejected", statusCode: 422 });
-    expect(classifyProviderError({ statusCode: 403, name: "validation_error", message: "domain" })).toMatchObject({ kind: "rejected" });
-    expect(classifyProviderError({ statusCode: 400, name: "validation_error", message: "x" })).toMatchObject({ kind: "rejected" });
+    expect(classifyProviderError({ statusCode: 422, name: "validation_error", message: "bad to" })).toMatchObject({
+      kind: "rejected",
+      statusCode: 422,
+    });
+    expect(classifyProviderError({ statusCode: 403, name: "validation_error", message: "domain" })).toMatchObject({
+      kind: "rejected",
+    });
+    expect(classifyProviderError({ statusCode: 400, name: "validation_error", message: "x" })).toMatchObject({
+      kind: "rejected",
+    });
   });
 
   it("timeouts, network errors, 429, 5xx and 409 are unknown: keep the hold and retry the same request", () => {
-    expect(classifyProviderError({ statusCode: null, name: "application_error", message: "Unable to fetch data" }, true)).toMatchObject({ kind: "unknown", reason: expect.stringContaining("Timed out") });
-    expect(classifyProviderError({ statusCode: null, name: "application_error", message: "Unable to fetch data" })).toMatchObject({ kind: "unknown" });
-    for (const status of [429, 500, 502, 503, 408]) expect(classifyProviderError({ statusCode: status, name: "application_error", message: "x" }).kind).toBe("unknown");
-    expect(classifyProviderError({ statusCode: 409, name: "concurrent_idempotent_requests", message: "x" }).kind).toBe("unknown");
-    expect(classifyProviderError({ statusCode: 409, name: "invalid_idempotent_request", message: "x" }).kind).toBe("unknown");
+    expect(
+      classifyProviderError({ statusCode: null, name: "application_error", message: "Unable to fetch data" }, true),
+    ).toMatchObject({ kind: "unknown", reason: expect.stringContaining("Timed out") });
+    expect(
+      classifyProviderError({ statusCode: null, name: "application_error", message: "Unable to fetch data" }),
+    ).toMatchObject({ kind: "unknown" });
+    for (const status of [429, 500, 502, 503, 408])
+      expect(classifyProviderError({ statusCode: status, name: "application_error", message: "x" }).kind).toBe(
+        "unknown",
+      );
+    expect(classifyProviderError({ statusCode: 409, name: "concurrent_idempotent_requests", message: "x" }).kind).toBe(
+      "unknown",
+    );
+    expect(classifyProviderError({ statusCode: 409, name: "invalid_idempotent_request", message: "x" }).kind).toBe(
+      "unknown",
+    );
   });
 
   it("derives Resend idempotency keys from MailKit's ids", () => {
@@ -53,7 +71,9 @@ describe("API helpers", () => {
       available: 1,
       top_up_url: expect.stringMatching(/\/dashboard\/billing$/),
     });
-    expect(toApiError(new ProviderRejectedError(422, "validation_error", "Invalid `to` field.", ["s"])).toBody()).toEqual({
+    expect(
+      toApiError(new ProviderRejectedError(422, "validation_error", "Invalid `to` field.", ["s"])).toBody(),
+    ).toEqual({
       statusCode: 422,
       name: "validation_error",
       message: "Invalid `to` field.",
@@ -68,7 +88,9 @@ describe("API helpers", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.servers[0]!.url).toBe("https://mailkit.example/api");
     expect(Object.keys(doc.paths)).toEqual(["/emails", "/emails/batch", "/emails/{id}"]);
-    expect(Object.keys(doc.paths["/emails"].post.responses)).toEqual(expect.arrayContaining(["200", "202", "402", "409", "422", "429"]));
+    expect(Object.keys(doc.paths["/emails"].post.responses)).toEqual(
+      expect.arrayContaining(["200", "202", "402", "409", "422", "429"]),
+    );
   });
 });
 

@@ -12,13 +12,26 @@ describe("recipients and cost", () => {
   });
 
   it("refuses what is not an address", () => {
-    for (const bad of ["", "ada", "ada@", "@example.com", "ada@localhost", "Ada <ada@example.com", "a b@example.com", "ada@example.com\r\nBcc: x@y.z"]) {
+    for (const bad of [
+      "",
+      "ada",
+      "ada@",
+      "@example.com",
+      "ada@localhost",
+      "Ada <ada@example.com",
+      "a b@example.com",
+      "ada@example.com\r\nBcc: x@y.z",
+    ]) {
       expect(bareAddress(bad), bad).toBeUndefined();
     }
   });
 
   it("costs one credit per distinct recipient across to, cc and bcc, case-insensitively", () => {
-    const email = { to: ["A@x.com", "a@x.com", "Bee <b@x.com>"], cc: ["B@X.COM", "c@x.com"], bcc: ["d@x.com", "A@X.com"] };
+    const email = {
+      to: ["A@x.com", "a@x.com", "Bee <b@x.com>"],
+      cc: ["B@X.COM", "c@x.com"],
+      bcc: ["d@x.com", "A@X.com"],
+    };
     expect(distinctRecipients(email)).toEqual(["a@x.com", "b@x.com", "c@x.com", "d@x.com"]);
     expect(costOf(email)).toBe(4);
     expect(costOf({ to: ["one@x.com"] })).toBe(1);
@@ -30,7 +43,9 @@ describe("send statuses", () => {
   it("separates open, accepted and failed sends", () => {
     expect(isOpen("queued") && isOpen("unknown")).toBe(true);
     expect(isOpen("sent") || isOpen("failed")).toBe(false);
-    expect(["sent", "delivered", "bounced", "complained", "suppressed", "delivery_delayed"].every(isAccepted)).toBe(true);
+    expect(["sent", "delivered", "bounced", "complained", "suppressed", "delivery_delayed"].every(isAccepted)).toBe(
+      true,
+    );
     expect(isAccepted("failed") || isAccepted("unknown")).toBe(false);
   });
 

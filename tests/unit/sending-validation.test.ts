@@ -6,10 +6,25 @@ const valid = { from: "Acme <hello@acme.test>", to: "ada@example.com", subject: 
 
 describe("POST /emails body (Resend's wire format)", () => {
   it("normalises a valid body to an OutgoingEmail", () => {
-    const parsed = parseSendEmailBody({ ...valid, cc: ["b@example.com"], reply_to: "r@example.com", tags: [{ name: "kind", value: "welcome" }], unknown_field: 1 });
+    const parsed = parseSendEmailBody({
+      ...valid,
+      cc: ["b@example.com"],
+      reply_to: "r@example.com",
+      tags: [{ name: "kind", value: "welcome" }],
+      unknown_field: 1,
+    });
     expect(parsed).toEqual({
       ok: true,
-      value: { from: "Acme <hello@acme.test>", to: ["ada@example.com"], cc: ["b@example.com"], bcc: [], replyTo: ["r@example.com"], subject: "Hi", html: "<p>Hi</p>", tags: [{ name: "kind", value: "welcome" }] },
+      value: {
+        from: "Acme <hello@acme.test>",
+        to: ["ada@example.com"],
+        cc: ["b@example.com"],
+        bcc: [],
+        replyTo: ["r@example.com"],
+        subject: "Hi",
+        html: "<p>Hi</p>",
+        tags: [{ name: "kind", value: "welcome" }],
+      },
     });
   });
 
@@ -38,19 +53,37 @@ describe("POST /emails body (Resend's wire format)", () => {
 
   it("accepts text only and attachments with content or path", () => {
     expect(parseSendEmailBody({ ...valid, html: undefined, text: "plain" }).ok).toBe(true);
-    const parsed = parseSendEmailBody({ ...valid, attachments: [{ filename: "a.txt", content: "aGVsbG8=" }, { path: "https://example.com/a.pdf" }] });
-    expect(parsed.ok && parsed.value.attachments).toEqual([{ filename: "a.txt", content: "aGVsbG8=" }, { path: "https://example.com/a.pdf" }]);
+    const parsed = parseSendEmailBody({
+      ...valid,
+      attachments: [{ filename: "a.txt", content: "aGVsbG8=" }, { path: "https://example.com/a.pdf" }],
+    });
+    expect(parsed.ok && parsed.value.attachments).toEqual([
+      { filename: "a.txt", content: "aGVsbG8=" },
+      { path: "https://example.com/a.pdf" },
+    ]);
   });
 });
 
 describe("POST /emails/batch body", () => {
   it("needs 1–100 valid emails and names the failing index", () => {
     expect(parseBatchBody([valid, valid]).ok).toBe(true);
-    expect(parseBatchBody({})).toMatchObject({ ok: false, error: { message: "The request body must be an array of emails." } });
+    expect(parseBatchBody({})).toMatchObject({
+      ok: false,
+      error: { message: "The request body must be an array of emails." },
+    });
     expect(parseBatchBody([])).toMatchObject({ ok: false });
-    expect(parseBatchBody(Array.from({ length: 101 }, () => valid))).toMatchObject({ ok: false, error: { message: expect.stringContaining("maximum is 100") } });
-    expect(parseBatchBody([valid, { ...valid, to: "bad" }])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^emails\[1\]: .*`to`/) } });
-    expect(parseBatchBody([{ ...valid, attachments: [{ content: "aGk=" }] }])).toMatchObject({ ok: false, error: { message: expect.stringContaining("batch") } });
+    expect(parseBatchBody(Array.from({ length: 101 }, () => valid))).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining("maximum is 100") },
+    });
+    expect(parseBatchBody([valid, { ...valid, to: "bad" }])).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^emails\[1\]: .*`to`/) },
+    });
+    expect(parseBatchBody([{ ...valid, attachments: [{ content: "aGk=" }] }])).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining("batch") },
+    });
   });
 });
 
@@ -62,19 +95,43 @@ describe("the dashboard composer form", () => {
   };
 
   it("splits recipients on commas, semicolons and new lines", () => {
-    expect(splitRecipients(" a@x.com, b@x.com;c@x.com\n\n d@x.com ,")).toEqual(["a@x.com", "b@x.com", "c@x.com", "d@x.com"]);
+    expect(splitRecipients(" a@x.com, b@x.com;c@x.com\n\n d@x.com ,")).toEqual([
+      "a@x.com",
+      "b@x.com",
+      "c@x.com",
+      "d@x.com",
+    ]);
   });
 
   it("builds an HTML or text email", () => {
-    const parsed = parseComposerForm(form({ from: "hello@acme.test", to: "a@x.com, b@x.com", subject: "Hi", format: "html", body: "<b>Hi</b>" }));
-    expect(parsed).toEqual({ ok: true, value: { from: "hello@acme.test", to: ["a@x.com", "b@x.com"], cc: [], bcc: [], replyTo: [], subject: "Hi", html: "<b>Hi</b>" } });
+    const parsed = parseComposerForm(
+      form({ from: "hello@acme.test", to: "a@x.com, b@x.com", subject: "Hi", format: "html", body: "<b>Hi</b>" }),
+    );
+    expect(parsed).toEqual({
+      ok: true,
+      value: {
+        from: "hello@acme.test",
+        to: ["a@x.com", "b@x.com"],
+        cc: [],
+        bcc: [],
+        replyTo: [],
+        subject: "Hi",
+        html: "<b>Hi</b>",
+      },
+    });
   });
 
   it("reports one message per field", () => {
-    const parsed = parseComposerForm(form({ from: "hello@acme.test", to: "a@x.com, nope", subject: " ", format: "text", body: "" }));
+    const parsed = parseComposerForm(
+      form({ from: "hello@acme.test", to: "a@x.com, nope", subject: " ", format: "text", body: "" }),
+    );
     expect(parsed).toEqual({
       ok: false,
-      fieldErrors: { to: "One of the recipients is not a valid email address", subject: "Enter a subject", body: "Write a message" },
+      fieldErrors: {
+        to: "One of the recipients is not a valid email address",
+        subject: "Enter a subject",
+        body: "Write a message",
+      },
     });
   });
 });

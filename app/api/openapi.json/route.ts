@@ -5,5 +5,7 @@ import { getEnv } from "@/lib/env";
 export const dynamic = "force-dynamic";
 
 export function GET(): Response {
-  return Response.json(openApiDocument(`${getEnv().APP_URL.replace(/\/$/, "")}/api`), { headers: { "cache-control": "public, max-age=300" } });
+  return Response.json(openApiDocument(`${getEnv().APP_URL.replace(/\/$/, "")}/api`), {
+    headers: { "cache-control": "public, max-age=300" },
+  });
 }

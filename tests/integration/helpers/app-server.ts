@@ -20,7 +20,11 @@ const routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   { method: "POST", pattern: /^\/api\/emails\/batch$/, handler: (r) => batchRoute.POST(r) },
   { method: "POST", pattern: /^\/api\/emails$/, handler: (r) => emailRoute.POST(r) },
   { method: "GET", pattern: /^\/api\/emails$/, handler: (r) => emailRoute.GET(r) },
-  { method: "GET", pattern: /^\/api\/emails\/(?<id>[^/]+)$/, handler: (r, p) => emailByIdRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }) },
+  {
+    method: "GET",
+    pattern: /^\/api\/emails\/(?<id>[^/]+)$/,
+    handler: (r, p) => emailByIdRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }),
+  },
   { method: "POST", pattern: /^\/api\/webhooks\/resend$/, handler: (r) => resendWebhookRoute.POST(r) },
   { method: "POST", pattern: /^\/api\/webhooks\/dodo$/, handler: async () => new Response(null, { status: 204 }) },
 ];
@@ -36,16 +40,24 @@ export async function startAppServer(): Promise<AppServer> {
 async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const route = routes.map((r) => ({ ...r, match: r.pattern.exec(url.pathname) })).find((r) => r.match && r.method === req.method);
+    const route = routes
+      .map((r) => ({ ...r, match: r.pattern.exec(url.pathname) }))
+      .find((r) => r.match && r.method === req.method);
     if (!route) {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ statusCode: 404, name: "not_found", message: "No route" }));
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ statusCode: 404, name: "not_found", message: "No route" }));
       return;
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const request = new Request(url, { method: req.method, headers, body: req.method === "GET" ? undefined : Buffer.concat(chunks) });
+    const request = new Request(url, {
+      method: req.method,
+      headers,
+      body: req.method === "GET" ? undefined : Buffer.concat(chunks),
+    });
     const response = await route.handler(request, route.match!.groups ?? {});
     const body = Buffer.from(await response.arrayBuffer());
     res.writeHead(response.status, Object.fromEntries(response.headers.entries())).end(body);

@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { ensureCatalog, resetCatalogForTests, type Catalog } from "@/lib/dodo/catalog";
 import { getDodo, resetDodoForTests, toCredits } from "@/lib/dodo/client";
 import { resetEnvForTests } from "@/lib/env";
+import { drainJobs } from "@/lib/outbox/worker";
 import { resetResendForTests } from "@/lib/resend/client";
 import { configureSending, type SendingConfig } from "@/lib/sending/config";
 
@@ -25,10 +26,23 @@ export type TestWorld = {
 
 export async function startTestWorld(options: { sending?: Partial<SendingConfig> } = {}): Promise<TestWorld> {
   const app = await startAppServer();
-  const emulators = await startEmulators({ port: 0, appUrl: app.url, dodo: { webhookRetryDelaysMs: [0], expirySweepMs: 0 }, resend: { webhookRetryDelaysMs: [0, 5] } });
+  const emulators = await startEmulators({
+    port: 0,
+    appUrl: app.url,
+    dodo: { webhookRetryDelaysMs: [0], expirySweepMs: 0 },
+    resend: { webhookRetryDelaysMs: [0, 5] },
+  });
   process.env.EMULATOR_URL = emulators.url;
   process.env.APP_URL = app.url;
-  for (const name of ["RESEND_API_KEY", "RESEND_BASE_URL", "DODO_PAYMENTS_API_KEY", "DODO_PAYMENTS_BASE_URL", "DODO_CREDIT_ENTITLEMENT_ID", "DODO_PLAN_PRODUCT_ID", "DODO_TOPUP_PRODUCT_ID"]) {
+  for (const name of [
+    "RESEND_API_KEY",
+    "RESEND_BASE_URL",
+    "DODO_PAYMENTS_API_KEY",
+    "DODO_PAYMENTS_BASE_URL",
+    "DODO_CREDIT_ENTITLEMENT_ID",
+    "DODO_PLAN_PRODUCT_ID",
+    "DODO_TOPUP_PRODUCT_ID",
+  ]) {
     delete process.env[name];
   }
   resetEnvForTests();
@@ -73,7 +87,9 @@ export async function grantCredits(world: TestWorld, customerId: string, credits
 
 /** Dodo's live balance for the customer. */
 export async function dodoBalance(world: TestWorld, customerId: string): Promise<number> {
-  const balance = await getDodo().creditEntitlements.balances.retrieve(customerId, { credit_entitlement_id: world.catalog.entitlementId });
+  const balance = await getDodo().creditEntitlements.balances.retrieve(customerId, {
+    credit_entitlement_id: world.catalog.entitlementId,
+  });
   return toCredits(balance.balance);
 }
 
@@ -81,12 +97,29 @@ export async function dodoBalance(world: TestWorld, customerId: string): Promise
 export async function dodoDebits(world: TestWorld, customerId: string) {
   const debits: DodoPayments.CreditEntitlements.Balances.CreditLedgerEntry[] = [];
   for (let page = 0; ; page++) {
-    const result = await getDodo().creditEntitlements.balances.listLedger(customerId, { credit_entitlement_id: world.catalog.entitlementId, page_number: page, page_size: 100 });
+    const result = await getDodo().creditEntitlements.balances.listLedger(customerId, {
+      credit_entitlement_id: world.catalog.entitlementId,
+      page_number: page,
+      page_size: 100,
+    });
     if (!result.items.length) break;
     debits.push(...result.items.filter((e) => !e.is_credit));
     if (result.items.length < 100) break;
   }
   return debits;
+}
+
+/**
+ * Runs the outbox until nothing is pending: jobs that failed (e.g. a busy database) are made due again, as
+ * if their backoff had passed. Returns how many rounds it took.
+ */
+export async function settleOutbox(maxRounds = 5): Promise<number> {
+  for (let round = 1; ; round++) {
+    await drainJobs();
+    const pending = await db.outboxJob.count({ where: { status: "pending" } });
+    if (pending === 0 || round >= maxRounds) return round;
+    await db.outboxJob.updateMany({ where: { status: "pending" }, data: { runAt: new Date(0), lockedUntil: null } });
+  }
 }
 
 /** MailKit's admission view of the customer. */

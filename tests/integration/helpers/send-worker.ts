@@ -27,14 +27,24 @@ async function main() {
   const results = await Promise.allSettled(
     Array.from({ length: count }, (_, i) =>
       sendEmails({ userId, customerId, source: "api" }, [
-        { from: "Acme <hello@acme.test>", to: [`${label}-${i}@example.com`], cc: [], bcc: [], replyTo: [], subject: `From ${label}`, text: "Hi" },
+        {
+          from: "Acme <hello@acme.test>",
+          to: [`${label}-${i}@example.com`],
+          cc: [],
+          bcc: [],
+          replyTo: [],
+          subject: `From ${label}`,
+          text: "Hi",
+        },
       ]),
     ),
   );
   await drainJobs();
   const sent = results.filter((r) => r.status === "fulfilled").length;
   const refused = results.filter((r) => r.status === "rejected" && r.reason instanceof InsufficientCreditsError).length;
-  const errors = results.flatMap((r) => (r.status === "rejected" && !(r.reason instanceof InsufficientCreditsError) ? [String(r.reason)] : []));
+  const errors = results.flatMap((r) =>
+    r.status === "rejected" && !(r.reason instanceof InsufficientCreditsError) ? [String(r.reason)] : [],
+  );
   console.log(JSON.stringify({ pid: process.pid, sent, refused, errors }));
   await getDatabase().close();
 }

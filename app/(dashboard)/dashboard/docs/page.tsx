@@ -19,11 +19,16 @@ export default async function DocsPage() {
       <div>
         <h1 className="text-2xl font-bold tracking-tight">API reference</h1>
         <p className="text-sm text-gray-500">
-          MailKit speaks Resend&apos;s email API. Use the official <code>resend</code> SDK (or plain HTTP) with a MailKit key from{" "}
+          MailKit speaks Resend&apos;s email API. Use the official <code>resend</code> SDK (or plain HTTP) with a
+          MailKit key from{" "}
           <Link className="font-medium text-brand-700" href="/dashboard/keys">
             API keys
           </Link>
-          . Machine-readable: <a className="font-medium text-brand-700" href="/api/openapi.json">/api/openapi.json</a>.
+          . Machine-readable:{" "}
+          <a className="font-medium text-brand-700" href="/api/openapi.json">
+            /api/openapi.json
+          </a>
+          .
         </p>
       </div>
 
@@ -63,14 +68,18 @@ const { data, error } = await mailkit.emails.send(
           </thead>
           <tbody className="divide-y divide-gray-100 align-top">
             <Row endpoint="POST /emails" access="sending or full">
-              Sends one email. Body as Resend: <code>from</code>, <code>to</code>, <code>subject</code>, <code>html</code> and/or <code>text</code>, optional <code>cc</code>, <code>bcc</code>,{" "}
-              <code>reply_to</code>, <code>headers</code>, <code>tags</code>, <code>attachments</code>. Scheduling is not supported.
+              Sends one email. Body as Resend: <code>from</code>, <code>to</code>, <code>subject</code>,{" "}
+              <code>html</code> and/or <code>text</code>, optional <code>cc</code>, <code>bcc</code>,{" "}
+              <code>reply_to</code>, <code>headers</code>, <code>tags</code>, <code>attachments</code>. Scheduling is
+              not supported.
             </Row>
             <Row endpoint="POST /emails/batch" access="sending or full">
-              Up to 100 emails in one request, all-or-nothing: the total cost is held at once and either every email is sent or none is. No attachments.
+              Up to 100 emails in one request, all-or-nothing: the total cost is held at once and either every email is
+              sent or none is. No attachments.
             </Row>
             <Row endpoint="GET /emails/{id}" access="full">
-              One email with <code>last_event</code> (delivered, bounced …), MailKit&apos;s <code>status</code> and <code>credits_charged</code>.
+              One email with <code>last_event</code> (delivered, bounced …), MailKit&apos;s <code>status</code> and{" "}
+              <code>credits_charged</code>.
             </Row>
             <Row endpoint="GET /emails" access="full">
               Your emails, newest first: <code>limit</code> (1–100), <code>after</code> / <code>before</code> cursors.
@@ -81,17 +90,26 @@ const { data, error } = await mailkit.emails.send(
 
       <Section title="Credits">
         <ul className="list-disc space-y-1 pl-5 text-sm text-gray-700">
-          <li>An email costs one credit per distinct recipient across to, cc and bcc (addresses compared case-insensitively).</li>
           <li>
-            Responses carry <code>credits_charged</code> and <code>credits_remaining</code>, also as the headers <code>x-mailkit-credits-charged</code> and <code>x-mailkit-credits-remaining</code>.
+            An email costs one credit per distinct recipient across to, cc and bcc (addresses compared
+            case-insensitively).
           </li>
           <li>
-            Not enough credits → <strong>402</strong> <code>insufficient_credits</code> with <code>required</code>, <code>available</code> and <code>top_up_url</code>. Nothing is sent or charged.
+            Responses carry <code>credits_charged</code> and <code>credits_remaining</code>, also as the headers{" "}
+            <code>x-mailkit-credits-charged</code> and <code>x-mailkit-credits-remaining</code>.
           </li>
-          <li>If the provider refuses an email (e.g. an invalid address), you get its error with <code>credits_charged: 0</code>.</li>
           <li>
-            If the provider is slow to confirm you get <strong>202</strong> with <code>status: &quot;queued&quot;</code>: the credits are held, the email goes out at most once, and the charge is
-            refunded if it cannot be sent. <code>GET /emails/{"{id}"}</code> shows how it ended.
+            Not enough credits → <strong>402</strong> <code>insufficient_credits</code> with <code>required</code>,{" "}
+            <code>available</code> and <code>top_up_url</code>. Nothing is sent or charged.
+          </li>
+          <li>
+            If the provider refuses an email (e.g. an invalid address), you get its error with{" "}
+            <code>credits_charged: 0</code>.
+          </li>
+          <li>
+            If the provider is slow to confirm you get <strong>202</strong> with <code>status: &quot;queued&quot;</code>
+            : the credits are held, the email goes out at most once, and the charge is refunded if it cannot be sent.{" "}
+            <code>GET /emails/{"{id}"}</code> shows how it ended.
           </li>
         </ul>
       </Section>
@@ -99,16 +117,21 @@ const { data, error } = await mailkit.emails.send(
       <Section title="Idempotency, limits and errors">
         <ul className="list-disc space-y-1 pl-5 text-sm text-gray-700">
           <li>
-            <code>Idempotency-Key</code> (1–256 characters, kept 24 hours): repeating a request with the same key and body returns the original response without sending or charging again. A different
-            body, or a repeat while the first is still running, gets <strong>409</strong>. A request refused with 402 or 4xx does not use up its key.
+            <code>Idempotency-Key</code> (1–256 characters, kept 24 hours): repeating a request with the same key and
+            body returns the original response without sending or charging again. A different body, or a repeat while
+            the first is still running, gets <strong>409</strong>. A request refused with 402 or 4xx does not use up its
+            key.
           </li>
           <li>
-            Each key may make {rateLimitPerSecond} requests per second. Every response has <code>ratelimit-limit</code>, <code>ratelimit-remaining</code> and <code>ratelimit-reset</code>; over the
-            limit you get <strong>429</strong> with <code>retry-after</code>.
+            Each key may make {rateLimitPerSecond} requests per second. Every response has <code>ratelimit-limit</code>,{" "}
+            <code>ratelimit-remaining</code> and <code>ratelimit-reset</code>; over the limit you get{" "}
+            <strong>429</strong> with <code>retry-after</code>.
           </li>
           <li>
-            Errors look like Resend&apos;s: <code>{`{ "statusCode": 422, "name": "validation_error", "message": "Invalid \`to\` field: …" }`}</code>. 401 for a missing, unknown or revoked key (and{" "}
-            <code>restricted_api_key</code> when a sending-only key reads), 422 for validation (the message names the field).
+            Errors look like Resend&apos;s:{" "}
+            <code>{`{ "statusCode": 422, "name": "validation_error", "message": "Invalid \`to\` field: …" }`}</code>.
+            401 for a missing, unknown or revoked key (and <code>restricted_api_key</code> when a sending-only key
+            reads), 422 for validation (the message names the field).
           </li>
         </ul>
       </Section>
@@ -126,7 +149,9 @@ function Section({ title, description, children }: { title: string; description?
 }
 
 function Code({ children }: { children: string }) {
-  return <pre className="overflow-x-auto rounded-lg bg-gray-900 p-4 text-xs leading-relaxed text-gray-100">{children}</pre>;
+  return (
+    <pre className="overflow-x-auto rounded-lg bg-gray-900 p-4 text-xs leading-relaxed text-gray-100">{children}</pre>
+  );
 }
 
 function Row({ endpoint, access, children }: { endpoint: string; access: string; children: ReactNode }) {

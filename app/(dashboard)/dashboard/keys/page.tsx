@@ -22,12 +22,19 @@ export default async function KeysPage() {
       <div>
         <h1 className="text-2xl font-bold tracking-tight">API keys</h1>
         <p className="text-sm text-gray-500">
-          Send from your own code with the official <code>resend</code> SDK pointed at MailKit. See the <Link className="font-medium text-brand-700" href="/dashboard/docs">API reference</Link>.
+          Send from your own code with the official <code>resend</code> SDK pointed at MailKit. See the{" "}
+          <Link className="font-medium text-brand-700" href="/dashboard/docs">
+            API reference
+          </Link>
+          .
         </p>
       </div>
 
       <Card>
-        <CardHeader title="Create a key" description="Full access can send and read your emails; sending only can just send." />
+        <CardHeader
+          title="Create a key"
+          description="Full access can send and read your emails; sending only can just send."
+        />
         <CardBody>
           <CreateKeyForm action={createKeyAction} />
         </CardBody>
@@ -56,9 +63,13 @@ export default async function KeysPage() {
                     <td className="px-6 py-3 font-medium">{key.name}</td>
                     <td className="px-6 py-3 font-mono text-xs">{key.prefix}…</td>
                     <td className="px-6 py-3">
-                      <Badge tone={key.permission === "full_access" ? "blue" : "gray"}>{key.permission === "full_access" ? "Full access" : "Sending only"}</Badge>
+                      <Badge tone={key.permission === "full_access" ? "blue" : "gray"}>
+                        {key.permission === "full_access" ? "Full access" : "Sending only"}
+                      </Badge>
                     </td>
-                    <td className="whitespace-nowrap px-6 py-3">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : "Never"}</td>
+                    <td className="whitespace-nowrap px-6 py-3">
+                      {key.lastUsedAt ? formatDateTime(key.lastUsedAt) : "Never"}
+                    </td>
                     <td className="whitespace-nowrap px-6 py-3">{formatDateTime(key.createdAt)}</td>
                     <td className="px-6 py-3 text-right">
                       {key.revokedAt ? (

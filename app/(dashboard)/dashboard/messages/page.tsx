@@ -14,7 +14,11 @@ import { messageLogQuery } from "@/lib/validations/email";
 export const metadata: Metadata = { title: "Messages" };
 export const dynamic = "force-dynamic";
 
-export default async function MessagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function MessagesPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser("/dashboard/messages");
   const raw = await searchParams;
   const query = messageLogQuery.parse({ status: first(raw.status), page: first(raw.page) });
@@ -42,14 +46,21 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
       <nav aria-label="Filter by status" className="flex flex-wrap gap-2 text-sm" data-testid="status-filter">
         <FilterLink href={href({})} active={!query.status} label="All" />
         {SEND_STATUSES.map((status) => (
-          <FilterLink key={status} href={href({ status })} active={query.status === status} label={STATUS_LABELS[status]} />
+          <FilterLink
+            key={status}
+            href={href({ status })}
+            active={query.status === status}
+            label={STATUS_LABELS[status]}
+          />
         ))}
       </nav>
 
       <Card>
         {log.items.length === 0 ? (
           <p className="px-6 py-8 text-center text-sm text-gray-500" data-testid="messages-empty">
-            {query.status ? `No ${STATUS_LABELS[query.status].toLowerCase()} messages.` : "No messages yet. Send your first email from the composer or the API."}
+            {query.status
+              ? `No ${STATUS_LABELS[query.status].toLowerCase()} messages.`
+              : "No messages yet. Send your first email from the composer or the API."}
           </p>
         ) : (
           <div className="overflow-x-auto">
@@ -71,14 +82,20 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
                       <Link href={`/dashboard/messages/${m.id}`} className="font-medium text-brand-700 hover:underline">
                         {m.to.join(", ")}
                       </Link>
-                      {m.cc.length + m.bcc.length > 0 ? <span className="text-xs text-gray-500"> +{m.cc.length + m.bcc.length}</span> : null}
+                      {m.cc.length + m.bcc.length > 0 ? (
+                        <span className="text-xs text-gray-500"> +{m.cc.length + m.bcc.length}</span>
+                      ) : null}
                     </td>
                     <td className="max-w-[18rem] truncate px-6 py-3 text-gray-700">{m.subject}</td>
                     <td className="px-6 py-3">
                       <SendStatusBadge status={m.status} />
                     </td>
-                    <td className="px-6 py-3 text-right tabular-nums">{m.status === "failed" ? 0 : formatNumber(m.cost)}</td>
-                    <td className="px-6 py-3 text-gray-600">{m.source === "api" ? `API${m.apiKey ? ` · ${m.apiKey.name}` : ""}` : "Dashboard"}</td>
+                    <td className="px-6 py-3 text-right tabular-nums">
+                      {m.status === "failed" ? 0 : formatNumber(m.cost)}
+                    </td>
+                    <td className="px-6 py-3 text-gray-600">
+                      {m.source === "api" ? `API${m.apiKey ? ` · ${m.apiKey.name}` : ""}` : "Dashboard"}
+                    </td>
                     <td className="whitespace-nowrap px-6 py-3 text-gray-600">{formatDateTime(m.createdAt)}</td>
                   </tr>
                 ))}
@@ -89,7 +106,11 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
         {log.pageCount > 1 ? (
           <div className="flex items-center justify-between border-t border-gray-100 px-6 py-3 text-sm">
             {log.page > 1 ? (
-              <Link href={href({ status: query.status, page: log.page - 1 })} className="font-medium text-brand-700" data-testid="page-newer">
+              <Link
+                href={href({ status: query.status, page: log.page - 1 })}
+                className="font-medium text-brand-700"
+                data-testid="page-newer"
+              >
                 ← Newer
               </Link>
             ) : (
@@ -99,7 +120,11 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
               Page {log.page} of {log.pageCount} · {formatNumber(log.total)} messages
             </span>
             {log.page < log.pageCount ? (
-              <Link href={href({ status: query.status, page: log.page + 1 })} className="font-medium text-brand-700" data-testid="page-older">
+              <Link
+                href={href({ status: query.status, page: log.page + 1 })}
+                className="font-medium text-brand-700"
+                data-testid="page-older"
+              >
                 Older →
               </Link>
             ) : (

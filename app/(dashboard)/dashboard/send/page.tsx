@@ -17,7 +17,9 @@ export default async function SendPage() {
     <>
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Send an email</h1>
-        <p className="text-sm text-gray-500">One credit per distinct recipient. The same pipeline as the API: nothing is charged unless the email goes out.</p>
+        <p className="text-sm text-gray-500">
+          One credit per distinct recipient. The same pipeline as the API: nothing is charged unless the email goes out.
+        </p>
       </div>
       <Composer action={sendEmailAction} available={credits.available} defaultFrom={getEnv().EMAIL_FROM} />
     </>

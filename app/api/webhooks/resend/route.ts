@@ -9,7 +9,8 @@ export async function POST(request: Request): Promise<Response> {
   try {
     verified = verifyResendWebhook(rawBody, request.headers);
   } catch (error) {
-    if (error instanceof WebhookSignatureError) return Response.json({ error: "invalid_signature", message: error.message }, { status: 401 });
+    if (error instanceof WebhookSignatureError)
+      return Response.json({ error: "invalid_signature", message: error.message }, { status: 401 });
     throw error;
   }
   try {

@@ -46,12 +46,22 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
             {payload.replyTo?.length ? <Term label="Reply to">{payload.replyTo.join(", ")}</Term> : null}
             <Term label="Credits">
               <span data-testid="message-credits">{formatNumber(charged)}</span>
-              {message.status === "failed" ? " (refunded: the email was not sent)" : message.status === "queued" || message.status === "unknown" ? " (held until the provider confirms)" : ""}
+              {message.status === "failed"
+                ? " (refunded: the email was not sent)"
+                : message.status === "queued" || message.status === "unknown"
+                  ? " (held until the provider confirms)"
+                  : ""}
             </Term>
-            <Term label="Sent via">{message.source === "api" ? `API${message.apiKey ? ` · ${message.apiKey.name} (${message.apiKey.prefix}…)` : ""}` : "Dashboard"}</Term>
+            <Term label="Sent via">
+              {message.source === "api"
+                ? `API${message.apiKey ? ` · ${message.apiKey.name} (${message.apiKey.prefix}…)` : ""}`
+                : "Dashboard"}
+            </Term>
             <Term label="Created">{formatDateTime(message.createdAt)}</Term>
             {message.resendId ? <Term label="Provider id">{message.resendId}</Term> : null}
-            {message.lastError && message.status !== "sent" ? <Term label="Last problem">{message.lastError}</Term> : null}
+            {message.lastError && message.status !== "sent" ? (
+              <Term label="Last problem">{message.lastError}</Term>
+            ) : null}
           </dl>
         </CardBody>
       </Card>
@@ -67,7 +77,12 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
         <CardHeader title="Content" />
         <CardBody>
           {payload.html ? (
-            <iframe title="HTML content" sandbox="" srcDoc={payload.html} className="h-80 w-full rounded-lg border border-gray-200 bg-white" />
+            <iframe
+              title="HTML content"
+              sandbox=""
+              srcDoc={payload.html}
+              className="h-80 w-full rounded-lg border border-gray-200 bg-white"
+            />
           ) : (
             <pre className="whitespace-pre-wrap break-words text-sm text-gray-800">{payload.text}</pre>
           )}

@@ -1,0 +1,336 @@
+import { z } from "zod";
+
+import { ADDRESS_FORMAT_HINT, bareAddress } from "@/lib/sending/recipients";
+import { SEND_STATUSES } from "@/lib/sending/status";
+
+/**
+ * Request schemas for sending, shared by the public API, the dashboard composer and tests.
+ * The API body is Resend's wire format (snake_case), so the official SDK's requests validate as they are;
+ * every schema turns it into one OutgoingEmail, the shape lib/sending works with.
+ */
+
+export const MAX_RECIPIENTS_PER_FIELD = 50; // Resend's limit for `to` (MailKit applies it to cc and bcc too)
+export const MAX_BATCH_SIZE = 100;
+export const MAX_SUBJECT_LENGTH = 998; // RFC 5322 line limit
+/** MailKit's own tag on every email it hands to Resend (webhooks find the send by it); customers cannot use it. */
+export const SEND_ID_TAG = "mailkit_send_id";
+
+const TAG_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
+const HEADER_BREAK = /[\r\n]/;
+
+const address = (field: string) =>
+  z
+    .string({ error: `Invalid \`${field}\` field: each address must be a string` })
+    .trim()
+    .refine((value) => bareAddress(value) !== undefined, {
+      error: `Invalid \`${field}\` field: ${ADDRESS_FORMAT_HINT}`,
+    });
+
+/** A string or an array of strings (as Resend accepts), normalised to an array. */
+const addressList = (field: string) =>
+  z.preprocess(
+    (value) => (value === null || value === undefined ? [] : typeof value === "string" ? [value] : value),
+    z
+      .array(address(field), { error: `The \`${field}\` field must be an email address or an array of them` })
+      .max(MAX_RECIPIENTS_PER_FIELD, {
+        error: `Too many recipients in the \`${field}\` field: the maximum is ${MAX_RECIPIENTS_PER_FIELD}`,
+      }),
+  );
+
+const optionalText = (field: string) => z.string({ error: `The \`${field}\` field must be a string` }).nullish();
+
+const tags = z
+  .array(
+    z.object(
+      {
+        name: z
+          .string({ error: "Each tag needs a string `name`" })
+          .regex(TAG_PATTERN, {
+            error: "Invalid `tags` field: names contain only ASCII letters, digits, `_` or `-` (at most 256)",
+          })
+          .refine((name) => name !== SEND_ID_TAG, {
+            error: `Invalid \`tags\` field: the tag name \`${SEND_ID_TAG}\` is reserved by MailKit`,
+          }),
+        value: z
+          .string({ error: "Each tag needs a string `value`" })
+          .regex(TAG_PATTERN, {
+            error: "Invalid `tags` field: values contain only ASCII letters, digits, `_` or `-` (at most 256)",
+          }),
+      },
+      { error: "Invalid `tags` field: each tag is an object `{ name, value }`" },
+    ),
+    { error: "The `tags` field must be an array of `{ name, value }` objects" },
+  )
+  .max(50, { error: "Too many tags: the maximum is 50" })
+  .nullish();
+
+const headers = z
+  .record(z.string(), z.string({ error: "Invalid `headers` field: every header value must be a string" }), {
+    error: "The `headers` field must be an object of string values",
+  })
+  .refine((value) => Object.entries(value).every(([name, v]) => !HEADER_BREAK.test(name) && !HEADER_BREAK.test(v)), {
+    error: "Invalid `headers` field: names and values must not contain line breaks",
+  })
+  .nullish();
+
+const attachment = z
+  .object(
+    {
+      content: z
+        .string({ error: "Invalid `attachments` field: `content` must be a base64 string" })
+        .regex(/^[A-Za-z0-9+/=\s]*$/, {
+          error: "Invalid `attachments` field: `content` must be base64",
+        })
+        .optional(),
+      filename: z.string({ error: "Invalid `attachments` field: `filename` must be a string" }).max(255).optional(),
+      path: z.url({ error: "Invalid `attachments` field: `path` must be an http(s) URL" }).optional(),
+      content_type: z.string().max(255).optional(),
+      content_id: z.string().max(255).optional(),
+    },
+    { error: "Invalid `attachments` field: each attachment is an object" },
+  )
+  .refine((a) => (a.content !== undefined && a.content !== "") || a.path !== undefined, {
+    error: "Invalid `attachments` field: each attachment needs `content` or `path`",
+  });
+
+/** One email of POST /emails or of a batch, in Resend's wire format. Unknown fields are ignored, as Resend does. */
+const wireEmail = z
+  .object({
+    from: address("from"),
+    to: addressList("to"),
+    cc: addressList("cc"),
+    bcc: addressList("bcc"),
+    reply_to: addressList("reply_to"),
+    subject: z
+      .string({ error: "The `subject` field must be a string" })
+      .max(MAX_SUBJECT_LENGTH, {
+        error: `The \`subject\` field is too long: the maximum is ${MAX_SUBJECT_LENGTH} characters`,
+      }),
+    html: optionalText("html"),
+    text: optionalText("text"),
+    headers,
+    tags,
+    attachments: z
+      .array(attachment, { error: "The `attachments` field must be an array" })
+      .max(20, { error: "Too many attachments: the maximum is 20" })
+      .nullish(),
+    scheduled_at: z.null({ error: "The `scheduled_at` field is not supported: MailKit sends immediately" }).optional(),
+    template: z.null({ error: "The `template` field is not supported: send `html` or `text`" }).optional(),
+  })
+  .refine((e) => !!e.html || !!e.text, {
+    error: "Missing `html` or `text` field: provide at least one of them",
+    path: ["html"],
+  })
+  .refine((e) => e.to.length > 0, { error: "Missing `to` field.", path: ["to"] });
+
+/** The email lib/sending sends (camelCase, lists always arrays). */
+export type OutgoingEmail = {
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo: string[];
+  subject: string;
+  html?: string;
+  text?: string;
+  headers?: Record<string, string>;
+  tags?: { name: string; value: string }[];
+  attachments?: { content?: string; filename?: string; path?: string; contentType?: string; contentId?: string }[];
+};
+
+function toOutgoing(e: z.output<typeof wireEmail>): OutgoingEmail {
+  return {
+    from: e.from,
+    to: e.to,
+    cc: e.cc,
+    bcc: e.bcc,
+    replyTo: e.reply_to,
+    subject: e.subject,
+    ...(e.html ? { html: e.html } : {}),
+    ...(e.text ? { text: e.text } : {}),
+    ...(e.headers && Object.keys(e.headers).length ? { headers: e.headers } : {}),
+    ...(e.tags?.length ? { tags: e.tags } : {}),
+    ...(e.attachments?.length
+      ? {
+          attachments: e.attachments.map((a) => ({
+            ...(a.content ? { content: a.content.replace(/\s+/g, "") } : {}),
+            ...(a.filename ? { filename: a.filename } : {}),
+            ...(a.path ? { path: a.path } : {}),
+            ...(a.content_type ? { contentType: a.content_type } : {}),
+            ...(a.content_id ? { contentId: a.content_id } : {}),
+          })),
+        }
+      : {}),
+  };
+}
+
+/** A validation failure in Resend's vocabulary (422), with a message naming the field. */
+export type ValidationFailure = { name: "missing_required_field" | "validation_error"; message: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ValidationFailure };
+
+const REQUIRED_FIELDS = ["from", "to", "subject"] as const;
+
+function missingField(body: Record<string, unknown>, where: string): ValidationFailure | undefined {
+  for (const field of REQUIRED_FIELDS) {
+    const value = body[field];
+    if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) {
+      return { name: "missing_required_field", message: `${where}Missing \`${field}\` field.` };
+    }
+  }
+  return undefined;
+}
+
+function describe(error: z.ZodError, where: string): ValidationFailure {
+  const issue = error.issues[0]!;
+  return { name: "validation_error", message: `${where}${issue.message}` };
+}
+
+function parseOne(body: unknown, where: string, { batch }: { batch: boolean }): Parsed<OutgoingEmail> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return { ok: false, error: { name: "validation_error", message: `${where}The email must be a JSON object.` } };
+  }
+  const missing = missingField(body as Record<string, unknown>, where);
+  if (missing) return { ok: false, error: missing };
+  const parsed = wireEmail.safeParse(body);
+  if (!parsed.success) return { ok: false, error: describe(parsed.error, where) };
+  if (batch && parsed.data.attachments?.length) {
+    return {
+      ok: false,
+      error: {
+        name: "validation_error",
+        message: `${where}The \`attachments\` field is not supported on the batch endpoint.`,
+      },
+    };
+  }
+  return { ok: true, value: toOutgoing(parsed.data) };
+}
+
+/** POST /emails body. */
+export function parseSendEmailBody(body: unknown): Parsed<OutgoingEmail> {
+  return parseOne(body, "", { batch: false });
+}
+
+/** POST /emails/batch body: 1–100 emails, all valid or none sent. */
+export function parseBatchBody(body: unknown): Parsed<OutgoingEmail[]> {
+  if (!Array.isArray(body))
+    return { ok: false, error: { name: "validation_error", message: "The request body must be an array of emails." } };
+  if (body.length === 0)
+    return { ok: false, error: { name: "validation_error", message: "The batch must contain at least one email." } };
+  if (body.length > MAX_BATCH_SIZE) {
+    return {
+      ok: false,
+      error: { name: "validation_error", message: `Too many emails in the batch: the maximum is ${MAX_BATCH_SIZE}.` },
+    };
+  }
+  const emails: OutgoingEmail[] = [];
+  for (const [index, item] of body.entries()) {
+    const parsed = parseOne(item, `emails[${index}]: `, { batch: true });
+    if (!parsed.ok) return parsed;
+    emails.push(parsed.value);
+  }
+  return { ok: true, value: emails };
+}
+
+/** GET /emails query (Resend's cursor pagination). */
+export const listEmailsQuery = z
+  .object({
+    limit: z.coerce
+      .number({ error: "The `limit` parameter must be an integer between 1 and 100" })
+      .int({ error: "The `limit` parameter must be an integer between 1 and 100" })
+      .min(1, { error: "The `limit` parameter must be an integer between 1 and 100" })
+      .max(100, { error: "The `limit` parameter must be an integer between 1 and 100" })
+      .default(20),
+    after: z.string().min(1).optional(),
+    before: z.string().min(1).optional(),
+  })
+  .refine((q) => !(q.after && q.before), { error: "Use either the `after` or the `before` parameter, not both" });
+export type ListEmailsQuery = z.output<typeof listEmailsQuery>;
+
+// ---- The dashboard composer -------------------------------------------------------------------------------
+
+/** Recipients typed into one box: separated by commas, semicolons or new lines. */
+export function splitRecipients(value: string): string[] {
+  return value
+    .split(/[,;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export const composerForm = z
+  .object({
+    from: z
+      .string()
+      .trim()
+      .min(1, { error: "Enter a sender" })
+      .refine((v) => bareAddress(v) !== undefined, { error: `Enter a valid sender (${ADDRESS_FORMAT_HINT})` }),
+    to: z
+      .string()
+      .transform(splitRecipients)
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .refine((v) => bareAddress(v) !== undefined, {
+                error: "One of the recipients is not a valid email address",
+              }),
+          )
+          .min(1, { error: "Enter at least one recipient" })
+          .max(MAX_RECIPIENTS_PER_FIELD, { error: `At most ${MAX_RECIPIENTS_PER_FIELD} recipients` }),
+      ),
+    subject: z
+      .string()
+      .trim()
+      .min(1, { error: "Enter a subject" })
+      .max(MAX_SUBJECT_LENGTH, { error: "The subject is too long" }),
+    format: z.enum(["html", "text"], { error: "Choose HTML or plain text" }),
+    body: z.string().trim().min(1, { error: "Write a message" }).max(500_000, { error: "The message is too long" }),
+  })
+  .transform((f): OutgoingEmail => ({
+    from: f.from,
+    to: f.to,
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    subject: f.subject,
+    ...(f.format === "html" ? { html: f.body } : { text: f.body }),
+  }));
+
+export type ComposerFieldErrors = Partial<Record<"from" | "to" | "subject" | "format" | "body", string>>;
+
+/** The composer's form data → an email, or one message per field. */
+export function parseComposerForm(
+  form: FormData,
+): { ok: true; value: OutgoingEmail } | { ok: false; fieldErrors: ComposerFieldErrors } {
+  const parsed = composerForm.safeParse({
+    from: form.get("from") ?? "",
+    to: form.get("to") ?? "",
+    subject: form.get("subject") ?? "",
+    format: form.get("format") ?? "text",
+    body: form.get("body") ?? "",
+  });
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const fieldErrors: ComposerFieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = issue.path[0] as keyof ComposerFieldErrors;
+    fieldErrors[field] ??= issue.message;
+  }
+  return { ok: false, fieldErrors };
+}
+
+// ---- The message log --------------------------------------------------------------------------------------
+
+export const messageLogQuery = z.object({
+  status: z.enum(SEND_STATUSES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).catch(1).default(1),
+});
+
+// ---- API keys ---------------------------------------------------------------------------------------------
+
+export const API_KEY_PERMISSIONS = ["full_access", "sending_access"] as const;
+export type ApiKeyPermission = (typeof API_KEY_PERMISSIONS)[number];
+
+export const createApiKeyForm = z.object({
+  name: z.string().trim().min(1, { error: "Give the key a name" }).max(50, { error: "At most 50 characters" }),
+  permission: z.enum(API_KEY_PERMISSIONS, { error: "Choose full access or sending only" }),
+});
