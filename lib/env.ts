@@ -64,6 +64,10 @@ const schema = z.object({
   RESEND_WEBHOOK_SECRET: webhookSecret,
   EMAIL_FROM: optionalString.default("MailKit <onboarding@resend.dev>"),
 
+  // Sending
+  RESEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
+
   // Local emulators (local mode only)
   EMULATOR_URL: optionalUrl.default(LOCAL_DEFAULTS.emulatorUrl),
 });

@@ -19,20 +19,25 @@ export type EnqueueInput = {
   runAt?: Date;
 };
 
-/** Adds a job unless one with the same key exists (then returns the existing one). */
-export async function enqueue(tx: Tx, input: EnqueueInput) {
-  return tx.outboxJob.upsert({
-    where: { key: input.key },
-    update: {},
-    create: {
-      kind: input.kind,
-      key: input.key,
-      payload: input.payload,
-      customerId: input.customerId,
-      credits: input.credits,
-      runAt: input.runAt ?? new Date(),
-    },
+/**
+ * Adds a job unless one with the same key exists. One INSERT … ON CONFLICT DO NOTHING, so two transactions
+ * enqueueing the same key at once never fail with a unique violation. Returns whether this call added it.
+ */
+export async function enqueue(tx: Tx, input: EnqueueInput): Promise<boolean> {
+  const { count } = await tx.outboxJob.createMany({
+    data: [
+      {
+        kind: input.kind,
+        key: input.key,
+        payload: input.payload,
+        customerId: input.customerId,
+        credits: input.credits,
+        runAt: input.runAt ?? new Date(),
+      },
+    ],
+    skipDuplicates: true,
   });
+  return count === 1;
 }
 
 export type ClaimedJob = {

@@ -1,7 +1,9 @@
+import { getEnv } from "@/lib/env";
+
 /**
  * Tunables of the send pipeline, the sweeper and the public API. Defaults suit production; tests and the
- * benchmark override them with configureSending(). (lib/env.ts does not carry these variables yet; when it
- * does, read them here so every caller keeps asking getSendingConfig().)
+ * benchmark override them with configureSending(). RESEND_TIMEOUT_MS and API_RATE_LIMIT_PER_SECOND come
+ * from the environment (lib/env.ts).
  */
 export type SendingConfig = {
   /** How long one call to Resend may take before its outcome is treated as unknown (the SDK has no timeout). */
@@ -26,9 +28,7 @@ export type SendingConfig = {
   resyncAfterMs: number;
 };
 
-const DEFAULTS: SendingConfig = {
-  providerTimeoutMs: 10_000,
-  rateLimitPerSecond: 10,
+const DEFAULTS: Omit<SendingConfig, "providerTimeoutMs" | "rateLimitPerSecond"> = {
   sweepIntervalMs: 5_000,
   retryBaseDelayMs: 2_000,
   maxRetryDelayMs: 5 * 60_000,
@@ -41,7 +41,13 @@ const DEFAULTS: SendingConfig = {
 const globalForConfig = globalThis as unknown as { __mailkitSendingConfig?: Partial<SendingConfig> };
 
 export function getSendingConfig(): SendingConfig {
-  return { ...DEFAULTS, ...globalForConfig.__mailkitSendingConfig };
+  const env = getEnv();
+  return {
+    providerTimeoutMs: env.RESEND_TIMEOUT_MS,
+    rateLimitPerSecond: env.API_RATE_LIMIT_PER_SECOND,
+    ...DEFAULTS,
+    ...globalForConfig.__mailkitSendingConfig,
+  };
 }
 
 /** Overrides some settings for this process (tests, benchmarks); pass {} to go back to the defaults. */
