@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { BalanceCard } from "@/components/billing/balance-card";
 import { LedgerTable } from "@/components/billing/ledger-table";
 import { PlanCard } from "@/components/billing/plan-card";
+import { UsageChartCard } from "@/components/sending/usage-chart";
 import { ButtonLink } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
 import { getLedgerPage, getLiveCredits, getPlan, getSendingCredits } from "@/lib/billing/overview";
@@ -31,6 +32,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </div>
       <BalanceCard credits={credits} threshold={sending.threshold} />
       <PlanCard plan={plan} />
+      <UsageChartCard userId={user.id} />
       <LedgerTable result={ledger} page={page} basePath="/dashboard" />
     </>
   );
