@@ -3,4 +3,7 @@ import { loadDotEnv } from "./lib/dotenv";
 import { launch } from "./lib/launch";
 
 loadDotEnv();
-await launch("dev", Number(process.env.PORT ?? 3000));
+const port = Number(process.env.PORT || 3000);
+// Links in emails and checkout return URLs follow the port unless APP_URL says otherwise.
+process.env.APP_URL ||= `http://localhost:${port}`;
+await launch("dev", port);

@@ -126,14 +126,15 @@ describe("credit entitlements and products", () => {
   });
 
   it("404s with {code, message}", async () => {
+    // Thunks, so each request starts only when awaited (an eager rejection would go unhandled).
     for (const call of [
-      t.client.products.retrieve("pdt_missing"),
-      t.client.creditEntitlements.retrieve("cde_missing"),
-      t.client.customers.retrieve("cus_missing"),
-      t.client.subscriptions.retrieve("sub_missing"),
-      t.client.checkoutSessions.retrieve("cks_missing"),
+      () => t.client.products.retrieve("pdt_missing"),
+      () => t.client.creditEntitlements.retrieve("cde_missing"),
+      () => t.client.customers.retrieve("cus_missing"),
+      () => t.client.subscriptions.retrieve("sub_missing"),
+      () => t.client.checkoutSessions.retrieve("cks_missing"),
     ]) {
-      const r = await status(call);
+      const r = await status(call());
       expect(r.status).toBe(404);
       expect(r.error).toMatchObject({ code: "NOT_FOUND" });
     }

@@ -57,8 +57,10 @@ export async function startTestWorld(options: { sending?: Partial<SendingConfig>
     catalog,
     async close() {
       configureSending({});
-      await emulators.close();
+      // Let webhooks already on their way land before the app and its database go away.
+      await Promise.all([emulators.resend.idle(), emulators.dodo.idle()]);
       await app.close();
+      await emulators.close();
     },
   };
 }
