@@ -35,8 +35,8 @@ export function UsageChart({ days }: { days: DailyUsage[] }) {
       <figcaption className="mt-2 flex justify-between text-xs text-gray-500">
         <span>{first}</span>
         <span>
-          {fmt(totalSends)} emails · {fmt(totalCredits)} credits · peak {fmt(max === 1 && totalSends === 0 ? 0 : max)}
-          /day
+          {plural(totalSends, "email")} · {plural(totalCredits, "credit")} · peak{" "}
+          {fmt(max === 1 && totalSends === 0 ? 0 : max)}/day
         </span>
         <span>{last}</span>
       </figcaption>
@@ -56,3 +56,5 @@ export async function UsageChartCard({ userId, days = 30 }: { userId: string; da
     </Card>
   );
 }
+
+const plural = (count: number, noun: string) => `${count.toLocaleString("en-US")} ${noun}${count === 1 ? "" : "s"}`;
