@@ -1,4 +1,5 @@
 import { Card, CardHeader } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
 import type { Grant } from "@/lib/billing/overview";
 import { formatDate, formatNumber } from "@/lib/format";
 
@@ -17,30 +18,29 @@ export function GrantsTable({ grants }: { grants: Grant[] }) {
       {grants.length === 0 ? (
         <p className="px-6 py-5 text-sm text-gray-500">No active grants.</p>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-gray-500">
-            <tr>
-              <th className="px-6 py-2 font-medium">Source</th>
-              <th className="px-6 py-2 font-medium">Granted</th>
-              <th className="px-6 py-2 text-right font-medium">Remaining</th>
-              <th className="px-6 py-2 text-right font-medium">Expires</th>
+        <Table
+          head={
+            <>
+              <Th>Source</Th>
+              <Th>Granted</Th>
+              <Th align="right">Remaining</Th>
+              <Th align="right">Expires</Th>
+            </>
+          }
+        >
+          {grants.map((g) => (
+            <tr key={g.id} data-testid="grant-row">
+              <Td className="font-medium text-gray-900">{sourceLabel[g.source] ?? g.source}</Td>
+              <Td className="text-gray-600">{formatDate(g.createdAt)}</Td>
+              <Td align="right" className="tabular-nums">
+                {formatNumber(g.remaining)} <span className="text-gray-400">/ {formatNumber(g.initial)}</span>
+              </Td>
+              <Td align="right" className="text-gray-600">
+                {g.expiresAt ? formatDate(g.expiresAt) : "never"}
+              </Td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-gray-100">
-            {grants.map((g) => (
-              <tr key={g.id} data-testid="grant-row">
-                <td className="px-6 py-3 font-medium text-gray-900">{sourceLabel[g.source] ?? g.source}</td>
-                <td className="px-6 py-3 text-gray-600">{formatDate(g.createdAt)}</td>
-                <td className="px-6 py-3 text-right tabular-nums">
-                  {formatNumber(g.remaining)} <span className="text-gray-400">/ {formatNumber(g.initial)}</span>
-                </td>
-                <td className="px-6 py-3 text-right text-gray-600">
-                  {g.expiresAt ? formatDate(g.expiresAt) : "never"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </Card>
   );

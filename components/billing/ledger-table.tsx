@@ -2,6 +2,7 @@ import Link from "next/link";
 
 import { Alert } from "@/components/ui/alert";
 import { Card, CardHeader } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
 import type { LedgerRow } from "@/lib/billing/overview";
 import { formatDateTime, formatNumber } from "@/lib/format";
 
@@ -25,34 +26,36 @@ export function LedgerTable({ result, page, basePath }: Props) {
       ) : result.rows.length === 0 ? (
         <p className="px-6 py-5 text-sm text-gray-500">{page > 0 ? "No more entries." : "No credit movements yet."}</p>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-gray-500">
-            <tr>
-              <th className="px-6 py-2 font-medium">When</th>
-              <th className="px-6 py-2 font-medium">What</th>
-              <th className="px-6 py-2 text-right font-medium">Change</th>
-              <th className="px-6 py-2 text-right font-medium">Balance</th>
+        <Table
+          head={
+            <>
+              <Th>When</Th>
+              <Th>What</Th>
+              <Th align="right">Change</Th>
+              <Th align="right">Balance</Th>
+            </>
+          }
+        >
+          {result.rows.map((row) => (
+            <tr key={row.id} data-testid="ledger-row">
+              <Td className="whitespace-nowrap text-gray-600">{formatDateTime(row.createdAt)}</Td>
+              <Td>
+                <span className="font-medium text-gray-900">{row.type}</span>
+                {row.description ? <span className="block text-xs text-gray-500">{row.description}</span> : null}
+              </Td>
+              <Td
+                align="right"
+                className={`tabular-nums font-medium ${row.isCredit ? "text-green-700" : "text-gray-900"}`}
+              >
+                {row.isCredit ? "+" : "−"}
+                {formatNumber(row.amount)}
+              </Td>
+              <Td align="right" className="tabular-nums text-gray-600">
+                {formatNumber(row.balanceAfter)}
+              </Td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-gray-100">
-            {result.rows.map((row) => (
-              <tr key={row.id} data-testid="ledger-row">
-                <td className="whitespace-nowrap px-6 py-3 text-gray-600">{formatDateTime(row.createdAt)}</td>
-                <td className="px-6 py-3">
-                  <span className="font-medium text-gray-900">{row.type}</span>
-                  {row.description ? <span className="block text-xs text-gray-500">{row.description}</span> : null}
-                </td>
-                <td
-                  className={`px-6 py-3 text-right tabular-nums font-medium ${row.isCredit ? "text-green-700" : "text-gray-900"}`}
-                >
-                  {row.isCredit ? "+" : "−"}
-                  {formatNumber(row.amount)}
-                </td>
-                <td className="px-6 py-3 text-right tabular-nums text-gray-600">{formatNumber(row.balanceAfter)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       {result.ok && (page > 0 || result.hasNext) ? (
         <div className="flex justify-between border-t border-gray-100 px-6 py-3 text-sm">

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Resend } from "resend";
+import { Resend, type CreateEmailOptions } from "resend";
+import { afterAll, afterEach, beforeAll } from "vitest";
 
 import { LOCAL_DEFAULTS } from "../../lib/env";
 import { startEmulators } from "../server";
@@ -10,7 +11,8 @@ import { createResendEmulator, type ResendEmulator, type ResendEmulatorOptions }
 
 /**
  * Test helpers for the Resend emulator: a webhook receiver standing in for the app, the emulators on a free port
- * (the real host, or the Resend emulator alone), and an SDK client configured like the app.
+ * (the real host, or the Resend emulator alone), an SDK client configured like the app, and `withResendEmulator()`
+ * that wires all of it into a test file's vitest hooks.
  */
 
 export type ReceivedWebhook = {
@@ -127,6 +129,63 @@ export async function startResendOnly(options: {
       await stop(server);
     },
   };
+}
+
+export type ControlResponse = { data?: unknown; error?: string };
+
+/** What `withResendEmulator()` returns; its fields are filled in by its beforeAll hook. */
+export type ResendTestEmulator = {
+  /** The emulators' base URL (pass it to `resendClient`). */
+  url: string;
+  resend: ResendEmulator;
+  /** Stands in for the app; emptied (and back to answering 200) after each test. */
+  receiver: WebhookReceiver;
+  /** Calls the Resend emulator's control plane, `/_emulator/resend${path}`, with an optional JSON body. */
+  control<T = ControlResponse>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }>;
+};
+
+/**
+ * Registers the vitest hooks of a Resend emulator test file: a webhook receiver and the emulators (started once),
+ * the emulator settled and reset after each test, both closed at the end.
+ */
+export function withResendEmulator(options?: ResendEmulatorOptions): ResendTestEmulator {
+  let harness: ResendHarness | undefined;
+  const emu = {
+    async control(method: string, path: string, body?: unknown) {
+      const res = await fetch(`${emu.url}/_emulator/resend${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, json: await res.json() };
+    },
+  } as ResendTestEmulator;
+
+  beforeAll(async () => {
+    emu.receiver = await startWebhookReceiver();
+    harness = await startAllEmulators({ appUrl: emu.receiver.url, resend: options });
+    emu.url = harness.url;
+    emu.resend = harness.resend;
+  });
+  afterEach(async () => {
+    await emu.resend.idle();
+    await emu.resend.reset();
+    emu.receiver.received.length = 0;
+    emu.receiver.status = 200;
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await emu.receiver?.close();
+  });
+  return emu;
+}
+
+/** Options for `emails.send`: a small HTML email from MailKit to ada@example.com, with `overrides` applied in order. */
+export function emailOptions(...overrides: Partial<CreateEmailOptions>[]): CreateEmailOptions {
+  return Object.assign(
+    { from: "MailKit <noreply@mailkit.dev>", to: "ada@example.com", subject: "Hello", html: "<p>Hi <b>Ada</b></p>" },
+    ...overrides,
+  ) as CreateEmailOptions;
 }
 
 /** A `resend` SDK client for the emulator at `emulatorUrl`, configured the way the app is (RESEND_BASE_URL). */

@@ -40,8 +40,10 @@ test("API keys: create, send with the resend SDK, see it in the log, revoke", as
 
   await page.goto("/dashboard/messages");
   await expect(page.getByText("Sent from code")).toBeVisible();
-  await page.getByText("delivered@resend.dev").first().click();
-  await expect(page.getByText("Sent from code")).toBeVisible();
+  await page.getByRole("link", { name: "delivered@resend.dev" }).first().click();
+  await expect(page).toHaveURL(/\/dashboard\/messages\/[^/]+$/);
+  await expect(page.getByText("Sent from code").first()).toBeVisible();
+  await expect(page.getByText("Delivered").first()).toBeVisible();
   await shot(page, "message-detail");
 
   await page.goto("/dashboard/docs");
@@ -51,7 +53,12 @@ test("API keys: create, send with the resend SDK, see it in the log, revoke", as
   await page.goto("/dashboard/keys");
   await page.getByTestId("revoke-api-key").click();
   await expect(page.getByTestId("api-key-row")).toContainText(/revoked/i);
-  const refused = await mailkit.emails.send({ from: "App <app@example.com>", to: "delivered@resend.dev", subject: "x", text: "x" });
+  const refused = await mailkit.emails.send({
+    from: "App <app@example.com>",
+    to: "delivered@resend.dev",
+    subject: "x",
+    text: "x",
+  });
   expect(refused.error?.statusCode).toBe(401);
   await shot(page, "api-keys-revoked");
 });

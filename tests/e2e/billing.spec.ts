@@ -46,17 +46,25 @@ test("sign in, subscribe, top up, renew, low-balance warning", async ({ page }) 
 
   // Spend 100 (an operator adjustment), then renew: the plan's leftover expires and 5,000 fresh credits arrive.
   await adjustBalance(page.request, owner, -100);
-  await expect.poll(async () => (await page.goto("/dashboard"), await page.getByTestId("balance").textContent())).toBe("9,900");
+  await expect
+    .poll(async () => (await page.goto("/dashboard"), await page.getByTestId("balance").textContent()))
+    .toBe("9,900");
   const renewed = await page.request.post(`${emulator}/_emulator/dodo/subscriptions/${subscriptionId}/renew`);
   expect(renewed.ok(), await renewed.text()).toBe(true);
-  await expect.poll(async () => (await page.goto("/dashboard"), await page.getByTestId("balance").textContent())).toBe("10,000");
+  await expect
+    .poll(async () => (await page.goto("/dashboard"), await page.getByTestId("balance").textContent()))
+    .toBe("10,000");
   await expect(page.getByTestId("next-renewal")).not.toHaveText(firstRenewal ?? "");
   await expect(page.getByTestId("ledger-row").first()).toContainText("Credits added");
   await shot(page, "dashboard-renewed");
 
   // Below 20% of the plan (1,000): the banner and one warning email with a top-up link.
   await adjustBalance(page.request, owner, -9_100);
-  await expect.poll(async () => (await page.goto("/dashboard"), await page.getByTestId("low-balance-banner").count()), { timeout: 15_000 }).toBe(1);
+  await expect
+    .poll(async () => (await page.goto("/dashboard"), await page.getByTestId("low-balance-banner").count()), {
+      timeout: 15_000,
+    })
+    .toBe(1);
   await expect(page.getByTestId("balance")).toHaveText("900");
   await expect(page.getByTestId("low-balance-banner")).toContainText("900 email credits left");
   await expect(page.getByTestId("low-balance-banner").getByTestId("top-up-button")).toBeVisible();

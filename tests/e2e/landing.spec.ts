@@ -20,7 +20,9 @@ test("the dashboard redirects signed-out visitors to sign in", async ({ page }) 
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fdashboard%2Fbilling/);
 });
 
-test("asking for a magic link shows the check-email page, and the link arrives in the local inbox", async ({ page }) => {
+test("asking for a magic link shows the check-email page, and the link arrives in the local inbox", async ({
+  page,
+}) => {
   const email = `visitor-${Date.now()}@example.com`;
   await page.goto("/signin");
   await page.getByLabel("Email").fill(email);

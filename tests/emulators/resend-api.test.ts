@@ -1,40 +1,13 @@
 import type { CreateEmailOptions, ErrorResponse } from "resend";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import {
-  resendClient,
-  startAllEmulators,
-  startWebhookReceiver,
-  type ResendHarness,
-  type WebhookReceiver,
-} from "@/emulators/resend/test-harness";
+import { emailOptions, resendClient, withResendEmulator } from "@/emulators/resend/test-harness";
 
 // Send, get, list, batch, validation and auth, driven through the real `resend` SDK.
 
-let receiver: WebhookReceiver;
-let emu: ResendHarness;
+const emu = withResendEmulator({ sendingOnlyKeys: ["re_sending_only_key"] });
 
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  emu = await startAllEmulators({ appUrl: receiver.url, resend: { sendingOnlyKeys: ["re_sending_only_key"] } });
-});
-afterEach(async () => {
-  await emu.resend.idle();
-  await emu.resend.reset();
-});
-afterAll(async () => {
-  await emu.close();
-  await receiver.close();
-});
-
-const email = (over: Partial<CreateEmailOptions> = {}) =>
-  ({
-    from: "MailKit <noreply@mailkit.dev>",
-    to: "ada@example.com",
-    subject: "Hello",
-    html: "<p>Hi <b>Ada</b></p>",
-    ...over,
-  }) as CreateEmailOptions;
+const email = emailOptions;
 
 describe("POST /emails, GET /emails/{id}", () => {
   it("sends an email and returns it with Resend's shape", async () => {
@@ -245,9 +218,9 @@ describe("scheduled emails", () => {
     const got = await resend.emails.get(a.data!.id);
     expect(got.data).toMatchObject({ last_event: "scheduled" });
     expect(new Date(got.data!.scheduled_at!).toISOString()).toBe(when);
-    expect(receiver.received.filter((w) => w.payload.data.email_id === a.data!.id).map((w) => w.payload.type)).toEqual([
-      "email.scheduled",
-    ]);
+    expect(
+      emu.receiver.received.filter((w) => w.payload.data.email_id === a.data!.id).map((w) => w.payload.type),
+    ).toEqual(["email.scheduled"]);
 
     const canceled = await resend.emails.cancel(a.data!.id);
     expect(canceled.data).toEqual({ object: "email", id: a.data!.id });

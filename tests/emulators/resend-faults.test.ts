@@ -1,53 +1,14 @@
 import type { CreateEmailOptions } from "resend";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import {
-  resendClient,
-  startAllEmulators,
-  startWebhookReceiver,
-  type ResendHarness,
-  type WebhookReceiver,
-} from "@/emulators/resend/test-harness";
+import { emailOptions, resendClient, withResendEmulator } from "@/emulators/resend/test-harness";
 
 // Fault injection: errors, latency and hangs, before or after the email is accepted.
 
-let receiver: WebhookReceiver;
-let emu: ResendHarness;
+const emu = withResendEmulator();
 
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  emu = await startAllEmulators({ appUrl: receiver.url });
-});
-afterEach(async () => {
-  await emu.resend.idle();
-  await emu.resend.reset();
-});
-afterAll(async () => {
-  await emu.close();
-  await receiver.close();
-});
-
-const email = (over: Partial<CreateEmailOptions> = {}) =>
-  ({
-    from: "MailKit <noreply@mailkit.dev>",
-    to: "ada@example.com",
-    subject: "Faults",
-    html: "<p>x</p>",
-    ...over,
-  }) as CreateEmailOptions;
-
-async function control(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: { data?: unknown; error?: string } }> {
-  const res = await fetch(`${emu.url}/_emulator/resend${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as { data?: unknown; error?: string } };
-}
+const email = (over: Partial<CreateEmailOptions> = {}) => emailOptions({ subject: "Faults", html: "<p>x</p>" }, over);
+const control = emu.control;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

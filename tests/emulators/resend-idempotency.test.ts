@@ -1,40 +1,14 @@
 import type { CreateEmailOptions } from "resend";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import {
-  resendClient,
-  startAllEmulators,
-  startWebhookReceiver,
-  type ResendHarness,
-  type WebhookReceiver,
-} from "@/emulators/resend/test-harness";
+import { emailOptions, resendClient, startAllEmulators, withResendEmulator } from "@/emulators/resend/test-harness";
 
 // Idempotency-Key on POST /emails and POST /emails/batch, as Resend documents it.
 
-let receiver: WebhookReceiver;
-let emu: ResendHarness;
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  emu = await startAllEmulators({ appUrl: receiver.url });
-});
-afterEach(async () => {
-  await emu.resend.idle();
-  await emu.resend.reset();
-});
-afterAll(async () => {
-  await emu.close();
-  await receiver.close();
-});
+const emu = withResendEmulator();
 
 const email = (over: Partial<CreateEmailOptions> = {}) =>
-  ({
-    from: "MailKit <noreply@mailkit.dev>",
-    to: "ada@example.com",
-    subject: "Sign in",
-    html: "<p>link</p>",
-    ...over,
-  }) as CreateEmailOptions;
+  emailOptions({ subject: "Sign in", html: "<p>link</p>" }, over);
 
 describe("Idempotency-Key", () => {
   it("same key and body → the same response and a single message", async () => {
@@ -112,7 +86,10 @@ describe("Idempotency-Key", () => {
   });
 
   it("expires after the TTL (24 h by default)", async () => {
-    const short = await startAllEmulators({ appUrl: receiver.url, resend: { idempotencyTtlMs: 50, webhookUrl: null } });
+    const short = await startAllEmulators({
+      appUrl: emu.receiver.url,
+      resend: { idempotencyTtlMs: 50, webhookUrl: null },
+    });
     try {
       const resend = resendClient(short.url);
       const a = await resend.emails.send(email(), { idempotencyKey: "ttl" });

@@ -1,31 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { InboxMessage } from "@/emulators/resend";
-import {
-  resendClient,
-  startAllEmulators,
-  startWebhookReceiver,
-  type ResendHarness,
-  type WebhookReceiver,
-} from "@/emulators/resend/test-harness";
+import { resendClient, withResendEmulator } from "@/emulators/resend/test-harness";
 
 // The inbox page (/inbox, /inbox/:id) and its JSON API (/_emulator/resend/messages).
 
-let receiver: WebhookReceiver;
-let emu: ResendHarness;
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  emu = await startAllEmulators({ appUrl: receiver.url });
-});
-afterEach(async () => {
-  await emu.resend.idle();
-  await emu.resend.reset();
-});
-afterAll(async () => {
-  await emu.close();
-  await receiver.close();
-});
+const emu = withResendEmulator();
 
 const magicLink = "http://localhost:3000/api/auth/callback/resend?token=abc123&email=ada%40example.com";
 const html = `<html><head><title>t</title></head><body><p>Sign in:</p><a href="${magicLink.replace("&", "&amp;")}">Sign in to MailKit</a>

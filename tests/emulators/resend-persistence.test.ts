@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
+  emailOptions,
   resendClient,
   startAllEmulators,
   startWebhookReceiver,
@@ -24,12 +25,7 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-const email = {
-  from: "MailKit <noreply@mailkit.dev>",
-  to: "delivered@resend.dev",
-  subject: "Persist",
-  html: "<p>x</p>",
-};
+const email = emailOptions({ to: "delivered@resend.dev", subject: "Persist", html: "<p>x</p>" });
 
 describe("persistence across restart", () => {
   it("keeps messages, idempotency keys and the delivery log", async () => {

@@ -1,32 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import {
-  resendClient,
-  startAllEmulators,
-  startWebhookReceiver,
-  type ResendHarness,
-  type WebhookReceiver,
-} from "@/emulators/resend/test-harness";
+import { emailOptions, resendClient, withResendEmulator } from "@/emulators/resend/test-harness";
 
 // The optional rate limit: Resend's ratelimit-* headers and 429 rate_limit_exceeded with retry-after.
 
-let receiver: WebhookReceiver;
-let emu: ResendHarness;
+const emu = withResendEmulator({ apiKeys: ["re_second_key"] });
 
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  emu = await startAllEmulators({ appUrl: receiver.url, resend: { apiKeys: ["re_second_key"] } });
-});
-afterEach(async () => {
-  await emu.resend.idle();
-  await emu.resend.reset();
-});
-afterAll(async () => {
-  await emu.close();
-  await receiver.close();
-});
-
-const email = { from: "MailKit <noreply@mailkit.dev>", to: "ada@example.com", subject: "Rate", html: "<p>x</p>" };
+const email = emailOptions({ subject: "Rate", html: "<p>x</p>" });
 
 describe("rate limit", () => {
   it("is off by default (no ratelimit headers, no 429)", async () => {
@@ -37,12 +17,8 @@ describe("rate limit", () => {
   });
 
   it("when enabled: 2 requests per second per key, then 429 with retry-after", async () => {
-    const settings = await fetch(`${emu.url}/_emulator/resend/settings`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ rateLimit: { enabled: true } }),
-    });
-    expect(await settings.json()).toMatchObject({ data: { rateLimit: { enabled: true, perSecond: 2 } } });
+    const settings = await emu.control("POST", "/settings", { rateLimit: { enabled: true } });
+    expect(settings.json).toMatchObject({ data: { rateLimit: { enabled: true, perSecond: 2 } } });
 
     const resend = resendClient(emu.url);
     const first = await resend.emails.send(email);
@@ -73,11 +49,7 @@ describe("rate limit", () => {
   });
 
   it("rejects a bad setting with 400", async () => {
-    const res = await fetch(`${emu.url}/_emulator/resend/settings`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ rateLimit: { perSecond: 0 } }),
-    });
+    const res = await emu.control("POST", "/settings", { rateLimit: { perSecond: 0 } });
     expect(res.status).toBe(400);
   });
 });

@@ -1,52 +1,28 @@
 import type { CreateEmailOptions } from "resend";
 import { Webhook } from "standardwebhooks";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { LOCAL_DEFAULTS } from "@/lib/env";
 import {
+  emailOptions,
   resendClient,
   startAllEmulators,
-  startWebhookReceiver,
+  withResendEmulator,
   type ReceivedWebhook,
-  type ResendHarness,
-  type WebhookReceiver,
 } from "@/emulators/resend/test-harness";
 
 // Resend's test recipients produce the matching delivery events, sent as Svix-signed webhooks to the app.
 
-let receiver: WebhookReceiver;
-let emu: ResendHarness;
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  emu = await startAllEmulators({ appUrl: receiver.url });
-});
-afterEach(async () => {
-  await emu.resend.idle();
-  await emu.resend.reset();
-  receiver.received.length = 0;
-  receiver.status = 200;
-});
-afterAll(async () => {
-  await emu.close();
-  await receiver.close();
-});
+const emu = withResendEmulator();
 
 const email = (to: string | string[], over: Partial<CreateEmailOptions> = {}) =>
-  ({
-    from: "MailKit <noreply@mailkit.dev>",
-    to,
-    subject: "Events",
-    html: "<p>x</p>",
-    tags: [{ name: "send_id", value: "s1" }],
-    ...over,
-  }) as CreateEmailOptions;
+  emailOptions({ to, subject: "Events", html: "<p>x</p>", tags: [{ name: "send_id", value: "s1" }] }, over);
 
 async function sendAndCollect(to: string | string[]): Promise<{ id: string; hooks: ReceivedWebhook[] }> {
   const { data, error } = await resendClient(emu.url).emails.send(email(to));
   expect(error).toBeNull();
   await emu.resend.idle();
-  return { id: data!.id, hooks: receiver.received.filter((w) => w.payload.data.email_id === data!.id) };
+  return { id: data!.id, hooks: emu.receiver.received.filter((w) => w.payload.data.email_id === data!.id) };
 }
 
 /** Verifies a received webhook with standardwebhooks, mapping Svix's header names. */
@@ -126,9 +102,9 @@ describe("test recipients → webhook events", () => {
     const { id } = await sendAndCollect("bounced@resend.dev");
     const message = emu.resend.message(id)!;
     expect(message.events.map((e) => e.type)).toEqual(["email.sent", "email.bounced"]);
-    const log = (await (await fetch(`${emu.url}/_emulator/resend/webhooks`)).json()) as {
+    const { json: log } = await emu.control<{
       data: { id: string; type: string; state: string; payload: { data: { email_id: string } } }[];
-    };
+    }>("GET", "/webhooks");
     const mine = log.data.filter((d) => d.payload.data.email_id === id);
     expect(mine.map((d) => d.type)).toEqual(["email.bounced", "email.sent"]); // newest first
     expect(mine.every((d) => d.state === "delivered")).toBe(true);
@@ -136,13 +112,13 @@ describe("test recipients → webhook events", () => {
   });
 
   it("retries a failing endpoint with the same svix-id", async () => {
-    receiver.status = 500;
-    const fast = await startAllEmulators({ appUrl: receiver.url, resend: { webhookRetryDelaysMs: [5, 5] } }); // 3 attempts
+    emu.receiver.status = 500;
+    const fast = await startAllEmulators({ appUrl: emu.receiver.url, resend: { webhookRetryDelaysMs: [5, 5] } }); // 3 attempts
     try {
       const { error } = await resendClient(fast.url).emails.send(email("delivered@resend.dev"));
       expect(error).toBeNull();
       // 3 attempts each for email.sent and email.delivered, all failing.
-      const hooks = await receiver.waitFor((all) => all.length >= 6);
+      const hooks = await emu.receiver.waitFor((all) => all.length >= 6);
       const sent = hooks.filter((h) => h.payload.type === "email.sent");
       expect(sent).toHaveLength(3);
       expect(new Set(sent.map((h) => h.headers["svix-id"])).size).toBe(1);
@@ -154,12 +130,12 @@ describe("test recipients → webhook events", () => {
   });
 
   it("webhookUrl: null sends nothing but still records events", async () => {
-    const silent = await startAllEmulators({ appUrl: receiver.url, resend: { webhookUrl: null } });
+    const silent = await startAllEmulators({ appUrl: emu.receiver.url, resend: { webhookUrl: null } });
     try {
       const { data } = await resendClient(silent.url).emails.send(email("delivered@resend.dev"));
       await silent.resend.idle();
       expect(silent.resend.message(data!.id)!.last_event).toBe("delivered");
-      expect(receiver.received.filter((w) => w.payload.data.email_id === data!.id)).toHaveLength(0);
+      expect(emu.receiver.received.filter((w) => w.payload.data.email_id === data!.id)).toHaveLength(0);
     } finally {
       await silent.close();
     }

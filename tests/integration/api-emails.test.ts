@@ -1,25 +1,19 @@
 import { Resend } from "resend";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 import { createApiKey, revokeApiKey } from "@/lib/api/keys";
 import { db } from "@/lib/db";
 import { drainJobs } from "@/lib/outbox/worker";
 
-import { createFundedUser, dodoDebits, mailkitCredits, settleOutbox, startTestWorld, type TestWorld } from "./helpers/environment";
+import { createFundedUser, dodoDebits, mailkitCredits, settleOutbox, withTestWorld } from "./helpers/environment";
 
 /**
  * The public API through the official `resend` SDK, pointed at MailKit (baseUrl = MailKit's /api) with a
  * MailKit key: the route handlers run unchanged behind a local HTTP server.
  */
 
-let world: TestWorld;
-beforeAll(async () => {
-  world = await startTestWorld();
-});
+const world = withTestWorld();
 afterEach(() => world.emulators.resend.faults.clear());
-afterAll(async () => {
-  await world?.close();
-});
 
 async function customerWithKey(
   credits: number,
@@ -111,7 +105,8 @@ describe("the official resend SDK against MailKit", () => {
     expect(results.filter((r) => r.data).length).toBe(5);
     const refused = results.filter((r) => r.error);
     expect(refused).toHaveLength(45);
-    for (const r of refused) expect(r.error).toMatchObject({ statusCode: 402, name: "insufficient_credits", required: 1 });
+    for (const r of refused)
+      expect(r.error).toMatchObject({ statusCode: 402, name: "insufficient_credits", required: 1 });
     await settleOutbox();
     expect(await dodoDebits(world, customerId)).toHaveLength(5);
     expect(await mailkitCredits(customerId)).toEqual({ balance: 0, reserved: 0, available: 0 });

@@ -8,7 +8,7 @@ import { getDodo } from "@/lib/dodo/client";
 import { claimDueJobs, completeJob, enqueue, failJob } from "@/lib/outbox";
 import { drainJobs, runDueJobs } from "@/lib/outbox/worker";
 
-import { withLocalServices } from "../support/local-services";
+import { withLocalServices } from "./helpers/environment";
 
 /**
  * The Dodo side of a send: the debit queued in the outbox lands in Dodo's ledger exactly once, whatever Dodo
@@ -67,7 +67,11 @@ describe("Dodo debits through the outbox", () => {
     const customerId = await fundedCustomer(100);
     await spend(customerId, 3, "send-ok");
     expect((await account(customerId)).balance).toBe(97); // spent before Dodo knows
-    expect(await syncCreditsFromDodo(customerId, "test")).toMatchObject({ synced: true, dodoBalance: 100, balance: 97 });
+    expect(await syncCreditsFromDodo(customerId, "test")).toMatchObject({
+      synced: true,
+      dodoBalance: 100,
+      balance: 97,
+    });
 
     await drainJobs();
     expect((await job("send-ok")).status).toBe("done");
@@ -80,7 +84,13 @@ describe("Dodo debits through the outbox", () => {
     services.emulators.dodo.updateSettings({ idempotencyReplay: "conflict" });
     const customerId = await fundedCustomer(100);
     await spend(customerId, 5, "send-409");
-    services.emulators.dodo.faults.add({ method: "POST", pathPrefix: "/credit-entitlements", status: 503, count: 1, afterHandling: true });
+    services.emulators.dodo.faults.add({
+      method: "POST",
+      pathPrefix: "/credit-entitlements",
+      status: 503,
+      count: 1,
+      afterHandling: true,
+    });
 
     await runDueJobs();
     expect((await job("send-409")).status).toBe("pending"); // Dodo has it; MailKit does not know yet

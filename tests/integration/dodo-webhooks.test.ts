@@ -6,7 +6,7 @@ import { getDodo } from "@/lib/dodo/client";
 import { drainJobs } from "@/lib/outbox/worker";
 
 import { deliverDodoWebhook, ledgerData, paymentData, subscriptionData } from "../support/dodo-webhooks";
-import { withLocalServices } from "../support/local-services";
+import { withLocalServices } from "./helpers/environment";
 
 const services = withLocalServices();
 
@@ -41,7 +41,16 @@ describe("POST /api/webhooks/dodo", () => {
 
   it("applies a valid credit.added: MailKit's credit view follows Dodo's balance", async () => {
     await grant(customerId, 5000);
-    const result = await deliverDodoWebhook({ type: "credit.added", data: ledgerData({ customerId, entitlementId: services.catalog.entitlementId, type: "credit_added", amount: 5000, isCredit: true }) });
+    const result = await deliverDodoWebhook({
+      type: "credit.added",
+      data: ledgerData({
+        customerId,
+        entitlementId: services.catalog.entitlementId,
+        type: "credit_added",
+        amount: 5000,
+        isCredit: true,
+      }),
+    });
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ received: true });
     expect((await account(customerId)).balance).toBe(5000);
@@ -52,7 +61,16 @@ describe("POST /api/webhooks/dodo", () => {
     await grant(customerId, 100);
     const before = await receipts();
     const result = await deliverDodoWebhook(
-      { type: "credit.added", data: ledgerData({ customerId, entitlementId: services.catalog.entitlementId, type: "credit_added", amount: 100, isCredit: true }) },
+      {
+        type: "credit.added",
+        data: ledgerData({
+          customerId,
+          entitlementId: services.catalog.entitlementId,
+          type: "credit_added",
+          amount: 100,
+          isCredit: true,
+        }),
+      },
       { secret: "whsec_" + Buffer.from("someone-else").toString("base64") },
     );
     expect(result.status).toBe(401);
@@ -64,7 +82,16 @@ describe("POST /api/webhooks/dodo", () => {
   it("refuses a stale timestamp with 401 (replayed old delivery)", async () => {
     await grant(customerId, 100);
     const result = await deliverDodoWebhook(
-      { type: "credit.added", data: ledgerData({ customerId, entitlementId: services.catalog.entitlementId, type: "credit_added", amount: 100, isCredit: true }) },
+      {
+        type: "credit.added",
+        data: ledgerData({
+          customerId,
+          entitlementId: services.catalog.entitlementId,
+          type: "credit_added",
+          amount: 100,
+          isCredit: true,
+        }),
+      },
       { signedAt: new Date(Date.now() - 11 * 60_000) },
     );
     expect(result.status).toBe(401);
@@ -80,7 +107,21 @@ describe("POST /api/webhooks/dodo", () => {
   it("acknowledges a duplicate delivery with 200 and applies it once", async () => {
     await db.creditAccount.update({ where: { customerId }, data: { allowance: 5000 } });
     await grant(customerId, 900);
-    const event = { type: "credit.balance_low", data: { payload_type: "CreditBalanceLow", customer_id: customerId, credit_entitlement_id: services.catalog.entitlementId, subscription_id: "sub_x", available_balance: "900", threshold_amount: "1000", threshold_percent: 20, subscription_credits_amount: "5000", credit_entitlement_name: "Email Credits", brand_id: "bus_test" } };
+    const event = {
+      type: "credit.balance_low",
+      data: {
+        payload_type: "CreditBalanceLow",
+        customer_id: customerId,
+        credit_entitlement_id: services.catalog.entitlementId,
+        subscription_id: "sub_x",
+        available_balance: "900",
+        threshold_amount: "1000",
+        threshold_percent: 20,
+        subscription_credits_amount: "5000",
+        credit_entitlement_name: "Email Credits",
+        brand_id: "bus_test",
+      },
+    };
     const first = await deliverDodoWebhook(event, { id: "msg_duplicate_test" + n });
     const second = await deliverDodoWebhook(event, { id: "msg_duplicate_test" + n });
     expect(first.status).toBe(200);
@@ -91,7 +132,21 @@ describe("POST /api/webhooks/dodo", () => {
   it("credit.balance_low: banner + one email per crossing, re-armed when the balance recovers", async () => {
     await db.creditAccount.update({ where: { customerId }, data: { allowance: 5000 } });
     await grant(customerId, 800);
-    const low = () => ({ type: "credit.balance_low", data: { payload_type: "CreditBalanceLow", customer_id: customerId, credit_entitlement_id: services.catalog.entitlementId, subscription_id: "sub_x", available_balance: "800", threshold_amount: "1000", threshold_percent: 20, subscription_credits_amount: "5000", credit_entitlement_name: "Email Credits", brand_id: "bus_test" } });
+    const low = () => ({
+      type: "credit.balance_low",
+      data: {
+        payload_type: "CreditBalanceLow",
+        customer_id: customerId,
+        credit_entitlement_id: services.catalog.entitlementId,
+        subscription_id: "sub_x",
+        available_balance: "800",
+        threshold_amount: "1000",
+        threshold_percent: 20,
+        subscription_credits_amount: "5000",
+        credit_entitlement_name: "Email Credits",
+        brand_id: "bus_test",
+      },
+    });
 
     await deliverDodoWebhook(low());
     expect((await account(customerId)).lowBalanceSince).not.toBeNull();
@@ -106,7 +161,16 @@ describe("POST /api/webhooks/dodo", () => {
 
     // A top-up lifts the balance above 1,000: the banner goes and the warning is re-armed.
     await grant(customerId, 5000);
-    await deliverDodoWebhook({ type: "credit.added", data: ledgerData({ customerId, entitlementId: services.catalog.entitlementId, type: "credit_added", amount: 5000, isCredit: true }) });
+    await deliverDodoWebhook({
+      type: "credit.added",
+      data: ledgerData({
+        customerId,
+        entitlementId: services.catalog.entitlementId,
+        type: "credit_added",
+        amount: 5000,
+        isCredit: true,
+      }),
+    });
     expect((await account(customerId)).lowBalanceSince).toBeNull();
 
     await grant(customerId, -5000);
@@ -117,31 +181,69 @@ describe("POST /api/webhooks/dodo", () => {
   it("ignores a late balance_low that arrives after a top-up already lifted the balance", async () => {
     await db.creditAccount.update({ where: { customerId }, data: { allowance: 5000 } });
     await grant(customerId, 6000);
-    const result = await deliverDodoWebhook({ type: "credit.balance_low", data: { payload_type: "CreditBalanceLow", customer_id: customerId, credit_entitlement_id: services.catalog.entitlementId, subscription_id: "sub_x", available_balance: "900", threshold_amount: "1000", threshold_percent: 20, subscription_credits_amount: "5000", credit_entitlement_name: "Email Credits", brand_id: "bus_test" } });
+    const result = await deliverDodoWebhook({
+      type: "credit.balance_low",
+      data: {
+        payload_type: "CreditBalanceLow",
+        customer_id: customerId,
+        credit_entitlement_id: services.catalog.entitlementId,
+        subscription_id: "sub_x",
+        available_balance: "900",
+        threshold_amount: "1000",
+        threshold_percent: 20,
+        subscription_credits_amount: "5000",
+        credit_entitlement_name: "Email Credits",
+        brand_id: "bus_test",
+      },
+    });
     expect(result.status).toBe(200);
     expect((await account(customerId)).lowBalanceSince).toBeNull();
   });
 
   it("handles payment.succeeded before subscription.active, and an older subscription event after a newer one", async () => {
     const subscriptionId = `sub_order_${n}`;
-    const base = { subscriptionId, customerId, productId: services.catalog.planProductId, entitlementId: services.catalog.entitlementId };
-    const pay = await deliverDodoWebhook({ type: "payment.succeeded", data: paymentData({ paymentId: `pay_order_${n}`, customerId, subscriptionId }) });
+    const base = {
+      subscriptionId,
+      customerId,
+      productId: services.catalog.planProductId,
+      entitlementId: services.catalog.entitlementId,
+    };
+    const pay = await deliverDodoWebhook({
+      type: "payment.succeeded",
+      data: paymentData({ paymentId: `pay_order_${n}`, customerId, subscriptionId }),
+    });
     expect(pay.status).toBe(200);
-    expect(await db.payment.findUnique({ where: { id: `pay_order_${n}` } })).toMatchObject({ userId, status: "succeeded", totalAmount: 1900 });
+    expect(await db.payment.findUnique({ where: { id: `pay_order_${n}` } })).toMatchObject({
+      userId,
+      status: "succeeded",
+      totalAmount: 1900,
+    });
 
     const t0 = new Date();
     const renewedAt = new Date(t0.getTime() + 60_000).toISOString();
-    const renewed = await deliverDodoWebhook({ type: "subscription.renewed", timestamp: renewedAt, data: subscriptionData({ ...base, status: "active", nextBillingDate: "2027-01-22T00:00:00Z" }) });
+    const renewed = await deliverDodoWebhook({
+      type: "subscription.renewed",
+      timestamp: renewedAt,
+      data: subscriptionData({ ...base, status: "active", nextBillingDate: "2027-01-22T00:00:00Z" }),
+    });
     expect(renewed.status).toBe(200);
     // The original activation arrives late: it must not move the renewal date back.
-    const late = await deliverDodoWebhook({ type: "subscription.active", timestamp: t0.toISOString(), data: subscriptionData({ ...base, status: "active", nextBillingDate: "2026-12-22T00:00:00Z" }) });
+    const late = await deliverDodoWebhook({
+      type: "subscription.active",
+      timestamp: t0.toISOString(),
+      data: subscriptionData({ ...base, status: "active", nextBillingDate: "2026-12-22T00:00:00Z" }),
+    });
     expect(late.status).toBe(200);
     const stored = await db.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
     expect(stored.nextBillingDate?.toISOString()).toBe("2027-01-22T00:00:00.000Z");
     expect(stored.status).toBe("active");
     expect((await account(customerId)).allowance).toBe(5000);
 
-    const onHold = await deliverDodoWebhook({ type: "subscription.on_hold", timestamp: new Date(t0.getTime() + 120_000).toISOString(), data: subscriptionData({ ...base, status: "on_hold", nextBillingDate: "2027-01-22T00:00:00Z" }) });
+    const onHold = await deliverDodoWebhook({
+      type: "subscription.on_hold",
+      timestamp: new Date(t0.getTime() + 120_000).toISOString(),
+      data: subscriptionData({ ...base, status: "on_hold", nextBillingDate: "2027-01-22T00:00:00Z" }),
+    });
     expect(onHold.status).toBe(200);
     expect((await db.subscription.findUniqueOrThrow({ where: { id: subscriptionId } })).status).toBe("on_hold");
   });
@@ -153,15 +255,39 @@ describe("POST /api/webhooks/dodo", () => {
   });
 
   it("ignores events for customers that are not MailKit users (forged or foreign customer IDs)", async () => {
-    const result = await deliverDodoWebhook({ type: "subscription.active", data: subscriptionData({ subscriptionId: "sub_foreign", customerId: "cus_not_ours", productId: services.catalog.planProductId, entitlementId: services.catalog.entitlementId, status: "active", nextBillingDate: "2027-01-01T00:00:00Z" }) });
+    const result = await deliverDodoWebhook({
+      type: "subscription.active",
+      data: subscriptionData({
+        subscriptionId: "sub_foreign",
+        customerId: "cus_not_ours",
+        productId: services.catalog.planProductId,
+        entitlementId: services.catalog.entitlementId,
+        status: "active",
+        nextBillingDate: "2027-01-01T00:00:00Z",
+      }),
+    });
     expect(result.status).toBe(200);
     expect(await db.subscription.findUnique({ where: { id: "sub_foreign" } })).toBeNull();
   });
 
   it("answers 5xx when processing fails (Dodo unreachable), so Dodo retries; the retry applies", async () => {
     await grant(customerId, 300);
-    const fault = services.emulators.dodo.faults.add({ method: "GET", pathPrefix: "/credit-entitlements", status: 503, count: 10 });
-    const event = { type: "credit.added", data: ledgerData({ customerId, entitlementId: services.catalog.entitlementId, type: "credit_added", amount: 300, isCredit: true }) };
+    const fault = services.emulators.dodo.faults.add({
+      method: "GET",
+      pathPrefix: "/credit-entitlements",
+      status: 503,
+      count: 10,
+    });
+    const event = {
+      type: "credit.added",
+      data: ledgerData({
+        customerId,
+        entitlementId: services.catalog.entitlementId,
+        type: "credit_added",
+        amount: 300,
+        isCredit: true,
+      }),
+    };
     const failed = await deliverDodoWebhook(event, { id: `msg_retry_${n}` });
     expect(failed.status).toBe(500);
     expect(await db.webhookReceipt.findUnique({ where: { id: `msg_retry_${n}` } })).toBeNull();
@@ -175,7 +301,10 @@ describe("POST /api/webhooks/dodo", () => {
   it("payment.succeeded whose credit sync fails answers 5xx and records nothing; the retry applies it", async () => {
     await grant(customerId, 500);
     services.emulators.dodo.faults.add({ method: "GET", pathPrefix: "/credit-entitlements", status: 503, count: 10 });
-    const event = { type: "payment.succeeded", data: paymentData({ paymentId: `pay_retry_${n}`, customerId, amount: 900 }) };
+    const event = {
+      type: "payment.succeeded",
+      data: paymentData({ paymentId: `pay_retry_${n}`, customerId, amount: 900 }),
+    };
     const failed = await deliverDodoWebhook(event, { id: `msg_pay_retry_${n}` });
     expect(failed.status).toBe(500);
     expect(await db.webhookReceipt.findUnique({ where: { id: `msg_pay_retry_${n}` } })).toBeNull();
@@ -189,7 +318,10 @@ describe("POST /api/webhooks/dodo", () => {
   it("a late payment.processing never undoes a succeeded payment", async () => {
     const paymentId = `pay_late_${n}`;
     await deliverDodoWebhook({ type: "payment.succeeded", data: paymentData({ paymentId, customerId }) });
-    await deliverDodoWebhook({ type: "payment.processing", data: { ...paymentData({ paymentId, customerId }), status: "processing" } });
+    await deliverDodoWebhook({
+      type: "payment.processing",
+      data: { ...paymentData({ paymentId, customerId }), status: "processing" },
+    });
     expect((await db.payment.findUniqueOrThrow({ where: { id: paymentId } })).status).toBe("succeeded");
   });
 });

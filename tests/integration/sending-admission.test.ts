@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { db } from "@/lib/db";
 import { drainJobs } from "@/lib/outbox/worker";
@@ -10,9 +10,9 @@ import {
   dodoBalance,
   dodoDebits,
   mailkitCredits,
+  outgoingEmail,
   settleOutbox,
-  startTestWorld,
-  type TestWorld,
+  withTestWorld,
 } from "./helpers/environment";
 
 /**
@@ -20,24 +20,9 @@ import {
  * inserts the send, so concurrent sends can never spend the same credit.
  */
 
-let world: TestWorld;
-beforeAll(async () => {
-  world = await startTestWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = withTestWorld();
 
-const email = (to: string[], extra: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
-  from: "Acme <hello@acme.test>",
-  to,
-  cc: [],
-  bcc: [],
-  replyTo: [],
-  subject: "Hello",
-  text: "Hi there",
-  ...extra,
-});
+const email = (to: string[], extra: Partial<OutgoingEmail> = {}) => outgoingEmail(to, { text: "Hi there", ...extra });
 
 describe("credit admission", () => {
   it("50 parallel sends at a balance of 5: exactly 5 sent, 45 refused with 402 details, 5 debits in Dodo", async () => {

@@ -1,18 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { db } from "@/lib/db";
 import { ACCEPTED_STATUSES } from "@/lib/sending";
 
-import {
-  createFundedUser,
-  dodoBalance,
-  dodoDebits,
-  mailkitCredits,
-  startTestWorld,
-  type TestWorld,
-} from "./helpers/environment";
+import { createFundedUser, dodoBalance, dodoDebits, mailkitCredits, withTestWorld } from "./helpers/environment";
 
 /**
  * Two app instances over one PostgreSQL: two separate Node processes (tests/integration/helpers/send-worker.ts),
@@ -22,14 +15,6 @@ import {
  * so this runs in the PostgreSQL project only.
  */
 const onPostgres = process.env.MAILKIT_TEST_DATABASE === "postgres";
-
-let world: TestWorld;
-beforeAll(async () => {
-  if (onPostgres) world = await startTestWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
 
 type WorkerOutcome = { pid: number; sent: number; refused: number; errors: string[] };
 
@@ -62,6 +47,8 @@ function startWorker(env: Record<string, string>): {
 }
 
 describe.skipIf(!onPostgres)("two app processes over one PostgreSQL", () => {
+  const world = withTestWorld(); // started only when the block runs
+
   it("50 sends split across two processes at a balance of 5: exactly 5 sent, 45 refused, 5 debits", async () => {
     const { user, customerId } = await createFundedUser(world, 5, "multiprocess");
     const common = {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 import { reserveCredits } from "@/lib/credits";
 import { db, Prisma } from "@/lib/db";
@@ -14,15 +14,14 @@ import {
   type Sender,
 } from "@/lib/sending";
 import { sendIdempotencyKey } from "@/lib/sending/provider";
-import type { OutgoingEmail } from "@/lib/validations/email";
 
 import {
   createFundedUser,
   dodoBalance,
   dodoDebits,
   mailkitCredits,
-  startTestWorld,
-  type TestWorld,
+  outgoingEmail,
+  withTestWorld,
 } from "./helpers/environment";
 
 /**
@@ -31,28 +30,14 @@ import {
  * same idempotency key, and Dodo outages only delay the debit (the outbox retries; Dodo's key dedupes).
  */
 
-let world: TestWorld;
 const TIMEOUT_MS = 300;
-beforeAll(async () => {
-  world = await startTestWorld({ sending: { providerTimeoutMs: TIMEOUT_MS, abandonedAfterMs: 5_000 } });
-});
+const world = withTestWorld({ sending: { providerTimeoutMs: TIMEOUT_MS, abandonedAfterMs: 5_000 } });
 afterEach(() => {
   world.emulators.resend.faults.clear();
   world.emulators.dodo.faults.clear();
 });
-afterAll(async () => {
-  await world?.close();
-});
 
-const email = (to: string): OutgoingEmail => ({
-  from: "Acme <hello@acme.test>",
-  to: [to],
-  cc: [],
-  bcc: [],
-  replyTo: [],
-  subject: "Reliability",
-  text: "Hi",
-});
+const email = (to: string) => outgoingEmail(to, { subject: "Reliability" });
 
 /** Everything the sweeper would retry now, as if the retry delays had passed. */
 const sweepNow = () => sweepUnsettledSends({ asOf: new Date(Date.now() + 3600_000) });

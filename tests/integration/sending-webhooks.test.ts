@@ -1,35 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { POST as resendWebhook } from "@/app/api/webhooks/resend/route";
 import { reserveCredits } from "@/lib/credits";
 import { db, Prisma } from "@/lib/db";
 import { LOCAL_DEFAULTS } from "@/lib/env";
 import { sendEmails, sweepUnsettledSends, toResendPayload, type Sender } from "@/lib/sending";
-import type { OutgoingEmail } from "@/lib/validations/email";
 
-import { createFundedUser, startTestWorld, type TestWorld } from "./helpers/environment";
+import { createFundedUser, outgoingEmail, withTestWorld } from "./helpers/environment";
 
 /** Resend's delivery webhooks: signature, dedupe on svix-id, status moves, out-of-order and early events. */
 
-let world: TestWorld;
-beforeAll(async () => {
-  world = await startTestWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = withTestWorld();
 
-const email = (to: string): OutgoingEmail => ({
-  from: "Acme <hello@acme.test>",
-  to: [to],
-  cc: [],
-  bcc: [],
-  replyTo: [],
-  subject: "Events",
-  text: "Hi",
-});
+const email = (to: string) => outgoingEmail(to, { subject: "Events" });
 
 async function waitForStatus(id: string, status: string, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;

@@ -3,7 +3,7 @@ import { Webhook } from "standardwebhooks";
 
 import { POST } from "@/app/api/webhooks/dodo/route";
 
-import { TEST_DODO_WEBHOOK_SECRET } from "./local-services";
+import { TEST_DODO_WEBHOOK_SECRET } from "../integration/helpers/environment";
 
 /** Signs a Dodo event like Dodo does (Standard Webhooks) and posts it to MailKit's route handler. */
 export async function deliverDodoWebhook(
@@ -14,7 +14,12 @@ export async function deliverDodoWebhook(
   const signedAt = options.signedAt ?? new Date();
   const body =
     options.rawBody ??
-    JSON.stringify({ business_id: "bus_test", type: event.type, timestamp: event.timestamp ?? new Date().toISOString(), data: event.data });
+    JSON.stringify({
+      business_id: "bus_test",
+      type: event.type,
+      timestamp: event.timestamp ?? new Date().toISOString(),
+      data: event.data,
+    });
   const signature = new Webhook(options.secret ?? TEST_DODO_WEBHOOK_SECRET).sign(id, signedAt, body);
   const response = await POST(
     new Request("http://localhost:3000/api/webhooks/dodo", {
@@ -55,7 +60,12 @@ export function subscriptionData(input: {
   };
 }
 
-export function paymentData(input: { paymentId: string; customerId: string; subscriptionId?: string | null; amount?: number }) {
+export function paymentData(input: {
+  paymentId: string;
+  customerId: string;
+  subscriptionId?: string | null;
+  amount?: number;
+}) {
   return {
     payload_type: "Payment",
     payment_id: input.paymentId,
@@ -69,7 +79,13 @@ export function paymentData(input: { paymentId: string; customerId: string; subs
   };
 }
 
-export function ledgerData(input: { customerId: string; entitlementId: string; type: string; amount: number; isCredit: boolean }) {
+export function ledgerData(input: {
+  customerId: string;
+  entitlementId: string;
+  type: string;
+  amount: number;
+  isCredit: boolean;
+}) {
   return {
     payload_type: "CreditLedgerEntry",
     id: `cdl_${randomUUID().slice(0, 12)}`,

@@ -1,6 +1,7 @@
 import DodoPayments from "dodopayments";
+import { afterAll, beforeAll } from "vitest";
 
-import { startEmulators, type EmulatorServer } from "@/emulators/server";
+import { startEmulators, type EmulatorServer, type EmulatorServerOptions } from "@/emulators/server";
 import { syncCreditsFromDodo } from "@/lib/credits";
 import { ensureDodoCustomer } from "@/lib/billing/customer";
 import { db } from "@/lib/db";
@@ -10,58 +11,117 @@ import { resetEnvForTests } from "@/lib/env";
 import { drainJobs } from "@/lib/outbox/worker";
 import { resetResendForTests } from "@/lib/resend/client";
 import { configureSending, type SendingConfig } from "@/lib/sending/config";
+import type { OutgoingEmail } from "@/lib/validations/email";
 
 import { startAppServer, type AppServer } from "./app-server";
 
-/**
- * One test file's world: the Dodo and Resend emulators in-process, MailKit's route handlers on a local port
- * (Resend's delivery webhooks reach them), the SDK clients pointed at the emulators and the catalog created.
- */
-export type TestWorld = {
+/** The Dodo webhook secret of tests that sign Dodo events themselves (tests/support/dodo-webhooks.ts). */
+export const TEST_DODO_WEBHOOK_SECRET = "whsec_" + Buffer.from("mailkit-test-dodo-webhook-secret").toString("base64");
+
+/** The Dodo and Resend emulators in-process, MailKit's SDK clients pointed at them and the catalog created. */
+export type LocalServices = {
   emulators: EmulatorServer;
-  app: AppServer;
   catalog: Catalog;
   close(): Promise<void>;
 };
 
-export async function startTestWorld(options: { sending?: Partial<SendingConfig> } = {}): Promise<TestWorld> {
-  const app = await startAppServer();
-  const emulators = await startEmulators({
-    port: 0,
-    appUrl: app.url,
-    dodo: { webhookRetryDelaysMs: [0], expirySweepMs: 0 },
-    resend: { webhookRetryDelaysMs: [0, 5] },
-  });
+/**
+ * Starts the emulators in this process (in memory), applies `env` (undefined deletes a variable) and points
+ * MailKit's SDK clients at the emulators, then creates the catalog in the Dodo emulator.
+ */
+export async function startLocalServices(options: {
+  appUrl: string;
+  emulators?: Pick<EmulatorServerOptions, "dodo" | "resend">;
+  env?: Record<string, string | undefined>;
+}): Promise<LocalServices> {
+  const emulators = await startEmulators({ port: 0, appUrl: options.appUrl, ...options.emulators });
   process.env.EMULATOR_URL = emulators.url;
-  process.env.APP_URL = app.url;
-  for (const name of [
-    "RESEND_API_KEY",
-    "RESEND_BASE_URL",
-    "DODO_PAYMENTS_API_KEY",
-    "DODO_PAYMENTS_BASE_URL",
-    "DODO_CREDIT_ENTITLEMENT_ID",
-    "DODO_PLAN_PRODUCT_ID",
-    "DODO_TOPUP_PRODUCT_ID",
-  ]) {
-    delete process.env[name];
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
   }
   resetEnvForTests();
   resetDodoForTests();
   resetResendForTests();
   resetCatalogForTests();
-  configureSending({ providerTimeoutMs: 2_000, ...options.sending });
   const catalog = await ensureCatalog(getDodo());
+  return { emulators, catalog, close: () => emulators.close() };
+}
+
+/**
+ * One test file's world: the local services, MailKit's route handlers on a local port (Resend's delivery
+ * webhooks reach them) and the sending pipeline configured for tests.
+ */
+export type TestWorld = LocalServices & { app: AppServer };
+
+export async function startTestWorld(options: { sending?: Partial<SendingConfig> } = {}): Promise<TestWorld> {
+  const app = await startAppServer();
+  const services = await startLocalServices({
+    appUrl: app.url,
+    emulators: { dodo: { webhookRetryDelaysMs: [0], expirySweepMs: 0 }, resend: { webhookRetryDelaysMs: [0, 5] } },
+    env: {
+      APP_URL: app.url,
+      RESEND_API_KEY: undefined,
+      RESEND_BASE_URL: undefined,
+      DODO_PAYMENTS_API_KEY: undefined,
+      DODO_PAYMENTS_BASE_URL: undefined,
+      DODO_CREDIT_ENTITLEMENT_ID: undefined,
+      DODO_PLAN_PRODUCT_ID: undefined,
+      DODO_TOPUP_PRODUCT_ID: undefined,
+    },
+  });
+  configureSending({ providerTimeoutMs: 2_000, ...options.sending });
   return {
-    emulators,
+    ...services,
     app,
-    catalog,
     async close() {
       configureSending({});
       // Let webhooks already on their way land before the app and its database go away.
-      await Promise.all([emulators.resend.idle(), emulators.dodo.idle()]);
+      await Promise.all([services.emulators.resend.idle(), services.emulators.dodo.idle()]);
       await app.close();
-      await emulators.close();
+      await services.close();
     },
+  };
+}
+
+/** Registers beforeAll/afterAll hooks that start `start()` and close it; returns a handle filled in before the tests run. */
+function startedForTests<T extends { close(): Promise<void> }>(start: () => Promise<T>): T {
+  const handle = {} as T;
+  beforeAll(async () => {
+    Object.assign(handle, await start());
+  });
+  afterAll(async () => {
+    if ("close" in handle) await handle.close();
+  });
+  return handle;
+}
+
+/** The test world (`startTestWorld`) for the tests of the current file or describe block. */
+export function withTestWorld(options: { sending?: Partial<SendingConfig> } = {}): TestWorld {
+  return startedForTests(() => startTestWorld(options));
+}
+
+/**
+ * The local services without an app (their webhooks go nowhere), with the Dodo webhook secret of the tests:
+ * for tests that call the route handlers themselves (tests/support/dodo-webhooks.ts).
+ */
+export function withLocalServices(): LocalServices {
+  return startedForTests(() =>
+    startLocalServices({ appUrl: "http://127.0.0.1:9", env: { DODO_PAYMENTS_WEBHOOK_KEY: TEST_DODO_WEBHOOK_SECRET } }),
+  );
+}
+
+/** A send's message from Acme (text "Hi") to `to`, with `extra` applied. */
+export function outgoingEmail(to: string | string[], extra: Partial<OutgoingEmail> = {}): OutgoingEmail {
+  return {
+    from: "Acme <hello@acme.test>",
+    to: typeof to === "string" ? [to] : to,
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    subject: "Hello",
+    text: "Hi",
+    ...extra,
   };
 }
 

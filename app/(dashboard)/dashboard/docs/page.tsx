@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { getSendingConfig } from "@/lib/sending/config";
@@ -58,34 +59,33 @@ const { data, error } = await mailkit.emails.send(
       </Section>
 
       <Section title="Endpoints">
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-gray-500">
-            <tr>
-              <th className="py-2 pr-4 font-medium">Endpoint</th>
-              <th className="py-2 pr-4 font-medium">Key</th>
-              <th className="py-2 font-medium">What it does</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-gray-100 align-top">
-            <Row endpoint="POST /emails" access="sending or full">
-              Sends one email. Body as Resend: <code>from</code>, <code>to</code>, <code>subject</code>,{" "}
-              <code>html</code> and/or <code>text</code>, optional <code>cc</code>, <code>bcc</code>,{" "}
-              <code>reply_to</code>, <code>headers</code>, <code>tags</code>, <code>attachments</code>. Scheduling is
-              not supported.
-            </Row>
-            <Row endpoint="POST /emails/batch" access="sending or full">
-              Up to 100 emails in one request, all-or-nothing: the total cost is held at once and either every email is
-              sent or none is. No attachments.
-            </Row>
-            <Row endpoint="GET /emails/{id}" access="full">
-              One email with <code>last_event</code> (delivered, bounced …), MailKit&apos;s <code>status</code> and{" "}
-              <code>credits_charged</code>.
-            </Row>
-            <Row endpoint="GET /emails" access="full">
-              Your emails, newest first: <code>limit</code> (1–100), <code>after</code> / <code>before</code> cursors.
-            </Row>
-          </tbody>
-        </table>
+        <Table
+          bodyClassName="align-top"
+          head={
+            <>
+              <Th inset>Endpoint</Th>
+              <Th inset>Key</Th>
+              <Th inset>What it does</Th>
+            </>
+          }
+        >
+          <Row endpoint="POST /emails" access="sending or full">
+            Sends one email. Body as Resend: <code>from</code>, <code>to</code>, <code>subject</code>, <code>html</code>{" "}
+            and/or <code>text</code>, optional <code>cc</code>, <code>bcc</code>, <code>reply_to</code>,{" "}
+            <code>headers</code>, <code>tags</code>, <code>attachments</code>. Scheduling is not supported.
+          </Row>
+          <Row endpoint="POST /emails/batch" access="sending or full">
+            Up to 100 emails in one request, all-or-nothing: the total cost is held at once and either every email is
+            sent or none is. No attachments.
+          </Row>
+          <Row endpoint="GET /emails/{id}" access="full">
+            One email with <code>last_event</code> (delivered, bounced …), MailKit&apos;s <code>status</code> and{" "}
+            <code>credits_charged</code>.
+          </Row>
+          <Row endpoint="GET /emails" access="full">
+            Your emails, newest first: <code>limit</code> (1–100), <code>after</code> / <code>before</code> cursors.
+          </Row>
+        </Table>
       </Section>
 
       <Section title="Credits">
@@ -157,9 +157,15 @@ function Code({ children }: { children: string }) {
 function Row({ endpoint, access, children }: { endpoint: string; access: string; children: ReactNode }) {
   return (
     <tr>
-      <td className="whitespace-nowrap py-3 pr-4 font-mono text-xs font-semibold text-gray-900">{endpoint}</td>
-      <td className="whitespace-nowrap py-3 pr-4 text-gray-600">{access}</td>
-      <td className="py-3 text-gray-700">{children}</td>
+      <Td inset className="whitespace-nowrap font-mono text-xs font-semibold text-gray-900">
+        {endpoint}
+      </Td>
+      <Td inset className="whitespace-nowrap text-gray-600">
+        {access}
+      </Td>
+      <Td inset className="text-gray-700">
+        {children}
+      </Td>
     </tr>
   );
 }

@@ -5,6 +5,7 @@ import { CreateKeyForm } from "@/components/sending/create-key-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
 import { listApiKeys } from "@/lib/api/keys";
 import { requireUser } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
@@ -45,49 +46,45 @@ export default async function KeysPage() {
         {keys.length === 0 ? (
           <p className="px-6 py-5 text-sm text-gray-500">No keys yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase text-gray-500">
-                <tr>
-                  <th className="px-6 py-2 font-medium">Name</th>
-                  <th className="px-6 py-2 font-medium">Key</th>
-                  <th className="px-6 py-2 font-medium">Permission</th>
-                  <th className="px-6 py-2 font-medium">Last used</th>
-                  <th className="px-6 py-2 font-medium">Created</th>
-                  <th className="px-6 py-2" />
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-gray-100">
-                {keys.map((key) => (
-                  <tr key={key.id} data-testid="api-key-row" className={key.revokedAt ? "text-gray-400" : ""}>
-                    <td className="px-6 py-3 font-medium">{key.name}</td>
-                    <td className="px-6 py-3 font-mono text-xs">{key.prefix}…</td>
-                    <td className="px-6 py-3">
-                      <Badge tone={key.permission === "full_access" ? "blue" : "gray"}>
-                        {key.permission === "full_access" ? "Full access" : "Sending only"}
-                      </Badge>
-                    </td>
-                    <td className="whitespace-nowrap px-6 py-3">
-                      {key.lastUsedAt ? formatDateTime(key.lastUsedAt) : "Never"}
-                    </td>
-                    <td className="whitespace-nowrap px-6 py-3">{formatDateTime(key.createdAt)}</td>
-                    <td className="px-6 py-3 text-right">
-                      {key.revokedAt ? (
-                        <Badge tone="red">Revoked</Badge>
-                      ) : (
-                        <form action={revokeKeyAction}>
-                          <input type="hidden" name="id" value={key.id} />
-                          <Button type="submit" variant="danger" size="sm" data-testid="revoke-api-key">
-                            Revoke
-                          </Button>
-                        </form>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            scroll
+            head={
+              <>
+                <Th>Name</Th>
+                <Th>Key</Th>
+                <Th>Permission</Th>
+                <Th>Last used</Th>
+                <Th>Created</Th>
+                <Th />
+              </>
+            }
+          >
+            {keys.map((key) => (
+              <tr key={key.id} data-testid="api-key-row" className={key.revokedAt ? "text-gray-400" : ""}>
+                <Td className="font-medium">{key.name}</Td>
+                <Td className="font-mono text-xs">{key.prefix}…</Td>
+                <Td>
+                  <Badge tone={key.permission === "full_access" ? "blue" : "gray"}>
+                    {key.permission === "full_access" ? "Full access" : "Sending only"}
+                  </Badge>
+                </Td>
+                <Td className="whitespace-nowrap">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : "Never"}</Td>
+                <Td className="whitespace-nowrap">{formatDateTime(key.createdAt)}</Td>
+                <Td align="right">
+                  {key.revokedAt ? (
+                    <Badge tone="red">Revoked</Badge>
+                  ) : (
+                    <form action={revokeKeyAction}>
+                      <input type="hidden" name="id" value={key.id} />
+                      <Button type="submit" variant="danger" size="sm" data-testid="revoke-api-key">
+                        Revoke
+                      </Button>
+                    </form>
+                  )}
+                </Td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
     </>

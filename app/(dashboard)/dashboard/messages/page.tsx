@@ -5,6 +5,7 @@ import { SendStatusBadge } from "@/components/sending/status-badge";
 import { UsageChartCard } from "@/components/sending/usage-chart";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { listMessageLog } from "@/lib/sending/queries";
@@ -63,45 +64,48 @@ export default async function MessagesPage({
               : "No messages yet. Send your first email from the composer or the API."}
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase text-gray-500">
-                <tr>
-                  <th className="px-6 py-2 font-medium">To</th>
-                  <th className="px-6 py-2 font-medium">Subject</th>
-                  <th className="px-6 py-2 font-medium">Status</th>
-                  <th className="px-6 py-2 text-right font-medium">Credits</th>
-                  <th className="px-6 py-2 font-medium">Via</th>
-                  <th className="px-6 py-2 font-medium">Sent</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-gray-100">
-                {log.items.map((m) => (
-                  <tr key={m.id} data-testid="message-row" className="hover:bg-gray-50">
-                    <td className="max-w-[14rem] truncate px-6 py-3">
-                      <Link href={`/dashboard/messages/${m.id}`} className="font-medium text-brand-700 hover:underline">
-                        {m.to.join(", ")}
-                      </Link>
-                      {m.cc.length + m.bcc.length > 0 ? (
-                        <span className="text-xs text-gray-500"> +{m.cc.length + m.bcc.length}</span>
-                      ) : null}
-                    </td>
-                    <td className="max-w-[18rem] truncate px-6 py-3 text-gray-700">{m.subject}</td>
-                    <td className="px-6 py-3">
-                      <SendStatusBadge status={m.status} />
-                    </td>
-                    <td className="px-6 py-3 text-right tabular-nums">
-                      {m.status === "failed" ? 0 : formatNumber(m.cost)}
-                    </td>
-                    <td className="px-6 py-3 text-gray-600">
-                      {m.source === "api" ? `API${m.apiKey ? ` · ${m.apiKey.name}` : ""}` : "Dashboard"}
-                    </td>
-                    <td className="whitespace-nowrap px-6 py-3 text-gray-600">{formatDateTime(m.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            scroll
+            head={
+              <>
+                <Th>To</Th>
+                <Th>Subject</Th>
+                <Th>Status</Th>
+                <Th align="right">Credits</Th>
+                <Th>Via</Th>
+                <Th>Sent</Th>
+              </>
+            }
+          >
+            {log.items.map((m) => (
+              <tr key={m.id} data-testid="message-row" className="hover:bg-gray-50">
+                <Td>
+                  {/* Truncate inside a block: table cells ignore max-width, and squeeze instead. */}
+                  <div className="max-w-[14rem] truncate" title={[...m.to, ...m.cc, ...m.bcc].join(", ")}>
+                    <Link href={`/dashboard/messages/${m.id}`} className="font-medium text-brand-700 hover:underline">
+                      {m.to[0]}
+                    </Link>
+                    {m.to.length + m.cc.length + m.bcc.length > 1 ? (
+                      <span className="text-xs text-gray-500"> +{m.to.length + m.cc.length + m.bcc.length - 1}</span>
+                    ) : null}
+                  </div>
+                </Td>
+                <Td className="text-gray-700">
+                  <div className="max-w-[18rem] truncate">{m.subject}</div>
+                </Td>
+                <Td>
+                  <SendStatusBadge status={m.status} />
+                </Td>
+                <Td align="right" className="tabular-nums">
+                  {m.status === "failed" ? 0 : formatNumber(m.cost)}
+                </Td>
+                <Td className="whitespace-nowrap text-gray-600">
+                  {m.source === "api" ? `API${m.apiKey ? ` · ${m.apiKey.name}` : ""}` : "Dashboard"}
+                </Td>
+                <Td className="whitespace-nowrap text-gray-600">{formatDateTime(m.createdAt)}</Td>
+              </tr>
+            ))}
+          </Table>
         )}
         {log.pageCount > 1 ? (
           <div className="flex items-center justify-between border-t border-gray-100 px-6 py-3 text-sm">

@@ -1,0 +1,59 @@
+import type { ReactNode } from "react";
+
+/**
+ * The dashboard's tables: small uppercase headings over rows divided by hairlines. Cells are padded to line up
+ * with a Card's edges; `inset` cells are for a table inside a CardBody (only a gap between the columns).
+ */
+
+type Align = "left" | "right";
+type CellProps = { align?: Align; inset?: boolean; className?: string; children?: ReactNode };
+
+const classes = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(" ");
+
+export function Table({
+  head,
+  children,
+  scroll = false,
+  bodyClassName,
+}: {
+  /** The header cells (`Th`). */
+  head: ReactNode;
+  /** The body rows. */
+  children: ReactNode;
+  /** Scrolls sideways when narrower than the table. */
+  scroll?: boolean;
+  bodyClassName?: string;
+}) {
+  const table = (
+    <table className="w-full text-left text-sm">
+      <thead className="text-xs uppercase text-gray-500">
+        <tr>{head}</tr>
+      </thead>
+      <tbody className={classes("divide-y divide-gray-100", bodyClassName)}>{children}</tbody>
+    </table>
+  );
+  return scroll ? <div className="overflow-x-auto">{table}</div> : table;
+}
+
+export function Th({ align, inset, className, children }: CellProps) {
+  return (
+    <th
+      className={classes(
+        inset ? "py-2 pr-4 last:pr-0" : "px-6 py-2",
+        align === "right" && "text-right",
+        "font-medium",
+        className,
+      )}
+    >
+      {children}
+    </th>
+  );
+}
+
+export function Td({ align, inset, className, children }: CellProps) {
+  return (
+    <td className={classes(inset ? "py-3 pr-4 last:pr-0" : "px-6 py-3", align === "right" && "text-right", className)}>
+      {children}
+    </td>
+  );
+}
