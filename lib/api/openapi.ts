@@ -1,3 +1,4 @@
+import { ACCEPTED_STATUSES, SEND_STATUSES } from "@/lib/sending/status";
 import { MAX_BATCH_SIZE, MAX_RECIPIENTS_PER_FIELD } from "@/lib/validations/email";
 
 /** The OpenAPI 3.1 description of MailKit's public API (served at /api/openapi.json). */
@@ -274,31 +275,8 @@ export function openApiDocument(apiBase: string) {
             text: { type: ["string", "null"] },
             created_at: { type: "string", format: "date-time" },
             scheduled_at: { type: "null" },
-            last_event: {
-              enum: [
-                "queued",
-                "failed",
-                "sent",
-                "delivery_delayed",
-                "delivered",
-                "bounced",
-                "complained",
-                "suppressed",
-              ],
-            },
-            status: {
-              enum: [
-                "queued",
-                "unknown",
-                "failed",
-                "sent",
-                "delivery_delayed",
-                "delivered",
-                "bounced",
-                "complained",
-                "suppressed",
-              ],
-            },
+            last_event: { enum: ["queued", "failed", ...ACCEPTED_STATUSES] },
+            status: { enum: [...SEND_STATUSES] },
             credits_charged: { type: "integer" },
           },
         },

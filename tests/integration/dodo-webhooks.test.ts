@@ -5,7 +5,13 @@ import { db } from "@/lib/db";
 import { getDodo } from "@/lib/dodo/client";
 import { drainJobs } from "@/lib/outbox/worker";
 
-import { deliverDodoWebhook, ledgerData, paymentData, subscriptionData } from "../support/dodo-webhooks";
+import {
+  deliverDodoWebhook,
+  ledgerData,
+  lowBalanceEvent,
+  paymentData,
+  subscriptionData,
+} from "../support/dodo-webhooks";
 import { withLocalServices } from "./helpers/environment";
 
 const services = withLocalServices();
@@ -107,21 +113,7 @@ describe("POST /api/webhooks/dodo", () => {
   it("acknowledges a duplicate delivery with 200 and applies it once", async () => {
     await db.creditAccount.update({ where: { customerId }, data: { allowance: 5000 } });
     await grant(customerId, 900);
-    const event = {
-      type: "credit.balance_low",
-      data: {
-        payload_type: "CreditBalanceLow",
-        customer_id: customerId,
-        credit_entitlement_id: services.catalog.entitlementId,
-        subscription_id: "sub_x",
-        available_balance: "900",
-        threshold_amount: "1000",
-        threshold_percent: 20,
-        subscription_credits_amount: "5000",
-        credit_entitlement_name: "Email Credits",
-        brand_id: "bus_test",
-      },
-    };
+    const event = lowBalanceEvent({ customerId, entitlementId: services.catalog.entitlementId, available: 900 });
     const first = await deliverDodoWebhook(event, { id: "msg_duplicate_test" + n });
     const second = await deliverDodoWebhook(event, { id: "msg_duplicate_test" + n });
     expect(first.status).toBe(200);
@@ -132,21 +124,7 @@ describe("POST /api/webhooks/dodo", () => {
   it("credit.balance_low: banner + one email per crossing, re-armed when the balance recovers", async () => {
     await db.creditAccount.update({ where: { customerId }, data: { allowance: 5000 } });
     await grant(customerId, 800);
-    const low = () => ({
-      type: "credit.balance_low",
-      data: {
-        payload_type: "CreditBalanceLow",
-        customer_id: customerId,
-        credit_entitlement_id: services.catalog.entitlementId,
-        subscription_id: "sub_x",
-        available_balance: "800",
-        threshold_amount: "1000",
-        threshold_percent: 20,
-        subscription_credits_amount: "5000",
-        credit_entitlement_name: "Email Credits",
-        brand_id: "bus_test",
-      },
-    });
+    const low = () => lowBalanceEvent({ customerId, entitlementId: services.catalog.entitlementId, available: 800 });
 
     await deliverDodoWebhook(low());
     expect((await account(customerId)).lowBalanceSince).not.toBeNull();
@@ -181,21 +159,9 @@ describe("POST /api/webhooks/dodo", () => {
   it("ignores a late balance_low that arrives after a top-up already lifted the balance", async () => {
     await db.creditAccount.update({ where: { customerId }, data: { allowance: 5000 } });
     await grant(customerId, 6000);
-    const result = await deliverDodoWebhook({
-      type: "credit.balance_low",
-      data: {
-        payload_type: "CreditBalanceLow",
-        customer_id: customerId,
-        credit_entitlement_id: services.catalog.entitlementId,
-        subscription_id: "sub_x",
-        available_balance: "900",
-        threshold_amount: "1000",
-        threshold_percent: 20,
-        subscription_credits_amount: "5000",
-        credit_entitlement_name: "Email Credits",
-        brand_id: "bus_test",
-      },
-    });
+    const result = await deliverDodoWebhook(
+      lowBalanceEvent({ customerId, entitlementId: services.catalog.entitlementId, available: 900 }),
+    );
     expect(result.status).toBe(200);
     expect((await account(customerId)).lowBalanceSince).toBeNull();
   });

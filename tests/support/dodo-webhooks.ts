@@ -104,3 +104,22 @@ export function ledgerData(input: {
     created_at: new Date().toISOString(),
   };
 }
+
+/** credit.balance_low as Dodo sends it for MailKit's plan (5,000 per cycle, threshold 20% = 1,000). */
+export function lowBalanceEvent(input: { customerId: string; entitlementId: string; available: number }) {
+  return {
+    type: "credit.balance_low",
+    data: {
+      payload_type: "CreditBalanceLow",
+      customer_id: input.customerId,
+      credit_entitlement_id: input.entitlementId,
+      subscription_id: "sub_x",
+      available_balance: String(input.available),
+      threshold_amount: "1000",
+      threshold_percent: 20,
+      subscription_credits_amount: "5000",
+      credit_entitlement_name: "Email Credits",
+      brand_id: "bus_test",
+    },
+  };
+}
