@@ -30,10 +30,8 @@ export type StoredAttachment = {
   path: string | null;
 };
 
-/** A captured email, stored once per accepted email (a batch stores one per item). */
-export type StoredMessage = {
-  id: string;
-  message_id: string;
+/** A send request after validation, normalised to arrays (what GET /emails/{id} returns). */
+export type ValidatedEmail = {
   from: string;
   to: string[];
   cc: string[] | null;
@@ -47,6 +45,12 @@ export type StoredMessage = {
   attachments: StoredAttachment[] | null;
   topic_id: string | null;
   scheduled_at: string | null; // ISO 8601
+};
+
+/** A captured email, stored once per accepted email (a batch stores one per item). */
+export type StoredMessage = ValidatedEmail & {
+  id: string;
+  message_id: string;
   created_at: string; // ISO 8601 (rendered in Resend's format by the API)
   last_event: LastEvent;
   events: TimelineEvent[];

@@ -1,29 +1,14 @@
 import type { EmailApiOptions, Tag } from "resend";
 
 import { errors, type ApiResult } from "./errors";
-import type { StoredAttachment } from "./types";
+import type { StoredAttachment, ValidatedEmail } from "./types";
+
+export type { ValidatedEmail };
 
 /**
  * Validates a send request body the way Resend does: the first problem wins and its message names the field
  * (422 `missing_required_field` for absent fields, 422 `validation_error` for bad values).
  */
-
-/** A send request after validation, normalised to arrays (what GET /emails/{id} returns). */
-export type ValidatedEmail = {
-  from: string;
-  to: string[];
-  cc: string[] | null;
-  bcc: string[] | null;
-  reply_to: string[] | null;
-  subject: string;
-  html: string | null;
-  text: string | null;
-  headers: Record<string, string> | null;
-  tags: Tag[] | null;
-  attachments: StoredAttachment[] | null;
-  topic_id: string | null;
-  scheduled_at: string | null; // ISO 8601
-};
 
 export type Validation = { ok: true; email: ValidatedEmail } | { ok: false; error: ApiResult };
 

@@ -5,6 +5,7 @@ import { expect, test } from "@playwright/test";
 import DodoPayments from "dodopayments";
 
 import { startEmulators, type EmulatorServer } from "../../emulators/server";
+import { ensureCatalog } from "../../lib/dodo/catalog";
 
 /**
  * The emulator's hosted checkout in a real browser, independent of the app: its own in-process emulator and a
@@ -29,39 +30,9 @@ test.beforeAll(async () => {
     dodo: { settings: { webhooksEnabled: false } },
   });
   dodo = new DodoPayments({ bearerToken: "dodo_local_emulator_key", baseURL: `${emulators.url}/dodo` });
-  const entitlement = await dodo.creditEntitlements.create({
-    name: "Email Credits",
-    unit: "email",
-    precision: 0,
-    expires_after_days: 30,
-    rollover_enabled: false,
-    overage_enabled: false,
-  });
-  const plan = await dodo.products.create({
-    name: "MailKit Plan",
-    description: "5,000 email credits every month.",
-    tax_category: "saas",
-    price: {
-      type: "recurring_price",
-      price: 1900,
-      currency: "USD",
-      discount: 0,
-      purchasing_power_parity: false,
-      payment_frequency_count: 1,
-      payment_frequency_interval: "Month",
-      subscription_period_count: 1,
-      subscription_period_interval: "Year",
-    },
-    credit_entitlements: [
-      {
-        credit_entitlement_id: entitlement.id,
-        credits_amount: "5000",
-        expires_after_days: 30,
-        low_balance_threshold_percent: 20,
-      },
-    ],
-  });
-  catalog = { entitlementId: entitlement.id, planId: plan.product_id };
+  // MailKit's own catalog, created the way `npm run dodo:setup` does it.
+  const created = await ensureCatalog(dodo);
+  catalog = { entitlementId: created.entitlementId, planId: created.planProductId };
 });
 
 test.afterAll(async () => {

@@ -5,7 +5,15 @@ import { createApiKey, revokeApiKey } from "@/lib/api/keys";
 import { db } from "@/lib/db";
 import { drainJobs } from "@/lib/outbox/worker";
 
-import { createFundedUser, dodoDebits, mailkitCredits, settleOutbox, withTestWorld } from "./helpers/environment";
+import {
+  createFundedUser,
+  dodoDebits,
+  grantCredits,
+  mailkitCredits,
+  resendAcceptsThenHangs,
+  settleOutbox,
+  withTestWorld,
+} from "./helpers/environment";
 
 /**
  * The public API through the official `resend` SDK, pointed at MailKit (baseUrl = MailKit's /api) with a
@@ -175,13 +183,7 @@ describe("the official resend SDK against MailKit", () => {
 
   it("an unknown outcome (Resend timed out) answers 202 queued, holding the credits", async () => {
     const { resend, customerId } = await customerWithKey(2);
-    world.emulators.resend.faults.add({
-      method: "POST",
-      pathPrefix: "/emails",
-      hang: true,
-      afterAccept: true,
-      count: 1,
-    });
+    resendAcceptsThenHangs(world);
     const { configureSending } = await import("@/lib/sending/config");
     configureSending({ providerTimeoutMs: 200 });
     const result = await resend.emails.send({ ...message, to: "slow@example.com" });
@@ -241,7 +243,6 @@ describe("Idempotency-Key", () => {
     expect((await resend.emails.send(body, { idempotencyKey: "after-top-up" })).error).toMatchObject({
       statusCode: 402,
     });
-    const { grantCredits } = await import("./helpers/environment");
     const { syncCreditsFromDodo } = await import("@/lib/credits");
     await grantCredits(world, customerId, 1);
     await syncCreditsFromDodo(customerId, "top-up");

@@ -36,6 +36,17 @@ const receipts = () => db.webhookReceipt.count();
 
 describe("POST /api/webhooks/dodo", () => {
   let customerId: string;
+  /** credit.added for this test's customer, as Dodo sends it after a grant. */
+  const creditAdded = (amount: number) => ({
+    type: "credit.added",
+    data: ledgerData({
+      customerId,
+      entitlementId: services.catalog.entitlementId,
+      type: "credit_added",
+      amount,
+      isCredit: true,
+    }),
+  });
   let userId: string;
   let n = 0;
 
@@ -47,16 +58,7 @@ describe("POST /api/webhooks/dodo", () => {
 
   it("applies a valid credit.added: MailKit's credit view follows Dodo's balance", async () => {
     await grant(customerId, 5000);
-    const result = await deliverDodoWebhook({
-      type: "credit.added",
-      data: ledgerData({
-        customerId,
-        entitlementId: services.catalog.entitlementId,
-        type: "credit_added",
-        amount: 5000,
-        isCredit: true,
-      }),
-    });
+    const result = await deliverDodoWebhook(creditAdded(5000));
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ received: true });
     expect((await account(customerId)).balance).toBe(5000);
@@ -66,19 +68,9 @@ describe("POST /api/webhooks/dodo", () => {
   it("refuses a bad signature with 401 and changes nothing", async () => {
     await grant(customerId, 100);
     const before = await receipts();
-    const result = await deliverDodoWebhook(
-      {
-        type: "credit.added",
-        data: ledgerData({
-          customerId,
-          entitlementId: services.catalog.entitlementId,
-          type: "credit_added",
-          amount: 100,
-          isCredit: true,
-        }),
-      },
-      { secret: "whsec_" + Buffer.from("someone-else").toString("base64") },
-    );
+    const result = await deliverDodoWebhook(creditAdded(100), {
+      secret: "whsec_" + Buffer.from("someone-else").toString("base64"),
+    });
     expect(result.status).toBe(401);
     expect(String(result.body.error)).toMatch(/signature/i);
     expect(await receipts()).toBe(before);
@@ -87,19 +79,7 @@ describe("POST /api/webhooks/dodo", () => {
 
   it("refuses a stale timestamp with 401 (replayed old delivery)", async () => {
     await grant(customerId, 100);
-    const result = await deliverDodoWebhook(
-      {
-        type: "credit.added",
-        data: ledgerData({
-          customerId,
-          entitlementId: services.catalog.entitlementId,
-          type: "credit_added",
-          amount: 100,
-          isCredit: true,
-        }),
-      },
-      { signedAt: new Date(Date.now() - 11 * 60_000) },
-    );
+    const result = await deliverDodoWebhook(creditAdded(100), { signedAt: new Date(Date.now() - 11 * 60_000) });
     expect(result.status).toBe(401);
     expect(String(result.body.error)).toMatch(/too old/i);
     expect((await account(customerId)).balance).toBe(0);
@@ -139,16 +119,7 @@ describe("POST /api/webhooks/dodo", () => {
 
     // A top-up lifts the balance above 1,000: the banner goes and the warning is re-armed.
     await grant(customerId, 5000);
-    await deliverDodoWebhook({
-      type: "credit.added",
-      data: ledgerData({
-        customerId,
-        entitlementId: services.catalog.entitlementId,
-        type: "credit_added",
-        amount: 5000,
-        isCredit: true,
-      }),
-    });
+    await deliverDodoWebhook(creditAdded(5000));
     expect((await account(customerId)).lowBalanceSince).toBeNull();
 
     await grant(customerId, -5000);
@@ -244,16 +215,7 @@ describe("POST /api/webhooks/dodo", () => {
       status: 503,
       count: 10,
     });
-    const event = {
-      type: "credit.added",
-      data: ledgerData({
-        customerId,
-        entitlementId: services.catalog.entitlementId,
-        type: "credit_added",
-        amount: 300,
-        isCredit: true,
-      }),
-    };
+    const event = creditAdded(300);
     const failed = await deliverDodoWebhook(event, { id: `msg_retry_${n}` });
     expect(failed.status).toBe(500);
     expect(await db.webhookReceipt.findUnique({ where: { id: `msg_retry_${n}` } })).toBeNull();

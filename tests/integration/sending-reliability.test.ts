@@ -21,6 +21,7 @@ import {
   dodoDebits,
   mailkitCredits,
   outgoingEmail,
+  resendAcceptsThenHangs,
   withTestWorld,
 } from "./helpers/environment";
 
@@ -152,13 +153,7 @@ describe("Resend refuses or fails", () => {
 describe("Resend times out", () => {
   it("timeout after Resend accepted: bounded by the configured timeout, no double send, no double debit (even with two sweepers racing)", async () => {
     const { customerId, sender } = await funded(2);
-    world.emulators.resend.faults.add({
-      method: "POST",
-      pathPrefix: "/emails",
-      hang: true,
-      afterAccept: true,
-      count: 1,
-    });
+    resendAcceptsThenHangs(world);
     const started = Date.now();
     const result = await sendEmails(sender, [email("timeout-accepted@example.com")]);
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
@@ -195,13 +190,7 @@ describe("Resend times out", () => {
 
   it("a batch that timed out is retried as one batch under its batch key: each email once, each debited once", async () => {
     const { customerId, sender } = await funded(5);
-    world.emulators.resend.faults.add({
-      method: "POST",
-      pathPrefix: "/emails/batch",
-      hang: true,
-      afterAccept: true,
-      count: 1,
-    });
+    resendAcceptsThenHangs(world, "/emails/batch");
     const result = await sendEmails(sender, [
       email("batch-a@example.com"),
       email("batch-b@example.com"),

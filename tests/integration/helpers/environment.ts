@@ -189,3 +189,8 @@ export async function mailkitCredits(customerId: string) {
   const account = await db.creditAccount.findUniqueOrThrow({ where: { customerId } });
   return { balance: account.balance, reserved: account.reserved, available: account.balance - account.reserved };
 }
+
+/** The next Resend call to `path` is accepted (the email exists) but the client never gets the answer: a timeout. */
+export function resendAcceptsThenHangs(world: LocalServices, path: "/emails" | "/emails/batch" = "/emails"): void {
+  world.emulators.resend.faults.add({ method: "POST", pathPrefix: path, hang: true, afterAccept: true, count: 1 });
+}
