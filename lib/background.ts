@@ -1,11 +1,34 @@
-import { startIdempotencyPruner } from "@/lib/api/idempotency";
-import { startOutboxWorker } from "@/lib/outbox/worker";
-import { startSendSweeper } from "@/lib/sending/sweeper";
+import { pruneExpiredIdempotencyKeys } from "@/lib/api/idempotency";
+import { CREDIT_SYNC_LOOP, runRequestedSyncs } from "@/lib/credits";
+import { DEBITS_LOOP, debitPass } from "@/lib/credits/debits";
+import { db } from "@/lib/db";
+import { runDueJobs } from "@/lib/outbox/worker";
+import { startLoop } from "@/lib/runtime/loops";
+import { getSendingConfig } from "@/lib/sending/config";
+import { DISPATCHER_LOOP, dispatchPass } from "@/lib/sending/dispatcher";
 
-/** Work each server instance does in the background. Instances coordinate through the database. */
+/**
+ * Work each server instance does in the background (lib/runtime/loops.ts). Instances coordinate through the
+ * database (leases, FOR UPDATE SKIP LOCKED, the shared Resend budget), so running many is safe.
+ */
 export function startBackgroundWork(): void {
-  startOutboxWorker();
-  // Settles sends whose Resend outcome was unknown (timeouts, 5xx, crashes): same idempotency key, then capture or release.
-  startSendSweeper();
-  startIdempotencyPruner();
+  const config = getSendingConfig();
+  // Packs queued sends into Resend calls within the platform-wide budget, and repeats calls whose outcome was unknown.
+  startLoop(DISPATCHER_LOOP, config.dispatchIntervalMs, dispatchPass);
+  // Cuts and posts coalesced Dodo debits for what Resend accepted.
+  startLoop(DEBITS_LOOP, config.billingIntervalMs, () => debitPass());
+  // Re-reads Dodo balances that credit webhooks asked for and could not settle at once.
+  startLoop(CREDIT_SYNC_LOOP, 1_000, () => runRequestedSyncs());
+  // Durable jobs (low-balance emails).
+  startLoop("outbox", 500, () => runDueJobs());
+  startLoop("cleanup", 3600_000, cleanUp);
+}
+
+async function cleanUp(): Promise<number> {
+  const keys = await pruneExpiredIdempotencyKeys();
+  const hourAgo = new Date(Date.now() - 3600_000);
+  const buckets = await db.rateLimitBucket.deleteMany({ where: { windowStart: { lt: hourAgo } } });
+  const weekAgo = new Date(Date.now() - 7 * 24 * 3600_000);
+  const calls = await db.deliveryBatch.deleteMany({ where: { status: "done", completedAt: { lt: weekAgo } } });
+  return (keys + buckets.count + calls.count) > 0 ? 0 : 0; // hourly either way
 }

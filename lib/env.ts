@@ -67,6 +67,10 @@ const schema = z.object({
   // Sending
   RESEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
+  // Resend's documented default: 5 requests per second per team, shared by every API key and every instance.
+  RESEND_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(5),
+  // Prometheus text at GET /api/metrics with `Authorization: Bearer <token>`; unset → 404.
+  METRICS_TOKEN: optionalString,
 
   // Local emulators (local mode only)
   EMULATOR_URL: optionalUrl.default(LOCAL_DEFAULTS.emulatorUrl),

@@ -1,36 +1,18 @@
-import { db } from "@/lib/db";
 import { sendEmails, type SendResult } from "@/lib/sending";
-import { ProviderRejectedError } from "@/lib/sending/errors";
+import { IdempotencyConflictError } from "@/lib/sending/errors";
 import { getSendRow, listSendsPage, type SendRow } from "@/lib/sending/queries";
-import { isAccepted, lastEventOf } from "@/lib/sending/status";
-import {
-  listEmailsQuery,
-  parseBatchBody,
-  parseSendEmailBody,
-  SEND_ID_TAG,
-  type OutgoingEmail,
-} from "@/lib/validations/email";
+import { lastEventOf } from "@/lib/sending/status";
+import { listEmailsQuery, parseBatchBody, parseSendEmailBody, SEND_ID_TAG } from "@/lib/validations/email";
 
 import { withApiKey } from "./auth";
 import { apiErrors } from "./errors";
-import {
-  claimInTransaction,
-  findPrior,
-  forgetClaim,
-  hashRequestBody,
-  isClaimConflict,
-  readIdempotencyKey,
-  storeResponse,
-  type IdempotencyClaim,
-  type Prior,
-} from "./idempotency";
-import type { ApiCaller } from "./keys";
-import { jsonResponse, type ApiResult } from "./respond";
+import { hashRequestBody, priorOutcome, readIdempotencyKey, readPrior, type Prior } from "./idempotency";
+import { jsonResponse } from "./respond";
 
 /**
  * The Resend-compatible email endpoints under /api. Route handlers call these; each answers a Response.
- *   POST /api/emails        send one email            (sending or full access)
- *   POST /api/emails/batch  send up to 100, all-or-nothing
+ *   POST /api/emails        queue one email for delivery   (sending or full access)
+ *   POST /api/emails/batch  queue up to 100, all-or-nothing
  *   GET  /api/emails/{id}   one email                 (full access)
  *   GET  /api/emails        list, newest first        (full access)
  */
@@ -38,29 +20,19 @@ import { jsonResponse, type ApiResult } from "./respond";
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export function handleSendEmail(request: Request): Promise<Response> {
-  return withApiKey(request, "sending", async (caller) => {
-    const body = await readJsonBody(request);
-    const key = readIdempotencyKey(request);
-    const parsed = parseSendEmailBody(body);
-    if (!parsed.ok) throw apiErrors.validation(parsed.error);
-    return send(caller, { endpoint: "POST /emails", key, body, emails: [parsed.value], batch: false });
-  });
+  return handleSend(request, "POST /emails", false);
 }
 
 export function handleSendBatch(request: Request): Promise<Response> {
-  return withApiKey(request, "sending", async (caller) => {
-    // MailKit holds a batch's credits all-or-nothing, so it cannot keep "the valid ones" of a permissive batch.
-    if (request.headers.get("x-batch-validation") === "permissive") {
+  // MailKit holds a batch's credits all-or-nothing, so it cannot keep "the valid ones" of a permissive batch.
+  if (request.headers.get("x-batch-validation") === "permissive") {
+    return withApiKey(request, "sending", async () => {
       throw apiErrors.invalidParameter(
         "`x-batch-validation: permissive` is not supported: MailKit batches are all-or-nothing (strict).",
       );
-    }
-    const body = await readJsonBody(request);
-    const key = readIdempotencyKey(request);
-    const parsed = parseBatchBody(body);
-    if (!parsed.ok) throw apiErrors.validation(parsed.error);
-    return send(caller, { endpoint: "POST /emails/batch", key, body, emails: parsed.value, batch: true });
-  });
+    });
+  }
+  return handleSend(request, "POST /emails/batch", true);
 }
 
 export function handleGetEmail(request: Request, id: string): Promise<Response> {
@@ -92,45 +64,63 @@ export function handleListEmails(request: Request): Promise<Response> {
 
 // ---- sending ----------------------------------------------------------------------------------------------
 
-type SendRequest = { endpoint: string; key: string | null; body: unknown; emails: OutgoingEmail[]; batch: boolean };
-
-async function send(caller: ApiCaller, request: SendRequest): Promise<Response> {
-  const sender = {
-    userId: caller.userId,
-    customerId: caller.customerId,
-    apiKeyId: caller.keyId,
-    source: "api" as const,
-  };
-  const present = (result: SendResult) => presentSend(result, request.batch);
-  if (!request.key) return jsonResponse(present(await sendEmails(sender, request.emails, { batch: request.batch })));
-
-  const claim: IdempotencyClaim = {
-    userId: caller.userId,
-    endpoint: request.endpoint,
-    key: request.key,
-    requestHash: hashRequestBody(request.body),
-  };
-  const prior = await findPrior(claim);
-  if (prior) return answerPrior(claim, prior, request.batch);
-  try {
-    const result = present(
-      await sendEmails(sender, request.emails, { batch: request.batch, beforeHold: claimInTransaction(claim) }),
-    );
-    await storeResponse(claim, result);
-    return jsonResponse(result);
-  } catch (error) {
-    if (isClaimConflict(error)) {
-      const winner = await findPrior(claim);
-      if (winner) return answerPrior(claim, winner, request.batch);
-      throw apiErrors.idempotencyInFlight();
-    }
-    // Refused by Resend: nothing was charged, so a corrected retry may reuse the key (as with Resend).
-    if (error instanceof ProviderRejectedError) await forgetClaim(claim);
-    throw error;
-  }
+/**
+ * Admits the email(s) and answers 200 `{ id }` (Resend's "accepted for delivery"): the status is `queued`
+ * until the dispatcher hands it to Resend. With an Idempotency-Key, the key and this answer are recorded in
+ * the statement that holds the credits; a repeat replays it, another body with the same key is a 409.
+ */
+function handleSend(request: Request, endpoint: string, batch: boolean): Promise<Response> {
+  const rawKey = request.headers.get("idempotency-key");
+  const gateKey = rawKey && rawKey.length <= 256 ? { endpoint, key: rawKey } : null;
+  return withApiKey(
+    request,
+    "sending",
+    async (caller, { prior }) => {
+      const body = await readJsonBody(request);
+      const key = readIdempotencyKey(request);
+      const parsed = batch ? parseBatchBody(body) : parseSendEmailBody(body);
+      if (!parsed.ok) throw apiErrors.validation(parsed.error);
+      const emails = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
+      const idempotency = key ? { endpoint, key, requestHash: hashRequestBody(body) } : null;
+      if (idempotency) {
+        const earlier = await priorOutcome(caller.userId, idempotency, prior);
+        if (earlier) return answerPrior(earlier);
+      }
+      try {
+        const result = await sendEmails(
+          { userId: caller.userId, customerId: caller.customerId, apiKeyId: caller.keyId, source: "api" },
+          emails,
+          {
+            batch,
+            idempotency: idempotency
+              ? { userId: caller.userId, ...idempotency, respond: (r) => sendAnswerBody(r, batch) }
+              : undefined,
+          },
+        );
+        return jsonResponse({
+          status: 200,
+          body: { ...sendAnswerBody(result, batch), credits_remaining: result.creditsRemaining },
+        });
+      } catch (error) {
+        if (!(error instanceof IdempotencyConflictError) || !idempotency) throw error;
+        // A concurrent request with the same key was admitted first: answer as a repeat of it.
+        const winner = await readPrior(caller.userId, idempotency);
+        if (winner) return answerPrior(winner);
+        throw apiErrors.idempotencyInFlight();
+      }
+    },
+    { idempotency: gateKey },
+  );
 }
 
-async function answerPrior(claim: IdempotencyClaim, prior: Prior, batch: boolean): Promise<Response> {
+/** The answer's body, without `credits_remaining` (known once the credits are held). */
+function sendAnswerBody(result: Pick<SendResult, "emails" | "creditsCharged">, batch: boolean) {
+  const credits = { credits_charged: result.creditsCharged };
+  if (batch) return { data: result.emails.map((e) => ({ id: e.id })), ...credits };
+  return { id: result.emails[0]!.id, ...credits };
+}
+
+function answerPrior(prior: Prior): Response {
   switch (prior.kind) {
     case "replay":
       return jsonResponse(prior.response);
@@ -138,37 +128,7 @@ async function answerPrior(claim: IdempotencyClaim, prior: Prior, batch: boolean
       throw apiErrors.idempotencyMismatch();
     case "in_flight":
       throw apiErrors.idempotencyInFlight();
-    case "abandoned": {
-      // The first request died before answering; its sends exist and are (being) settled: describe them.
-      const result = presentSend(await resultFromSends(prior.sendIds), batch);
-      await storeResponse(claim, result);
-      return jsonResponse(result);
-    }
   }
-}
-
-/**
- * 200 once Resend accepted; 202 while the outcome is being confirmed (the credits stay held and the email
- * is sent at most once; GET /emails/{id} shows how it ended). Extra fields say what was charged.
- */
-function presentSend(result: SendResult, batch: boolean): ApiResult {
-  const credits = { credits_charged: result.creditsCharged, credits_remaining: result.creditsRemaining };
-  const pending = result.settled ? {} : { status: "queued" };
-  const status = result.settled ? 200 : 202;
-  if (batch) return { status, body: { data: result.emails.map((e) => ({ id: e.id })), ...pending, ...credits } };
-  return { status, body: { id: result.emails[0]!.id, ...pending, ...credits } };
-}
-
-async function resultFromSends(sendIds: string[]): Promise<SendResult> {
-  const rows = await db.emailSend.findMany({ where: { id: { in: sendIds } }, orderBy: [{ batchIndex: "asc" }] });
-  const customerId = rows[0]?.customerId;
-  const account = customerId ? await db.creditAccount.findUnique({ where: { customerId } }) : null;
-  return {
-    settled: rows.every((r) => isAccepted(r.status)),
-    emails: rows.map((r) => ({ id: r.id, cost: r.cost, status: r.status as SendResult["emails"][number]["status"] })),
-    creditsCharged: rows.filter((r) => r.status !== "failed").reduce((sum, r) => sum + r.cost, 0),
-    creditsRemaining: account ? Math.max(0, account.balance - account.reserved) : 0,
-  };
 }
 
 // ---- reading ----------------------------------------------------------------------------------------------

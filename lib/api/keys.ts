@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 
 import { db } from "@/lib/db";
+
+import { rateLimitCte } from "./rate-limit";
 import type { ApiKeyPermission } from "@/lib/validations/email";
 
 /**
@@ -74,29 +76,90 @@ export type ApiCaller = {
   rateLimitPerSecond: number | null;
 };
 
-/** Resolves a Bearer token to its key and owner; null for an unknown or revoked key. */
-export async function findCallerByToken(token: string): Promise<ApiCaller | null> {
+/** What an earlier request with the same Idempotency-Key left (see lib/api/idempotency.ts). */
+export type IdempotencyRow = {
+  requestHash: string;
+  responseStatus: number | null;
+  responseBody: Record<string, unknown> | null;
+  expiresAt: Date;
+};
+
+export type Authorization = {
+  caller: ApiCaller;
+  /** This request's place in the key's rate-limit window. */
+  requestCount: number;
+  windowResetInMs: number;
+  prior: IdempotencyRow | null;
+};
+
+// One round trip for the whole gate: find the (unrevoked) key and its owner, count the request in the key's
+// rate-limit window, and read an earlier request with the same Idempotency-Key. Nothing is cached, so a
+// revoked key stops working on every instance at once.
+const AUTHORIZE_SQL = `
+WITH key AS (
+  SELECT k."id", k."userId", k."permission", k."rateLimitPerSecond", k."lastUsedAt", u."dodoCustomerId",
+         'apikey:' || k."id" AS "bucketKey"
+  FROM "ApiKey" k JOIN "User" u ON u."id" = k."userId"
+  WHERE k."tokenHash" = $1 AND k."revokedAt" IS NULL
+), ${rateLimitCte("key", "$2")}, prior AS (
+  SELECT i."requestHash", i."responseStatus", i."responseBody", i."expiresAt"
+  FROM "ApiIdempotencyKey" i JOIN key ON i."userId" = key."userId"
+  WHERE i."endpoint" = $3 AND i."key" = $4
+)
+SELECT key."id", key."userId", key."permission", key."rateLimitPerSecond", key."lastUsedAt", key."dodoCustomerId",
+       bucket."count", bucket."resetInMs", prior."requestHash", prior."responseStatus", prior."responseBody", prior."expiresAt"
+FROM key CROSS JOIN bucket LEFT JOIN prior ON true`;
+
+type AuthorizeRow = {
+  id: string;
+  userId: string;
+  permission: string;
+  rateLimitPerSecond: number | null;
+  lastUsedAt: Date | null;
+  dodoCustomerId: string | null;
+  count: number;
+  resetInMs: number;
+  requestHash: string | null;
+  responseStatus: number | null;
+  responseBody: Record<string, unknown> | null;
+  expiresAt: Date | null;
+};
+
+/** Resolves a Bearer token to its key and owner (null for an unknown or revoked key), counting the request. */
+export async function authorizeToken(
+  token: string,
+  options: { windowMs: number; idempotency?: { endpoint: string; key: string } | null },
+): Promise<Authorization | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const key = await db.apiKey.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      id: true,
-      userId: true,
-      permission: true,
-      rateLimitPerSecond: true,
-      revokedAt: true,
-      lastUsedAt: true,
-      user: { select: { dodoCustomerId: true } },
-    },
-  });
-  if (!key || key.revokedAt) return null;
-  await touchLastUsed(key.id, key.lastUsedAt);
+  const rows = await db.$queryRawUnsafe<AuthorizeRow[]>(
+    AUTHORIZE_SQL,
+    hashToken(token),
+    options.windowMs,
+    options.idempotency?.endpoint ?? "",
+    options.idempotency?.key ?? "",
+  );
+  const row = rows[0];
+  if (!row) return null;
+  await touchLastUsed(row.id, row.lastUsedAt);
   return {
-    keyId: key.id,
-    userId: key.userId,
-    customerId: key.user.dodoCustomerId,
-    permission: key.permission as ApiKeyPermission,
-    rateLimitPerSecond: key.rateLimitPerSecond,
+    caller: {
+      keyId: row.id,
+      userId: row.userId,
+      customerId: row.dodoCustomerId,
+      permission: row.permission as ApiKeyPermission,
+      rateLimitPerSecond: row.rateLimitPerSecond,
+    },
+    requestCount: Number(row.count),
+    windowResetInMs: Number(row.resetInMs),
+    prior:
+      row.requestHash !== null && row.expiresAt
+        ? {
+            requestHash: row.requestHash,
+            responseStatus: row.responseStatus,
+            responseBody: row.responseBody,
+            expiresAt: new Date(row.expiresAt),
+          }
+        : null,
   };
 }
 
@@ -105,7 +168,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 async function touchLastUsed(id: string, lastUsedAt: Date | null): Promise<void> {
   const now = Date.now();
-  if (lastUsedAt && now - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+  if (lastUsedAt && now - new Date(lastUsedAt).getTime() < LAST_USED_RESOLUTION_MS) return;
   const threshold = new Date(now - LAST_USED_RESOLUTION_MS);
   await db.apiKey.updateMany({
     where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: threshold } }] },

@@ -1,10 +1,10 @@
 import { db } from "@/lib/db";
 
 /**
- * A fixed-window request limit per API key, counted in the database so that every app instance shares it.
- * One upsert per request: the first request of a window resets the counter, later ones increment it.
- * Answers with the IETF draft headers Resend uses (`ratelimit-limit`, `ratelimit-remaining`,
- * `ratelimit-reset`, and `retry-after` on a 429).
+ * A fixed-window request counter, kept in the database so that every app instance shares it (per API key for
+ * the public API; other callers pick their own key and window). One upsert per request: the first request of
+ * a window resets the counter, later ones increment it. Answers with the IETF draft headers Resend uses
+ * (`ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`, and `retry-after` on a 429).
  */
 
 export type RateLimitDecision = {
@@ -15,20 +15,35 @@ export type RateLimitDecision = {
   headers: Record<string, string>;
 };
 
-// The window is computed from the database clock, so instances with skewed clocks still agree on it.
-const TAKE_SQL = `
-WITH now_ms AS (SELECT floor(extract(epoch from clock_timestamp()) * 1000) AS ms)
-INSERT INTO "RateLimitBucket" ("key", "windowStart", "count")
-SELECT $1, to_timestamp(floor(ms / $2::float8) * $2::float8 / 1000.0) AT TIME ZONE 'UTC', 1 FROM now_ms
-ON CONFLICT ("key") DO UPDATE SET
-  "count" = CASE WHEN "RateLimitBucket"."windowStart" >= EXCLUDED."windowStart" THEN "RateLimitBucket"."count" + 1 ELSE 1 END,
-  "windowStart" = GREATEST("RateLimitBucket"."windowStart", EXCLUDED."windowStart")
-RETURNING "count", (extract(epoch from "windowStart") * 1000 + $2::float8 - (SELECT ms FROM now_ms))::float8 AS "resetInMs"`;
+/**
+ * The counting upsert, as a CTE named `bucket` over a row source `$source` that yields the bucket key as
+ * "bucketKey" (so the API gate can count in the same statement that finds the key). $W is the window in ms.
+ * The window comes from the database clock, so instances with skewed clocks still agree on it.
+ */
+export function rateLimitCte(source: string, windowParam: string): string {
+  return `now_ms AS (SELECT floor(extract(epoch from clock_timestamp()) * 1000) AS ms),
+bucket AS (
+  INSERT INTO "RateLimitBucket" ("key", "windowStart", "count")
+  SELECT src."bucketKey", to_timestamp(floor(ms / ${windowParam}::float8) * ${windowParam}::float8 / 1000.0) AT TIME ZONE 'UTC', 1
+  FROM ${source} src, now_ms
+  ON CONFLICT ("key") DO UPDATE SET
+    "count" = CASE WHEN "RateLimitBucket"."windowStart" >= EXCLUDED."windowStart" THEN "RateLimitBucket"."count" + 1 ELSE 1 END,
+    "windowStart" = GREATEST("RateLimitBucket"."windowStart", EXCLUDED."windowStart")
+  RETURNING "count", (extract(epoch from "windowStart") * 1000 + ${windowParam}::float8 - (SELECT ms FROM now_ms))::float8 AS "resetInMs"
+)`;
+}
+
+const TAKE_SQL = `WITH src AS (SELECT $1::text AS "bucketKey"), ${rateLimitCte("src", "$2")}
+SELECT "count", "resetInMs" FROM bucket`;
 
 export async function takeRateLimit(key: string, limit: number, windowMs = 1000): Promise<RateLimitDecision> {
   const rows = await db.$queryRawUnsafe<{ count: number; resetInMs: number }[]>(TAKE_SQL, key, windowMs);
-  const count = Number(rows[0]!.count);
-  const resetSeconds = Math.max(1, Math.ceil(Number(rows[0]!.resetInMs) / 1000));
+  return rateLimitDecision(Number(rows[0]!.count), Number(rows[0]!.resetInMs), limit);
+}
+
+/** The decision for the `count`-th request of a window that resets in `resetInMs`. */
+export function rateLimitDecision(count: number, resetInMs: number, limit: number): RateLimitDecision {
+  const resetSeconds = Math.max(1, Math.ceil(resetInMs / 1000));
   const allowed = count <= limit;
   const remaining = Math.max(0, limit - count);
   const headers: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { InsufficientCreditsError, ProviderRejectedError } from "@/lib/sending/errors";
+import { InsufficientCreditsError } from "@/lib/sending/errors";
 
 import { ApiError, apiErrors } from "./errors";
 
@@ -19,26 +19,10 @@ export function jsonResponse(result: ApiResult, headers: Record<string, string> 
   return Response.json(result.body, { status: result.status, headers: all });
 }
 
-// Resend refusing MailKit's own credentials is MailKit's problem, not the customer's key: answer 502.
-const PROVIDER_CREDENTIAL_ERRORS = new Set(["missing_api_key", "invalid_api_key", "restricted_api_key"]);
-
 /** Any error → Resend's error shape. Unexpected errors are logged and answered 500 without details. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof InsufficientCreditsError) return apiErrors.insufficientCredits(error.required, error.available);
-  if (error instanceof ProviderRejectedError) {
-    if (PROVIDER_CREDENTIAL_ERRORS.has(error.providerCode) || error.statusCode < 400 || error.statusCode >= 500) {
-      return new ApiError(
-        502,
-        "application_error",
-        "The email provider refused MailKit's request. Nothing was charged.",
-        { credits_charged: 0 },
-      );
-    }
-    return new ApiError(error.statusCode, error.providerCode as ApiError["code"], error.message, {
-      credits_charged: 0,
-    });
-  }
   console.error("[api]", error);
   return apiErrors.internal();
 }

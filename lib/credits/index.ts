@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { getCatalog } from "@/lib/dodo/catalog";
 import { getDodo, isNotFound, toCredits } from "@/lib/dodo/client";
+import { metrics } from "@/lib/metrics";
 import type { Tx } from "@/lib/outbox";
 
 /**
@@ -8,115 +9,36 @@ import type { Tx } from "@/lib/outbox";
  *
  * Dodo holds the billing record and the balance people see. Asking Dodo on every send would be slow and
  * racy (check → send → debit lets two sends spend the last credit), so MailKit keeps a local account:
- *   balance  = Dodo's balance − MailKit debits not yet posted to Dodo (pending outbox jobs)
- *   reserved = credits held by sends in flight
- * A send is admitted by one conditional UPDATE (balance − reserved ≥ cost), which PostgreSQL serialises per
- * row — with one instance or many. After Resend accepts, the hold is captured and a Dodo debit is queued in
- * the same transaction; if Resend refuses, the hold is released.
+ *   balance  = Dodo's balance − credits MailKit spent that Dodo has not recorded yet (pendingDebits)
+ *   reserved = credits held by sends waiting for Resend
+ * Sends are admitted by one conditional UPDATE (balance − reserved ≥ cost, lib/sending/admission.ts), which
+ * PostgreSQL serialises per row — with one instance or many. When Resend accepts, the dispatcher captures the
+ * hold and queues the send for a coalesced Dodo debit (lib/credits/debits.ts); if Resend refuses, it releases.
  */
 
 export const LOW_BALANCE_PERCENT = 20;
 
-export type AdmissionResult = { admitted: true; available: number } | { admitted: false; available: number };
-
-type AccountRow = { balance: number; reserved: number };
+/** Credits a customer can spend now: MailKit's balance minus what sends in flight hold (never negative). */
+export function availableOf(account: { balance: number; reserved: number } | null | undefined): number {
+  return account ? Math.max(0, account.balance - account.reserved) : 0;
+}
 
 /** Creates the account for a customer (idempotent). */
 export async function ensureCreditAccount(userId: string, customerId: string) {
   return db.creditAccount.upsert({ where: { customerId }, update: {}, create: { customerId, userId } });
 }
 
-/** Holds `cost` credits if they are available, atomically. Run it inside the transaction that records the send. */
-export async function reserveCredits(
-  tx: Tx,
-  customerId: string,
-  cost: number,
-  reference: string,
-): Promise<AdmissionResult> {
-  if (!Number.isInteger(cost) || cost <= 0) throw new Error(`Invalid cost ${cost}`);
-  const rows = await tx.$queryRawUnsafe<AccountRow[]>(
-    `UPDATE "CreditAccount" SET "reserved" = "reserved" + $2, "updatedAt" = now()
-     WHERE "customerId" = $1 AND "balance" - "reserved" >= $2
-     RETURNING "balance", "reserved"`,
-    customerId,
-    cost,
-  );
-  const row = rows[0];
-  if (!row) {
-    const account = await tx.creditAccount.findUnique({ where: { customerId } });
-    return { admitted: false, available: account ? Math.max(0, account.balance - account.reserved) : 0 };
-  }
-  await tx.creditEntry.create({
-    data: {
-      customerId,
-      kind: "reserve",
-      amount: cost,
-      balanceAfter: row.balance,
-      reservedAfter: row.reserved,
-      reference,
-      idempotencyKey: `reserve:${reference}`,
-    },
-  });
-  return { admitted: true, available: row.balance - row.reserved };
-}
-
-/** Turns a hold into a spend (the email went out). Idempotent per reference. */
-export async function captureCredits(tx: Tx, customerId: string, cost: number, reference: string): Promise<number> {
-  return moveHold(tx, customerId, cost, reference, "capture");
-}
-
-/** Gives a hold back (the email was definitely not sent). Idempotent per reference. */
-export async function releaseCredits(tx: Tx, customerId: string, cost: number, reference: string): Promise<number> {
-  return moveHold(tx, customerId, cost, reference, "release");
-}
-
-async function moveHold(
-  tx: Tx,
-  customerId: string,
-  cost: number,
-  reference: string,
-  kind: "capture" | "release",
-): Promise<number> {
-  const key = `${kind}:${reference}`;
-  if (await tx.creditEntry.findUnique({ where: { idempotencyKey: key } })) {
-    const account = await tx.creditAccount.findUniqueOrThrow({ where: { customerId } });
-    return account.balance - account.reserved;
-  }
-  const balanceChange = kind === "capture" ? cost : 0;
-  const rows = await tx.$queryRawUnsafe<AccountRow[]>(
-    `UPDATE "CreditAccount" SET "reserved" = "reserved" - $2, "balance" = "balance" - $3, "updatedAt" = now()
-     WHERE "customerId" = $1 RETURNING "balance", "reserved"`,
-    customerId,
-    cost,
-    balanceChange,
-  );
-  const row = rows[0];
-  if (!row) throw new Error(`No credit account for ${customerId}`);
-  await tx.creditEntry.create({
-    data: {
-      customerId,
-      kind,
-      amount: -cost, // capture: off the balance; release: off the hold
-      balanceAfter: row.balance,
-      reservedAfter: row.reserved,
-      reference,
-      idempotencyKey: key,
-    },
-  });
-  return row.balance - row.reserved;
-}
-
 /**
- * Credits MailKit spent that Dodo has not recorded: queued debits, and debits Dodo refused ("dead", kept
- * for a person to resolve). Counting the refused ones means an email that went out is never given back
- * as spendable credit by the next sync.
+ * Credits MailKit spent that Dodo has not recorded: accepted sends not yet in a debit, debits not yet posted,
+ * and debits Dodo refused ("dead", kept for a person to resolve). Counting the refused ones means an email
+ * that went out is never given back as spendable credit by the next sync.
  */
 export async function pendingDebits(tx: Tx, customerId: string): Promise<number> {
-  const result = await tx.outboxJob.aggregate({
-    where: { customerId, kind: "dodo.debit", status: { in: ["pending", "dead"] } },
-    _sum: { credits: true },
-  });
-  return result._sum.credits ?? 0;
+  const [unbilled, debits] = await Promise.all([
+    tx.unbilledSend.aggregate({ where: { customerId }, _sum: { credits: true } }),
+    tx.creditDebit.aggregate({ where: { customerId, status: { in: ["pending", "dead"] } }, _sum: { credits: true } }),
+  ]);
+  return (unbilled._sum.credits ?? 0) + (debits._sum.credits ?? 0);
 }
 
 /**
@@ -189,14 +111,67 @@ export async function syncCreditsOrThrow(customerId: string, reason: string): Pr
   return result;
 }
 
+// ---- coalesced syncs ------------------------------------------------------------------------------------------
+
+export const CREDIT_SYNC_LOOP = "credit-syncs";
+
+/**
+ * Asks for a re-sync of the customer's credits (in the transaction that records a Dodo credit webhook). The
+ * sync loop runs it; many requests before it runs cost one Dodo read, and a webhook never fails because the
+ * customer's debits kept the sync from settling: the request simply stays until a sync gets through.
+ */
+export async function requestCreditSync(tx: Tx, customerId: string): Promise<void> {
+  await tx.creditAccount.updateMany({ where: { customerId }, data: { syncRequestedAt: new Date() } });
+}
+
+/** Runs the requested syncs (one Dodo read per customer). Returns how many customers were synced. */
+export async function runRequestedSyncs(limit = 20): Promise<number> {
+  const due = await db.creditAccount.findMany({
+    where: { syncRequestedAt: { not: null } },
+    select: { customerId: true },
+    orderBy: { syncRequestedAt: "asc" },
+    take: limit,
+  });
+  let synced = 0;
+  for (const { customerId } of due) if (await syncIfRequested(customerId)) synced++;
+  return synced;
+}
+
+/**
+ * Runs the customer's requested sync now, if one is requested. Never throws: a sync that fails or cannot settle
+ * (debits kept landing) stays requested for the loop. Returns whether it synced.
+ */
+export async function syncIfRequested(customerId: string): Promise<boolean> {
+  const account = await db.creditAccount.findUnique({ where: { customerId }, select: { syncRequestedAt: true } });
+  if (!account?.syncRequestedAt) return false;
+  try {
+    const result = await syncCreditsFromDodo(customerId, "requested by a Dodo credit event");
+    if (!result.synced) return false;
+    // Cleared only if no newer request came in while this sync ran.
+    await db.creditAccount.updateMany({
+      where: { customerId, syncRequestedAt: account.syncRequestedAt },
+      data: { syncRequestedAt: null },
+    });
+    return true;
+  } catch (error) {
+    console.error(`[credits] sync of ${customerId} failed: ${(error as Error).message}`);
+    return false;
+  }
+}
+
 /** Dodo's live balance; a customer who was never granted anything has no balance yet (404) → 0. */
 export async function readDodoBalance(customerId: string, entitlementId?: string): Promise<number> {
   const id = entitlementId ?? (await getCatalog()).entitlementId;
   try {
     const balance = await getDodo().creditEntitlements.balances.retrieve(customerId, { credit_entitlement_id: id });
+    metrics.dodoCalls.inc({ operation: "balance", outcome: "ok" });
     return toCredits(balance.balance);
   } catch (error) {
-    if (isNotFound(error)) return 0;
+    if (isNotFound(error)) {
+      metrics.dodoCalls.inc({ operation: "balance", outcome: "ok" });
+      return 0;
+    }
+    metrics.dodoCalls.inc({ operation: "balance", outcome: "error" });
     throw error;
   }
 }

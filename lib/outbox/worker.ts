@@ -1,11 +1,9 @@
 import { LOW_BALANCE_EMAIL_JOB, sendLowBalanceWarning } from "@/lib/billing/low-balance";
-import { DODO_DEBIT_JOB, postDodoDebit } from "@/lib/credits/debit";
 
 import { claimDueJobs, failJob, type ClaimedJob } from "./index";
 
 /** Every kind of job and what runs it. Add new kinds here. */
 const handlers: Record<string, (job: ClaimedJob) => Promise<void>> = {
-  [DODO_DEBIT_JOB]: postDodoDebit,
   [LOW_BALANCE_EMAIL_JOB]: sendLowBalanceWarning,
 };
 
@@ -39,31 +37,3 @@ export async function drainJobs(kinds?: string[]): Promise<void> {
   }
 }
 
-const globalForWorker = globalThis as unknown as { __mailkitOutbox?: NodeJS.Timeout };
-
-/** Starts the in-process worker (one per server instance; instances share the work through leases). */
-export function startOutboxWorker(intervalMs = 500): void {
-  if (globalForWorker.__mailkitOutbox) return;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      while ((await runDueJobs()) > 0) {
-        /* keep going while there is work */
-      }
-    } catch (error) {
-      console.error("[outbox]", (error as Error).message);
-    } finally {
-      running = false;
-    }
-  };
-  globalForWorker.__mailkitOutbox = setInterval(() => void tick(), intervalMs);
-  globalForWorker.__mailkitOutbox.unref?.();
-}
-
-/** Stops this process's worker (scripts that close their database afterwards). */
-export function stopOutboxWorker(): void {
-  if (globalForWorker.__mailkitOutbox) clearInterval(globalForWorker.__mailkitOutbox);
-  globalForWorker.__mailkitOutbox = undefined;
-}

@@ -3,6 +3,7 @@ import { Webhook, WebhookVerificationError } from "standardwebhooks";
 
 import { db, Prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { metrics } from "@/lib/metrics";
 import { isAccepted, STATUS_BY_EVENT } from "@/lib/sending/status";
 import { SEND_ID_TAG } from "@/lib/validations/email";
 
@@ -55,6 +56,14 @@ type EmailEventData = {
  * customer's send (MailKit's own emails, other event families); `duplicate`: seen before.
  */
 export async function handleResendEvent(webhookId: string, event: WebhookEventPayload): Promise<EventOutcome> {
+  const outcome = await applyResendEvent(webhookId, event);
+  metrics.webhooks.inc({ source: "resend", outcome });
+  const status = STATUS_BY_EVENT[event.type];
+  if (outcome === "applied" && status) metrics.deliveryEvents.inc({ status });
+  return outcome;
+}
+
+async function applyResendEvent(webhookId: string, event: WebhookEventPayload): Promise<EventOutcome> {
   return db.$transaction(async (tx) => {
     const receipt = await tx.webhookReceipt.createMany({
       data: [{ id: webhookId, source: "resend", type: event.type }],

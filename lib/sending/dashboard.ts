@@ -2,7 +2,7 @@ import { ensureDodoCustomer } from "@/lib/billing/customer";
 import type { SessionUser } from "@/lib/auth/session";
 import { parseComposerForm, type ComposerFieldErrors } from "@/lib/validations/email";
 
-import { InsufficientCreditsError, ProviderRejectedError } from "./errors";
+import { InsufficientCreditsError } from "./errors";
 import { sendEmails } from "./pipeline";
 
 /** The dashboard composer's send: the same pipeline as the API, with answers shaped for the form. */
@@ -14,6 +14,7 @@ export type ComposerState =
   | {
       status: "sent";
       sendId: string;
+      /** Always false now: the email is queued and the dispatcher hands it to Resend moments later. */
       settled: boolean;
       creditsCharged: number;
       creditsRemaining: number;
@@ -39,7 +40,7 @@ export async function sendFromComposer(user: SessionUser, form: FormData): Promi
     return {
       status: "sent",
       sendId: result.emails[0]!.id,
-      settled: result.settled,
+      settled: false,
       creditsCharged: result.creditsCharged,
       creditsRemaining: result.creditsRemaining,
       recipients: result.emails[0]!.cost,
@@ -47,8 +48,6 @@ export async function sendFromComposer(user: SessionUser, form: FormData): Promi
   } catch (error) {
     if (error instanceof InsufficientCreditsError)
       return { status: "insufficient", required: error.required, available: error.available, values };
-    if (error instanceof ProviderRejectedError)
-      return { status: "failed", message: `The email was refused: ${error.message} Nothing was charged.`, values };
     console.error("[composer]", error);
     return {
       status: "failed",

@@ -11,15 +11,10 @@ export class InsufficientCreditsError extends Error {
   }
 }
 
-/** Resend definitely refused the email (a 4xx): the hold was released, nothing was charged. */
-export class ProviderRejectedError extends Error {
-  override name = "ProviderRejectedError";
-  constructor(
-    readonly statusCode: number,
-    readonly providerCode: string,
-    message: string,
-    readonly sendIds: string[],
-  ) {
-    super(message);
+/** Another request recorded the same Idempotency-Key at the same moment: nothing was held for this one. */
+export class IdempotencyConflictError extends Error {
+  override name = "IdempotencyConflictError";
+  constructor() {
+    super("Another request with the same Idempotency-Key was admitted first.");
   }
 }

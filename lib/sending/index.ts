@@ -6,8 +6,8 @@ export {
   type SendResult,
   type SentEmail,
 } from "./pipeline";
-export { InsufficientCreditsError, ProviderRejectedError } from "./errors";
+export { IdempotencyConflictError, InsufficientCreditsError } from "./errors";
 export { costOf, distinctRecipients, bareAddress } from "./recipients";
-export { sweepUnsettledSends, drainUnsettledSends, startSendSweeper, stopSendSweeper } from "./sweeper";
+export { DISPATCHER_LOOP, dispatchOne, dispatchPass, drainDispatcher } from "./dispatcher";
 export { configureSending, getSendingConfig, type SendingConfig } from "./config";
 export * from "./status";

@@ -1,30 +1,26 @@
 import { randomUUID } from "node:crypto";
 import type { CreateEmailOptions } from "resend";
 
-import { pendingDebits, reserveCredits, syncCreditsFromDodo } from "@/lib/credits";
-import { db, Prisma } from "@/lib/db";
-import type { Tx } from "@/lib/outbox";
+import { pendingDebits, syncCreditsFromDodo } from "@/lib/credits";
+import { db } from "@/lib/db";
+import { metrics } from "@/lib/metrics";
+import { wakeLoop } from "@/lib/runtime/loops";
 import { SEND_ID_TAG, type OutgoingEmail } from "@/lib/validations/email";
 
+import { admit, type IdempotencyRecord, type SendRowInput } from "./admission";
 import { getSendingConfig } from "./config";
-import { InsufficientCreditsError, ProviderRejectedError } from "./errors";
-import { deliverToResend } from "./provider";
+import { DISPATCHER_LOOP } from "./dispatcher";
+import { IdempotencyConflictError, InsufficientCreditsError } from "./errors";
 import { costOf } from "./recipients";
-import { settle, unitIdempotencyKey, type DeliveryUnit } from "./settle";
 import type { SendStatus } from "./status";
 
 /**
- * The one send pipeline, used by the public API and the dashboard composer:
- *
- *   1. cost = distinct recipients of each email
- *   2. one transaction: hold the credits (lib/credits.reserveCredits, one conditional UPDATE) and insert the
- *      send rows, or refuse with InsufficientCreditsError, holding nothing
- *   3. hand the email(s) to Resend with an idempotency key derived from the send (or batch) id
- *   4. settle: accepted → capture + queue the Dodo debit; refused → release; unknown → keep the hold for the
- *      sweeper (lib/sending/sweeper.ts), which repeats step 3 with the same key and then settles
- *
- * No database lock is held during the network call: the hold is what keeps two sends from spending the
- * same credit, in one instance or many.
+ * The one send pipeline, used by the public API and the dashboard composer. On the request path it only
+ * admits: cost = distinct recipients; one SQL statement holds the credits and records the sends as `queued`
+ * (lib/sending/admission.ts), or the request is refused with InsufficientCreditsError (402), holding nothing.
+ * No Dodo or Resend call happens here. The dispatcher (lib/sending/dispatcher.ts) later packs queued sends
+ * into Resend batch calls under one platform-wide budget, captures or releases each hold, and coalesced Dodo
+ * debits (lib/credits/debits.ts) bill what Resend accepted.
  */
 
 export type Sender = {
@@ -36,28 +32,23 @@ export type Sender = {
 };
 
 export type SendOptions = {
-  /** Send through Resend's batch endpoint (all-or-nothing), even for a single email. */
+  /** Emails of one request that belong together (the API's batch endpoint): they share a batchId. */
   batch?: boolean;
-  /**
-   * Runs inside the transaction that holds the credits, before the hold (the API records its Idempotency-Key
-   * there, so the key exists exactly when its sends do). Throwing aborts the send, holding nothing.
-   */
-  beforeHold?: (tx: Tx, sendIds: string[]) => Promise<void>;
+  /** The public API's Idempotency-Key: recorded with its answer in the admitting statement. */
+  idempotency?: Omit<IdempotencyRecord, "responseBody" | "expiresAt"> & {
+    respond: (result: Pick<SendResult, "emails" | "creditsCharged">) => Record<string, unknown>;
+  };
 };
 
 export type SentEmail = { id: string; cost: number; status: SendStatus };
 
 export type SendResult = {
-  /** false: Resend's answer is unknown (timeout, 5xx); the credits stay held and the sweeper finishes the send. */
-  settled: boolean;
   emails: SentEmail[];
-  /** Credits taken by this request: captured, or still held while unsettled. */
+  /** Credits held for this request (captured once Resend accepts, released if it refuses). */
   creditsCharged: number;
   /** Credits the customer can still spend. */
   creditsRemaining: number;
 };
-
-const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
 
 export async function sendEmails(
   sender: Sender,
@@ -65,82 +56,54 @@ export async function sendEmails(
   options: SendOptions = {},
 ): Promise<SendResult> {
   if (emails.length === 0) throw new Error("sendEmails needs at least one email");
-  const batch = options.batch ?? emails.length > 1;
-  const batchId = batch ? randomUUID() : null;
-  const drafts = emails.map((email, index) => {
+  const batchId = (options.batch ?? emails.length > 1) ? randomUUID() : null;
+  const rows: SendRowInput[] = emails.map((email, index) => {
     const id = randomUUID();
-    return { id, email, index, cost: costOf(email), payload: toResendPayload(email, id) };
+    return {
+      id,
+      userId: sender.userId,
+      customerId: sender.customerId ?? "",
+      apiKeyId: sender.apiKeyId ?? null,
+      source: sender.source,
+      batchId,
+      batchIndex: batchId ? index : null,
+      fromAddress: email.from,
+      to: email.to,
+      cc: email.cc,
+      bcc: email.bcc,
+      subject: email.subject,
+      payload: toResendPayload(email, id),
+      cost: costOf(email),
+      // Resend's batch endpoint takes no attachments: those emails go one call each.
+      batchable: !email.attachments?.length,
+    };
   });
-  const required = drafts.reduce((sum, d) => sum + d.cost, 0);
+  const required = rows.reduce((sum, row) => sum + row.cost, 0);
   if (!sender.customerId) throw new InsufficientCreditsError(required, 0);
   const customerId = sender.customerId;
 
-  const rows: Prisma.EmailSendCreateManyInput[] = drafts.map((d) => ({
-    id: d.id,
-    userId: sender.userId,
-    customerId,
-    apiKeyId: sender.apiKeyId ?? null,
-    source: sender.source,
-    batchId,
-    batchIndex: batch ? d.index : null,
-    fromAddress: d.email.from,
-    to: d.email.to,
-    cc: d.email.cc,
-    bcc: d.email.bcc,
-    subject: d.email.subject,
-    payload: d.payload as unknown as Prisma.InputJsonValue,
-    cost: d.cost,
-    status: "queued",
-  }));
-  const holdReference = batchId ? `batch:${batchId}` : drafts[0]!.id;
-  const hold = () =>
-    db.$transaction(async (tx) => {
-      await options.beforeHold?.(
-        tx,
-        drafts.map((d) => d.id),
-      );
-      await tx.emailSend.createMany({ data: rows });
-      // Last, so the customer's account row stays locked only for the hold and the commit.
-      const admission = await reserveCredits(tx, customerId, required, holdReference);
-      if (!admission.admitted) throw new InsufficientCreditsError(required, admission.available);
-    }, TX_OPTIONS);
-
-  try {
-    await hold();
-  } catch (error) {
-    // MailKit's view may lag Dodo (a missed top-up webhook): re-read the live balance once, then try again.
-    if (!(error instanceof InsufficientCreditsError) || !(await resyncIfIdle(customerId))) throw error;
-    await hold();
-  }
-
-  const unit: DeliveryUnit = {
-    customerId,
-    batchId,
-    sends: drafts.map((d) => ({ id: d.id, cost: d.cost, payload: d.payload })),
-    attempts: 0,
-    createdAt: new Date(),
+  const queued: SentEmail[] = rows.map((row) => ({ id: row.id, cost: row.cost, status: "queued" }));
+  const idempotency: IdempotencyRecord | undefined = options.idempotency && {
+    userId: options.idempotency.userId,
+    endpoint: options.idempotency.endpoint,
+    key: options.idempotency.key,
+    requestHash: options.idempotency.requestHash,
+    responseBody: options.idempotency.respond({ emails: queued, creditsCharged: required }),
+    expiresAt: new Date(Date.now() + getSendingConfig().idempotencyTtlMs),
   };
-  const outcome = await deliverToResend({
-    idempotencyKey: unitIdempotencyKey(unit),
-    emails: unit.sends.map((s) => s.payload),
-    batch,
-  });
-  const settlement = await settle(unit, outcome);
-  if (outcome.kind === "rejected") {
-    throw new ProviderRejectedError(
-      outcome.statusCode,
-      outcome.code,
-      outcome.message,
-      drafts.map((d) => d.id),
-    );
+
+  let result = await admit({ customerId, rows, idempotency });
+  // MailKit's view may lag Dodo (a missed top-up webhook): re-read the live balance once, then try again.
+  if (!result.admitted && !("idempotencyConflict" in result) && (await resyncIfIdle(customerId)))
+    result = await admit({ customerId, rows, idempotency });
+  if ("idempotencyConflict" in result) throw new IdempotencyConflictError();
+  if (!result.admitted) {
+    metrics.sendsRefused.inc(rows.length);
+    throw new InsufficientCreditsError(required, result.available);
   }
-  const status: SendStatus = outcome.kind === "accepted" ? "sent" : "unknown";
-  return {
-    settled: outcome.kind === "accepted",
-    emails: drafts.map((d) => ({ id: d.id, cost: d.cost, status })),
-    creditsCharged: settlement.charged,
-    creditsRemaining: Math.max(0, settlement.available),
-  };
+  metrics.sendsAccepted.inc({ source: sender.source }, rows.length);
+  wakeLoop(DISPATCHER_LOOP);
+  return { emails: queued, creditsCharged: required, creditsRemaining: Math.max(0, result.available) };
 }
 
 /** The options given to Resend's SDK, with MailKit's send id as a tag (delivery webhooks find the send by it). */
@@ -164,7 +127,7 @@ export function toResendPayload(email: OutgoingEmail, sendId: string): CreateEma
 /**
  * Re-syncs MailKit's view from Dodo's live balance after a refusal, but only when nothing is in flight for
  * the customer (no holds, no debits waiting for Dodo) and the last sync is not recent: a refusal during a
- * burst of sends is simply a refusal. Returns whether a sync happened.
+ * burst of sends is simply a refusal. Returns whether the sync made more credits available.
  */
 async function resyncIfIdle(customerId: string): Promise<boolean> {
   const account = await db.creditAccount.findUnique({ where: { customerId } });

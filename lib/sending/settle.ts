@@ -1,185 +1,166 @@
-import type { CreateEmailOptions } from "resend";
-
-import { captureCredits, releaseCredits } from "@/lib/credits";
-import { DODO_DEBIT_JOB, type DebitPayload } from "@/lib/credits/debit";
+import type { Prisma } from "@/lib/db";
 import { db } from "@/lib/db";
-import { enqueue, type Tx } from "@/lib/outbox";
+import { metrics } from "@/lib/metrics";
+import type { Tx } from "@/lib/outbox";
 
 import { getSendingConfig, retryDelayMs } from "./config";
-import { batchIdempotencyKey, sendIdempotencyKey, type ProviderOutcome } from "./provider";
-import { OPEN_STATUSES, STATUS_BY_EVENT } from "./status";
+import type { ProviderOutcome } from "./provider";
+import { STATUS_BY_EVENT } from "./status";
 
 /**
- * Settling a send: the transitions out of the open states (queued, unknown), each in one transaction with its
- * money movement. The request path and the sweeper both end here; the status condition in each UPDATE makes
- * sure only the first of them moves credits.
+ * Settling a Resend call: each member send leaves the open states (queued, unknown) once, in one transaction
+ * with its money: accepted → `sent`, hold captured and the send queued for a coalesced Dodo debit
+ * (UnbilledSend); refused → `failed`, hold released. Every move is an UPDATE conditional on the open status,
+ * so a call settled twice (two dispatchers after a lease expired) moves nothing the second time.
  */
 
-/** What goes to Resend in one call: a single send, or every send of a batch (settled together). */
-export type DeliveryUnit = {
-  customerId: string;
-  batchId: string | null;
-  /** In batch order. */
-  sends: { id: string; cost: number; payload: CreateEmailOptions }[];
-  /** Calls to Resend made for this unit before this one. */
+export type ClaimedBatch = {
+  id: string;
+  idempotencyKey: string;
+  mode: string;
+  sendIds: string[];
   attempts: number;
   createdAt: Date;
 };
 
-export function unitIdempotencyKey(unit: Pick<DeliveryUnit, "batchId" | "sends">): string {
-  return unit.batchId ? batchIdempotencyKey(unit.batchId) : sendIdempotencyKey(unit.sends[0]!.id);
-}
-
-export type Settlement = {
-  /** Credits this unit was charged (0 when released; the held amount while unknown). */
-  charged: number;
-  /** The customer's credits available after settling. */
-  available: number;
-};
+type Moved = { id: string; customerId: string; cost: number; lastEventAt: Date | null };
 
 const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
 
-export async function settle(unit: DeliveryUnit, outcome: ProviderOutcome): Promise<Settlement> {
-  switch (outcome.kind) {
-    case "accepted":
-      return settleAccepted(unit, outcome.resendIds);
-    case "rejected":
-      return settleRejected(unit, `Resend refused: ${outcome.statusCode} ${outcome.code}: ${outcome.message}`);
-    case "unknown":
-      return settleUnknown(unit, outcome.reason);
-  }
-}
+export async function settleBatch(batch: ClaimedBatch, outcome: ProviderOutcome): Promise<void> {
+  if (outcome.kind === "unknown") return retryLater(batch, outcome.reason, outcome.retryAfterMs);
+  const accepted: { id: string; resendId: string }[] = [];
+  const refused: { id: string; error: string }[] = [];
+  batch.sendIds.forEach((id, index) => {
+    if (outcome.kind === "rejected") {
+      refused.push({ id, error: `Resend refused: ${outcome.statusCode} ${outcome.code}: ${outcome.message}` });
+      return;
+    }
+    const result = outcome.results[index]!;
+    if ("id" in result) accepted.push({ id, resendId: result.id });
+    else refused.push({ id, error: `Resend refused: ${result.error}` });
+  });
 
-/**
- * Resend accepted: each send moves to sent, its hold is captured, and its Dodo debit is queued in the same
- * transaction (the outbox posts it; Dodo's idempotency_key is the Resend id, so it lands exactly once).
- * The capture updates the customer's account row, which serialises that customer's sends: it comes last,
- * so the row is locked only for the capture and the commit.
- */
-export async function settleAccepted(unit: DeliveryUnit, resendIds: string[]): Promise<Settlement> {
-  return db.$transaction(async (tx) => {
-    const now = new Date();
-    const moved: DeliveryUnit["sends"] = [];
-    let eventsWaiting = false;
-    for (const [index, send] of unit.sends.entries()) {
-      const resendId = resendIds[index]!;
-      const rows = await tx.emailSend.updateManyAndReturn({
-        where: { id: send.id, status: { in: [...OPEN_STATUSES] } },
-        data: {
-          status: "sent",
-          resendId,
-          acceptedAt: now,
-          attempts: { increment: 1 },
-          nextAttemptAt: null,
-          leaseUntil: null,
-          lastError: null,
-        },
-        select: { lastEventAt: true },
-      });
-      if (rows.length === 0) continue; // settled already (by the sweeper or the request): its money moved then
-      moved.push(send);
-      if (rows[0]!.lastEventAt) eventsWaiting = true;
-      const payload: DebitPayload = {
-        idempotencyKey: resendId,
-        reason: debitReason(send.id, send.cost),
-        sendId: send.id,
-      };
-      await enqueue(tx, {
-        kind: DODO_DEBIT_JOB,
-        key: `dodo.debit:${resendId}`,
-        payload,
-        customerId: unit.customerId,
-        credits: send.cost,
+  await db.$transaction(async (tx) => {
+    const sent = accepted.length ? await markSent(tx, accepted) : [];
+    const failed = refused.length ? await markFailed(tx, refused) : [];
+    if (sent.length) {
+      await tx.unbilledSend.createMany({
+        data: sent.map((s) => ({ sendId: s.id, customerId: s.customerId, credits: s.cost, acceptedAt: new Date() })),
+        skipDuplicates: true,
       });
     }
-    if (eventsWaiting)
-      await applyEarlyEvents(
-        tx,
-        moved.map((s) => s.id),
-      );
-    let available: number | undefined;
-    for (const send of moved) available = await captureCredits(tx, unit.customerId, send.cost, send.id);
-    const charged = moved.length === unit.sends.length ? sumCost(moved) : await chargedFor(tx, unit);
-    return { charged, available: available ?? (await availableCredits(tx, unit.customerId)) };
+    await moveHolds(tx, batch.id, sent, failed);
+    const early = sent.filter((s) => s.lastEventAt).map((s) => s.id);
+    if (early.length) await applyEarlyEvents(tx, early);
+    await tx.deliveryBatch.updateMany({
+      where: { id: batch.id, status: "pending" },
+      data: { status: "done", completedAt: new Date(), leaseUntil: null, lastError: null },
+    });
+    metrics.sendsSettled.inc({ outcome: "sent" }, sent.length);
+    metrics.sendsSettled.inc({ outcome: "failed" }, failed.length);
   }, TX_OPTIONS);
 }
 
-/** Resend definitely refused: the sends failed and their hold is released. */
-export async function settleRejected(unit: DeliveryUnit, reason: string): Promise<Settlement> {
-  return db.$transaction(async (tx) => {
-    const { count } = await tx.emailSend.updateMany({
-      where: { id: { in: unit.sends.map((s) => s.id) }, status: { in: [...OPEN_STATUSES] } },
-      data: {
-        status: "failed",
-        failedAt: new Date(),
-        attempts: { increment: 1 },
-        nextAttemptAt: null,
-        leaseUntil: null,
-        lastError: reason.slice(0, 1000),
-      },
-    });
-    // A unit settles as a whole, so either every send moved now or none did (someone else settled it).
-    if (count !== unit.sends.length)
-      return { charged: await chargedFor(tx, unit), available: await availableCredits(tx, unit.customerId) };
-    let available = 0;
-    for (const send of unit.sends) available = await releaseCredits(tx, unit.customerId, send.cost, send.id);
-    return { charged: 0, available };
-  }, TX_OPTIONS);
+function markSent(tx: Tx, accepted: { id: string; resendId: string }[]): Promise<Moved[]> {
+  return tx.$queryRawUnsafe<Moved[]>(
+    `UPDATE "EmailSend" e SET "status" = 'sent', "resendId" = r."resendId", "acceptedAt" = now(),
+       "attempts" = e."attempts" + 1, "lastError" = NULL, "nextAttemptAt" = NULL, "updatedAt" = now()
+     FROM jsonb_to_recordset($1::jsonb) AS r("id" text, "resendId" text)
+     WHERE e."id" = r."id" AND e."status" IN ('queued', 'unknown')
+     RETURNING e."id", e."customerId", e."cost", e."lastEventAt"`,
+    JSON.stringify(accepted),
+  );
+}
+
+function markFailed(tx: Tx, refused: { id: string; error: string }[]): Promise<Moved[]> {
+  return tx.$queryRawUnsafe<Moved[]>(
+    `UPDATE "EmailSend" e SET "status" = 'failed', "failedAt" = now(), "attempts" = e."attempts" + 1,
+       "lastError" = left(r."error", 1000), "nextAttemptAt" = NULL, "updatedAt" = now()
+     FROM jsonb_to_recordset($1::jsonb) AS r("id" text, "error" text)
+     WHERE e."id" = r."id" AND e."status" IN ('queued', 'unknown')
+     RETURNING e."id", e."customerId", e."cost", e."lastEventAt"`,
+    JSON.stringify(refused),
+  );
 }
 
 /**
- * We cannot tell whether Resend sent it: keep the hold and let the sweeper retry the same request (same
- * idempotency key, same body) later. Past Resend's replay window a retry could send twice, so the sweeper
- * stops and leaves the send for a person (nextAttemptAt = null), still held: never free, never double.
+ * Captures (sent) and releases (failed) the holds, one customer at a time in a fixed order so that two
+ * settlements never wait on each other's account rows in opposite orders. One journal entry per customer
+ * and kind.
  */
-export async function settleUnknown(unit: DeliveryUnit, reason: string): Promise<Settlement> {
+async function moveHolds(tx: Tx, batchId: string, sent: Moved[], failed: Moved[]): Promise<void> {
+  const byCustomer = new Map<string, { captured: number; released: number }>();
+  for (const s of sent) entry(byCustomer, s.customerId).captured += s.cost;
+  for (const f of failed) entry(byCustomer, f.customerId).released += f.cost;
+  const journal: Prisma.CreditEntryCreateManyInput[] = [];
+  for (const customerId of [...byCustomer.keys()].sort()) {
+    const { captured, released } = byCustomer.get(customerId)!;
+    const rows = await tx.$queryRawUnsafe<{ balance: number; reserved: number }[]>(
+      `UPDATE "CreditAccount" SET "reserved" = "reserved" - $2, "balance" = "balance" - $3, "updatedAt" = now()
+       WHERE "customerId" = $1 RETURNING "balance", "reserved"`,
+      customerId,
+      captured + released,
+      captured,
+    );
+    const account = rows[0];
+    if (!account) throw new Error(`No credit account for ${customerId}`);
+    for (const [kind, amount] of [
+      ["capture", captured],
+      ["release", released],
+    ] as const) {
+      if (amount === 0) continue;
+      journal.push({
+        customerId,
+        kind,
+        amount: -amount, // capture: off the balance; release: off the hold
+        balanceAfter: account.balance,
+        reservedAfter: account.reserved,
+        reference: `delivery:${batchId}`,
+        idempotencyKey: `${kind}:delivery:${batchId}:${customerId}`,
+      });
+    }
+  }
+  if (journal.length) await tx.creditEntry.createMany({ data: journal });
+}
+
+function entry<K, V extends { captured: number; released: number }>(map: Map<K, V>, key: K): V {
+  if (!map.has(key)) map.set(key, { captured: 0, released: 0 } as V);
+  return map.get(key)!;
+}
+
+/**
+ * We cannot tell whether Resend sent it (or it asked us to slow down): keep the holds and repeat the same call
+ * (same key, same members) later. Past Resend's replay window a repeat could send twice, so the call is left
+ * `stuck` for a person, its sends still held: never free, never double.
+ */
+async function retryLater(batch: ClaimedBatch, reason: string, retryAfterMs?: number): Promise<void> {
   const config = getSendingConfig();
-  const attempts = unit.attempts + 1;
-  const expired = Date.now() - unit.createdAt.getTime() + retryDelayMs(attempts, config) > config.resolveWithinMs;
-  const nextAttemptAt = expired ? null : new Date(Date.now() + retryDelayMs(attempts, config));
-  const lastError = expired
-    ? `Unresolved before Resend's idempotency window ends; needs review. Last: ${reason}`
-    : reason;
-  if (expired) console.error(`[sending] ${unit.sends.map((s) => s.id).join(", ")}: ${lastError}`);
-  await db.emailSend.updateMany({
-    where: { id: { in: unit.sends.map((s) => s.id) }, status: { in: [...OPEN_STATUSES] } },
+  const delay = retryAfterMs ?? retryDelayMs(batch.attempts, config);
+  const expired = Date.now() - batch.createdAt.getTime() + delay > config.resolveWithinMs;
+  const lastError = expired ? `Unresolved before Resend's idempotency window ends; needs review. Last: ${reason}` : reason;
+  if (expired) console.error(`[dispatcher] delivery ${batch.id}: ${lastError}`);
+  await db.deliveryBatch.updateMany({
+    where: { id: batch.id, status: "pending" },
     data: {
-      status: "unknown",
-      attempts: { increment: 1 },
-      nextAttemptAt,
+      status: expired ? "stuck" : "pending",
+      nextAttemptAt: new Date(Date.now() + delay),
       leaseUntil: null,
       lastError: lastError.slice(0, 1000),
     },
   });
-  return { charged: await chargedFor(db, unit), available: await availableCredits(db, unit.customerId) };
-}
-
-export function debitReason(sendId: string, cost: number): string {
-  return `MailKit send ${sendId} (${cost} recipient${cost === 1 ? "" : "s"})`;
-}
-
-const sumCost = (sends: { cost: number }[]) => sends.reduce((sum, s) => sum + s.cost, 0);
-
-/** Credits held or captured by the unit's sends (released ones cost nothing). */
-async function chargedFor(tx: Tx, unit: DeliveryUnit): Promise<number> {
-  const rows = await tx.emailSend.findMany({
-    where: { id: { in: unit.sends.map((s) => s.id) } },
-    select: { status: true, cost: true },
-  });
-  return rows.filter((r) => r.status !== "failed").reduce((sum, r) => sum + r.cost, 0);
-}
-
-async function availableCredits(tx: Tx, customerId: string): Promise<number> {
-  const account = await tx.creditAccount.findUnique({
-    where: { customerId },
-    select: { balance: true, reserved: true },
-  });
-  return account ? account.balance - account.reserved : 0;
+  // The customer sees "Confirming" while Resend's answer is unknown (a 429 is simply still queued).
+  if (retryAfterMs === undefined) {
+    await db.emailSend.updateMany({
+      where: { id: { in: batch.sendIds }, status: "queued" },
+      data: { status: "unknown", lastError: reason.slice(0, 1000) },
+    });
+  }
 }
 
 /**
- * Resend's first webhooks can arrive before the request that sent the email has recorded the acceptance; they
- * were stored without moving the status (and marked the send through lastEventAt). Apply the newest now.
+ * Resend's first webhooks can arrive before the acceptance is recorded; they were stored without moving the
+ * status (and marked the send through lastEventAt). Apply the newest now.
  */
 async function applyEarlyEvents(tx: Tx, sendIds: string[]): Promise<void> {
   const events = await tx.emailEvent.findMany({ where: { sendId: { in: sendIds } }, orderBy: { occurredAt: "asc" } });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 
 import { db } from "@/lib/db";
-import { drainJobs } from "@/lib/outbox/worker";
 import { ACCEPTED_STATUSES, InsufficientCreditsError, sendEmails, type Sender } from "@/lib/sending";
 import type { OutgoingEmail } from "@/lib/validations/email";
 
 import {
   createFundedUser,
+  deliverQueued,
   dodoBalance,
   dodoDebits,
   mailkitCredits,
@@ -16,8 +16,8 @@ import {
 } from "./helpers/environment";
 
 /**
- * The admission gate: the balance check and the hold are one conditional UPDATE in the transaction that
- * inserts the send, so concurrent sends can never spend the same credit.
+ * The admission gate: the balance check and the hold are one conditional UPDATE in the statement that inserts
+ * the sends, so concurrent sends can never spend the same credit; the dispatcher delivers them afterwards.
  */
 
 const world = withTestWorld();
@@ -25,7 +25,7 @@ const world = withTestWorld();
 const email = (to: string[], extra: Partial<OutgoingEmail> = {}) => outgoingEmail(to, { text: "Hi there", ...extra });
 
 describe("credit admission", () => {
-  it("50 parallel sends at a balance of 5: exactly 5 sent, 45 refused with 402 details, 5 debits in Dodo", async () => {
+  it("50 parallel sends at a balance of 5: exactly 5 sent, 45 refused with 402 details, all billed in Dodo", async () => {
     const { user, customerId } = await createFundedUser(world, 5);
     const sender: Sender = { userId: user.id, customerId, source: "api" };
     const before = world.emulators.resend.messages().length;
@@ -42,6 +42,9 @@ describe("credit admission", () => {
       expect(r.reason).toBeInstanceOf(InsufficientCreditsError);
       expect(r.reason).toMatchObject({ required: 1, available: 0 });
     }
+    expect(await db.emailSend.count({ where: { userId: user.id, status: "queued" } })).toBe(5);
+    expect(await mailkitCredits(customerId)).toEqual({ balance: 5, reserved: 5, available: 0 });
+    await deliverQueued();
     expect(world.emulators.resend.messages().length - before).toBe(5);
     expect(await db.emailSend.count({ where: { userId: user.id } })).toBe(5);
     // Accepted by Resend (delivery webhooks may already have moved some on to "delivered").
@@ -49,11 +52,13 @@ describe("credit admission", () => {
     expect(await mailkitCredits(customerId)).toEqual({ balance: 0, reserved: 0, available: 0 });
 
     await settleOutbox();
+    // One coalesced debit covers the five emails.
     const debits = await dodoDebits(world, customerId);
-    expect(debits).toHaveLength(5);
-    const resendIds = (await db.emailSend.findMany({ where: { userId: user.id } })).map((s) => s.resendId).sort();
-    expect(await db.outboxJob.count({ where: { customerId, kind: "dodo.debit", status: "done" } })).toBe(5);
-    expect(resendIds.every(Boolean)).toBe(true);
+    expect(debits.map((d) => d.amount)).toEqual(["5"]);
+    expect(debits[0]!.description).toMatch(/^MailKit: 5 emails, 5 credits \(debit /);
+    const sends = await db.emailSend.findMany({ where: { userId: user.id } });
+    expect(sends.every((s) => s.resendId && s.debitId)).toBe(true);
+    expect(await db.creditDebit.count({ where: { customerId, status: "done" } })).toBe(1);
     expect(await dodoBalance(world, customerId)).toBe(0);
     expect(await mailkitCredits(customerId)).toEqual({ balance: 0, reserved: 0, available: 0 });
   });
@@ -66,9 +71,9 @@ describe("credit admission", () => {
         bcc: ["d@example.com", "A@Example.com"],
       }),
     ]);
-    expect(result).toMatchObject({ settled: true, creditsCharged: 4, creditsRemaining: 6 });
+    expect(result).toMatchObject({ creditsCharged: 4, creditsRemaining: 6, emails: [{ status: "queued" }] });
     expect((await db.emailSend.findUniqueOrThrow({ where: { id: result.emails[0]!.id } })).cost).toBe(4);
-    await drainJobs();
+    await settleOutbox();
     expect((await dodoDebits(world, customerId)).map((d) => d.amount)).toEqual(["4"]);
   });
 
@@ -100,7 +105,7 @@ describe("credit admission", () => {
     await grantCredits(world, customerId, 3);
     await db.creditAccount.update({ where: { customerId }, data: { syncedAt: new Date(Date.now() - 3600_000) } });
     const result = await sendEmails({ userId: user.id, customerId, source: "api" }, [email(["a@example.com"])]);
-    expect(result).toMatchObject({ settled: true, creditsCharged: 1, creditsRemaining: 2 });
+    expect(result).toMatchObject({ creditsCharged: 1, creditsRemaining: 2 });
   });
 
   it("a batch holds its whole cost or nothing", async () => {
@@ -118,13 +123,14 @@ describe("credit admission", () => {
     });
     expect(await db.emailSend.count({ where: { userId: user.id } })).toBe(0);
     const ok = await sendEmails(sender, [email(["a@example.com"]), email(["b@example.com", "c@example.com"])]);
-    expect(ok).toMatchObject({ settled: true, creditsCharged: 3, creditsRemaining: 0 });
+    expect(ok).toMatchObject({ creditsCharged: 3, creditsRemaining: 0 });
+    await deliverQueued();
     const rows = await db.emailSend.findMany({ where: { userId: user.id }, orderBy: { batchIndex: "asc" } });
     expect(rows.map((r) => [r.batchIndex, r.resendId !== null, r.cost])).toEqual([
       [0, true, 1],
       [1, true, 2],
     ]);
-    await drainJobs();
-    expect((await dodoDebits(world, customerId)).map((d) => d.amount).sort()).toEqual(["1", "2"]);
+    await settleOutbox();
+    expect((await dodoDebits(world, customerId)).map((d) => d.amount)).toEqual(["3"]);
   });
 });

@@ -2,6 +2,7 @@ import type { UnwrapWebhookEvent } from "dodopayments/resources/webhooks/webhook
 
 import { db, Prisma } from "@/lib/db";
 import { getDodo } from "@/lib/dodo/client";
+import { metrics } from "@/lib/metrics";
 
 import { handleCreditEvent } from "./credit";
 import { handlePaymentEvent } from "./payment";
@@ -18,6 +19,18 @@ export type WebhookOutcome = {
  * same transaction as their effects. Throws on a processing error, so the route answers 5xx and Dodo retries.
  */
 export async function processDodoWebhook(rawBody: string, headers: Headers): Promise<WebhookOutcome> {
+  try {
+    const outcome = await applyDodoWebhook(rawBody, headers);
+    const label = outcome.status !== 200 ? "rejected" : outcome.body.duplicate ? "duplicate" : outcome.body.ignored ? "ignored" : "applied";
+    metrics.webhooks.inc({ source: "dodo", outcome: label });
+    return outcome;
+  } catch (error) {
+    metrics.webhooks.inc({ source: "dodo", outcome: "error" });
+    throw error;
+  }
+}
+
+async function applyDodoWebhook(rawBody: string, headers: Headers): Promise<WebhookOutcome> {
   let event: UnwrapWebhookEvent;
   try {
     event = getDodo().webhooks.unwrap(rawBody, { headers: Object.fromEntries(headers.entries()) });

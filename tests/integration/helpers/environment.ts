@@ -8,7 +8,9 @@ import { db } from "@/lib/db";
 import { ensureCatalog, resetCatalogForTests, type Catalog } from "@/lib/dodo/catalog";
 import { getDodo, resetDodoForTests, toCredits } from "@/lib/dodo/client";
 import { resetEnvForTests } from "@/lib/env";
+import { flushAllDebits } from "@/lib/credits/debits";
 import { drainJobs } from "@/lib/outbox/worker";
+import { drainDispatcher } from "@/lib/sending/dispatcher";
 import { resetResendForTests } from "@/lib/resend/client";
 import { configureSending, type SendingConfig } from "@/lib/sending/config";
 import type { OutgoingEmail } from "@/lib/validations/email";
@@ -70,7 +72,8 @@ export async function startTestWorld(options: { sending?: Partial<SendingConfig>
       DODO_TOPUP_PRODUCT_ID: undefined,
     },
   });
-  configureSending({ providerTimeoutMs: 2_000, ...options.sending });
+  // Tests drain the dispatcher themselves; a generous Resend budget keeps them fast unless a test is about it.
+  configureSending({ providerTimeoutMs: 2_000, resendRatePerSecond: 1_000, ...options.sending });
   return {
     ...services,
     app,
@@ -171,16 +174,27 @@ export async function dodoDebits(world: TestWorld, customerId: string) {
   return debits;
 }
 
+/** Hands every queued send to Resend (the dispatcher, as the background loop would) and settles it. */
+export async function deliverQueued(): Promise<number> {
+  return drainDispatcher();
+}
+
 /**
- * Runs the outbox until nothing is pending: jobs that failed (e.g. a busy database) are made due again, as
- * if their backoff had passed. Returns how many rounds it took.
+ * Delivers what is queued, then cuts and posts every Dodo debit and runs the outbox until nothing is pending:
+ * debits and jobs that failed (e.g. a busy database) are made due again, as if their backoff had passed.
+ * Returns how many rounds it took.
  */
 export async function settleOutbox(maxRounds = 5): Promise<number> {
   for (let round = 1; ; round++) {
+    await drainDispatcher();
+    await flushAllDebits();
     await drainJobs();
-    const pending = await db.outboxJob.count({ where: { status: "pending" } });
+    const pending =
+      (await db.outboxJob.count({ where: { status: "pending" } })) +
+      (await db.creditDebit.count({ where: { status: "pending" } }));
     if (pending === 0 || round >= maxRounds) return round;
     await db.outboxJob.updateMany({ where: { status: "pending" }, data: { runAt: new Date(0), lockedUntil: null } });
+    await db.creditDebit.updateMany({ where: { status: "pending" }, data: { runAt: new Date(0), lockedUntil: null } });
   }
 }
 

@@ -1,0 +1,178 @@
+import { createHash, randomUUID } from "node:crypto";
+import DodoPayments from "dodopayments";
+
+import { db } from "@/lib/db";
+import { getCatalog } from "@/lib/dodo/catalog";
+import { getDodo, toCredits } from "@/lib/dodo/client";
+import { metrics } from "@/lib/metrics";
+import { backoffMs } from "@/lib/outbox";
+import { getSendingConfig } from "@/lib/sending/config";
+
+import { markDebitPosted } from "./index";
+
+/**
+ * Coalesced Dodo debits. Each send Resend accepted waits in UnbilledSend; per customer, once the oldest has
+ * waited `debitFlushAfterMs` or `debitFlushCredits` have gathered, one transaction cuts a CreditDebit covering
+ * them: its idempotency key is derived from the set of sends and recorded before any call. Posting repeats that
+ * key until Dodo answers, so every accepted send is debited exactly once across crashes, lost answers and
+ * instances. MailKit's view already counted these credits as spent at capture; Dodo catches up here.
+ */
+
+export const DEBITS_LOOP = "debits";
+const MAX_SENDS_PER_DEBIT = 5_000;
+const LEASE_MS = 30_000;
+
+/** The debit's reason in Dodo's ledger names how many emails it covers and MailKit's debit id. */
+export function debitReason(debit: { id: string; emails: number; credits: number }): string {
+  const emails = `${debit.emails} email${debit.emails === 1 ? "" : "s"}`;
+  return `MailKit: ${emails}, ${debit.credits} credit${debit.credits === 1 ? "" : "s"} (debit ${debit.id})`;
+}
+
+/** The MailKit debit id a ledger entry's reason names (for recognising MailKit's own debits in webhooks). */
+export function debitIdInReason(reason: string | null | undefined): string | null {
+  return reason ? (/\(debit ([0-9a-f-]{36})\)$/.exec(reason)?.[1] ?? null) : null;
+}
+
+/** One pass: cut the debits that are due, then post the pending ones. Returns how much work it did. */
+export async function debitPass(options: { force?: boolean } = {}): Promise<number> {
+  const cut = await cutDueDebits(options);
+  const posted = await postPendingDebits();
+  return cut + posted;
+}
+
+const DUE_CUSTOMERS_SQL = `
+SELECT "customerId" FROM "UnbilledSend" GROUP BY "customerId"
+HAVING $1::boolean OR min("acceptedAt") <= now() - $2 * interval '1 millisecond' OR sum("credits") >= $3
+LIMIT 100`;
+
+const CUT_SQL = `
+WITH picked AS (
+  DELETE FROM "UnbilledSend" WHERE "sendId" IN (
+    SELECT "sendId" FROM "UnbilledSend" WHERE "customerId" = $1 ORDER BY "acceptedAt" LIMIT $2 FOR UPDATE SKIP LOCKED)
+  RETURNING "sendId", "credits")
+SELECT coalesce(array_agg("sendId" ORDER BY "sendId"), '{}') AS "sendIds", coalesce(sum("credits"), 0)::int AS "credits"
+FROM picked`;
+
+/** Cuts one debit per customer that is due. Returns how many debits it cut. */
+export async function cutDueDebits(options: { force?: boolean } = {}): Promise<number> {
+  const config = getSendingConfig();
+  const due = await db.$queryRawUnsafe<{ customerId: string }[]>(
+    DUE_CUSTOMERS_SQL,
+    options.force ?? false,
+    config.debitFlushAfterMs,
+    config.debitFlushCredits,
+  );
+  let cut = 0;
+  for (const { customerId } of due) {
+    const created = await db.$transaction(async (tx) => {
+      const [picked] = await tx.$queryRawUnsafe<{ sendIds: string[]; credits: number }[]>(
+        CUT_SQL,
+        customerId,
+        MAX_SENDS_PER_DEBIT,
+      );
+      if (!picked || picked.sendIds.length === 0) return false;
+      const id = randomUUID();
+      const key = createHash("sha256").update(picked.sendIds.join(",")).digest("hex").slice(0, 48);
+      await tx.creditDebit.create({
+        data: {
+          id,
+          customerId,
+          credits: picked.credits,
+          emails: picked.sendIds.length,
+          idempotencyKey: `mailkit-debit/${key}`,
+        },
+      });
+      await tx.emailSend.updateMany({ where: { id: { in: picked.sendIds } }, data: { debitId: id } });
+      return true;
+    });
+    if (created) cut++;
+  }
+  return cut;
+}
+
+type ClaimedDebit = {
+  id: string;
+  customerId: string;
+  credits: number;
+  emails: number;
+  idempotencyKey: string;
+  attempts: number;
+  lockedUntil: Date;
+};
+
+const CLAIM_DEBITS_SQL = `
+UPDATE "CreditDebit" SET "lockedUntil" = now() + $2 * interval '1 millisecond', "attempts" = "attempts" + 1
+WHERE "id" IN (
+  SELECT "id" FROM "CreditDebit"
+  WHERE "status" = 'pending' AND "runAt" <= now() AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
+  ORDER BY "runAt" LIMIT $1
+  FOR UPDATE SKIP LOCKED)
+RETURNING "id", "customerId", "credits", "emails", "idempotencyKey", "attempts", "lockedUntil"`;
+
+/** Posts the pending debits to Dodo (leased, so two instances never post one at once). Returns how many. */
+export async function postPendingDebits(limit = 20): Promise<number> {
+  const debits = await db.$queryRawUnsafe<ClaimedDebit[]>(CLAIM_DEBITS_SQL, limit, LEASE_MS);
+  await Promise.all(debits.map(postDebit));
+  return debits.length;
+}
+
+async function postDebit(debit: ClaimedDebit): Promise<void> {
+  const { entitlementId } = await getCatalog();
+  // Invalidate any balance sync already under way: Dodo's balance may change under it from here on.
+  await markDebitPosted(db, debit.customerId);
+  try {
+    const entry = await getDodo().creditEntitlements.balances.createLedgerEntry(
+      debit.customerId,
+      {
+        credit_entitlement_id: entitlementId,
+        entry_type: "debit",
+        amount: String(debit.credits),
+        idempotency_key: debit.idempotencyKey,
+        reason: debitReason(debit),
+        metadata: { mailkit_debit_id: debit.id, emails: String(debit.emails) },
+      },
+      { maxRetries: 0 }, // this loop retries with its own backoff
+    );
+    metrics.dodoCalls.inc({ operation: "debit", outcome: "ok" });
+    await finish(debit, { ledgerEntryId: entry.id, balanceAfter: toCredits(entry.balance_after) });
+  } catch (error) {
+    // Dodo documents 409 for a key it already has: an earlier attempt was recorded and its answer lost.
+    if (error instanceof DodoPayments.ConflictError) {
+      metrics.dodoCalls.inc({ operation: "debit", outcome: "replayed" });
+      await finish(debit, {});
+      return;
+    }
+    metrics.dodoCalls.inc({ operation: "debit", outcome: "error" });
+    // Only a request Dodo will never accept is final (e.g. 400 insufficient balance): the debit is kept as dead
+    // and still counted as spent, for a person to resolve. Outages, auth errors and 429s are retried forever.
+    const permanent = error instanceof DodoPayments.APIError && [400, 404, 422].includes(Number(error.status));
+    const message = (error as Error).message.slice(0, 2000);
+    await db.creditDebit.updateMany({
+      where: { id: debit.id, status: "pending", lockedUntil: debit.lockedUntil },
+      data: {
+        status: permanent ? "dead" : "pending",
+        lastError: message,
+        lockedUntil: null,
+        runAt: new Date(Date.now() + backoffMs(debit.attempts)),
+      },
+    });
+    if (permanent) console.error(`[debits] Dodo refused debit ${debit.id} (${debit.credits} credits): ${message}`);
+  }
+}
+
+async function finish(debit: ClaimedDebit, result: { ledgerEntryId?: string; balanceAfter?: number }): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.creditDebit.updateMany({
+      where: { id: debit.id, status: "pending", lockedUntil: debit.lockedUntil },
+      data: { status: "done", completedAt: new Date(), lockedUntil: null, lastError: null, ...result },
+    });
+    if (count === 1) await markDebitPosted(tx, debit.customerId);
+  });
+}
+
+/** Cuts and posts everything unbilled now, whatever its age (tests and scripts). */
+export async function flushAllDebits(maxPasses = 20): Promise<void> {
+  for (let pass = 0; pass < maxPasses; pass++) {
+    if ((await debitPass({ force: true })) === 0) return;
+  }
+}

@@ -1,0 +1,109 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+import { db } from "@/lib/db";
+import { processSingleton } from "@/lib/runtime/singleton";
+
+/**
+ * Prometheus metrics of this instance (GET /api/metrics). Counters count what this process did; the queue
+ * and billing gauges are read from the database at scrape time, so every instance reports the same platform-
+ * wide figures for them.
+ */
+
+function createMetrics() {
+  const registry = new Registry();
+  const registers = [registry];
+  return {
+    registry,
+    sendsAccepted: new Counter({
+      name: "mailkit_sends_accepted_total",
+      help: "Emails admitted for delivery (credits held).",
+      labelNames: ["source"] as const,
+      registers,
+    }),
+    sendsRefused: new Counter({
+      name: "mailkit_sends_refused_total",
+      help: "Emails refused at admission for lack of credits.",
+      registers,
+    }),
+    sendsSettled: new Counter({
+      name: "mailkit_sends_settled_total",
+      help: "Emails Resend accepted (sent) or refused (failed, credits released).",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    deliveryEvents: new Counter({
+      name: "mailkit_delivery_events_total",
+      help: "Delivery statuses applied from Resend webhooks (delivered, bounced, …).",
+      labelNames: ["status"] as const,
+      registers,
+    }),
+    resendCalls: new Counter({
+      name: "mailkit_resend_calls_total",
+      help: "Calls to Resend's send endpoints by outcome.",
+      labelNames: ["endpoint", "outcome"] as const,
+      registers,
+    }),
+    resendRateLimited: new Counter({
+      name: "mailkit_resend_rate_limited_total",
+      help: "Resend answers 429.",
+      registers,
+    }),
+    batchSize: new Histogram({
+      name: "mailkit_resend_batch_size",
+      help: "Emails per Resend call.",
+      buckets: [1, 2, 5, 10, 25, 50, 75, 100],
+      registers,
+    }),
+    dodoCalls: new Counter({
+      name: "mailkit_dodo_calls_total",
+      help: "Calls to Dodo Payments by operation and outcome.",
+      labelNames: ["operation", "outcome"] as const,
+      registers,
+    }),
+    webhooks: new Counter({
+      name: "mailkit_webhooks_total",
+      help: "Webhooks received by source and outcome.",
+      labelNames: ["source", "outcome"] as const,
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: "mailkit_queue_depth",
+      help: "Emails admitted and not yet accepted by Resend.",
+      registers,
+      async collect() {
+        this.set(await db.emailSend.count({ where: { status: { in: ["queued", "unknown"] } } }));
+      },
+    }),
+    oldestQueued: new Gauge({
+      name: "mailkit_queue_oldest_age_seconds",
+      help: "Age of the oldest email waiting for Resend.",
+      registers,
+      async collect() {
+        const oldest = await db.emailSend.findFirst({
+          where: { status: { in: ["queued", "unknown"] } },
+          orderBy: { createdAt: "asc" },
+          select: { createdAt: true },
+        });
+        this.set(oldest ? Math.max(0, (Date.now() - oldest.createdAt.getTime()) / 1000) : 0);
+      },
+    }),
+    pendingDebitCredits: new Gauge({
+      name: "mailkit_pending_debit_credits",
+      help: "Credits spent on accepted emails and not yet recorded in Dodo (unbilled, or in a pending debit).",
+      registers,
+      async collect() {
+        const [unbilled, debits] = await Promise.all([
+          db.unbilledSend.aggregate({ _sum: { credits: true } }),
+          db.creditDebit.aggregate({ where: { status: "pending" }, _sum: { credits: true } }),
+        ]);
+        this.set((unbilled._sum.credits ?? 0) + (debits._sum.credits ?? 0));
+      },
+    }),
+  };
+}
+
+export const metrics = processSingleton("metrics", createMetrics);
+
+export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
+  return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+}

@@ -1,0 +1,12 @@
+/**
+ * One value per process, kept on globalThis. Next.js bundles route handlers, instrumentation and server
+ * components separately and hot reload re-evaluates modules, so a plain module-level variable can exist
+ * several times in one process; state that must be unique (queues, timers, registries) lives here instead.
+ */
+const store = globalThis as unknown as { __mailkit?: Map<string, unknown> };
+
+export function processSingleton<T>(name: string, create: () => T): T {
+  store.__mailkit ??= new Map();
+  if (!store.__mailkit.has(name)) store.__mailkit.set(name, create());
+  return store.__mailkit.get(name) as T;
+}
