@@ -1,248 +1,478 @@
 /**
- * npm run bench [-- --requests 200 --concurrency 1,16,64 --latency 0,50 --customers 1]
+ * npm run bench [-- --no-build --concurrency 1,16,64 --requests N --burst 5000 --latency 20 --resend-limit 5]
  *
- * Send latency (p50, p99) and throughput of MailKit's send pipeline (lib/sending.sendEmails: admission
- * transaction, Resend call, capture + outbox transaction) at several concurrencies, against the in-process
- * emulators with an added provider latency, next to a baseline that calls the emulated Resend directly with
- * the same SDK, payload and concurrency. The difference is MailKit's own overhead.
- *
- * The database is an in-memory PGlite (the embedded default), or PostgreSQL when BENCH_DATABASE_URL is set
- * (a scratch database is created next to it and dropped afterwards). The outbox worker runs during the
- * MailKit rounds, as in a server, posting the Dodo debits; webhooks are off so they do not compete.
- * By default one customer sends everything: the worst case for admission, since every hold and capture
- * updates that customer's account row. `--customers N` spreads the sends over N customers.
+ * What a MailKit user feels, measured over HTTP against a production build (`next start`), with the Dodo and
+ * Resend emulators in their own process adding `--latency` ms to every call and Resend limited to
+ * `--resend-limit` requests/s (its documented default is 5 per team):
+ *   a. accept latency (p50/p99) and accepted sends/s of POST /api/emails at several concurrencies;
+ *   b. a burst from customer A, with one email from customer B in the middle: how long until everything reached
+ *      Resend, and how long B's single email waited behind A's burst;
+ *   c. Resend and Dodo calls per accepted email (MailKit's /api/metrics), and Dodo's balance against the number
+ *      of accepted sends (they must match exactly).
+ * BENCH_DATABASE_URL=postgresql://… runs on a fresh PostgreSQL database (created and dropped), else on PGlite
+ * in a temp dir. Everything it starts or creates is removed at the end, also on errors and Ctrl-C.
+ * Helpers live in scripts/bench/.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
-import pg from "pg";
+import { createBenchDatabase, postgresVersion, type BenchDatabase } from "./bench/database";
+import { EmulatorControl } from "./bench/emulator-control";
+import { describeFailures, runLoad, sendOne, type LoadResult } from "./bench/load";
+import { byLabel, scrapeMetrics, total } from "./bench/metrics";
+import { parseOptions, requestsFor } from "./bench/options";
+import { assertPortFree, sleep, startChild, tail, waitForUrl, type Child } from "./bench/processes";
+import {
+  machineLines,
+  markdownTable,
+  ms,
+  perSecond,
+  pgliteVersion,
+  ratio,
+  troubleLines,
+  type Row,
+} from "./bench/report";
 
-import { startEmulators } from "@/emulators/server";
-import { ensureDodoCustomer } from "@/lib/billing/customer";
-import { syncCreditsFromDodo } from "@/lib/credits";
-import { db, setDatabaseForTests } from "@/lib/db";
-import { openDatabase, type Database } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
-import { ensureCatalog, resetCatalogForTests } from "@/lib/dodo/catalog";
-import { getDodo, resetDodoForTests } from "@/lib/dodo/client";
-import { resetEnvForTests } from "@/lib/env";
-import { drainJobs, startOutboxWorker, stopOutboxWorker } from "@/lib/outbox/worker";
-import { getResend, resetResendForTests } from "@/lib/resend/client";
-import { configureSending, sendEmails, toResendPayload, type Sender } from "@/lib/sending";
+const options = parseOptions(process.argv.slice(2));
+const loadAtStart = loadavg();
+const appUrl = `http://localhost:${options.appPort}`;
+const emulatorUrl = `http://localhost:${options.emulatorPort}`;
+const CREDITS = { A: 100_000, B: 100 };
+/** PostgreSQL flushes an idle backend's statistics up to 10 s late (PGSTAT_IDLE_INTERVAL). */
+const PG_STATS_SETTLE_MS = 11_000;
+const DELIVERY_TIMEOUT_MS = 120_000;
 
-function listArg(name: string, fallback: number[]): number[] {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]!.split(",").map(Number) : fallback;
+// ---- cleanup: runs once, on success, error or signal ------------------------------------------------------------
+
+const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+let cleaning: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const { name, run } of cleanups.reverse()) {
+      await Promise.race([run(), sleep(15_000)]).catch((error) =>
+        console.error(`cleanup (${name}) failed: ${(error as Error).message}`),
+      );
+    }
+  })();
+  return cleaning;
 }
-const requestsArg = listArg("requests", [])[0];
-const concurrencies = listArg("concurrency", [1, 16, 64]);
-const latencies = listArg("latency", [0, 50]);
-/** Requests per round: enough for a stable p99, fewer when each one waits on a slow provider alone. */
-const requestsFor = (concurrency: number, latencyMs: number) =>
-  requestsArg ?? (concurrency === 1 && latencyMs > 0 ? 60 : concurrency === 1 ? 150 : 300);
-
-// ---- setup ------------------------------------------------------------------------------------------------
-
-const emulators = await startEmulators({
-  port: 0,
-  appUrl: "http://localhost:1",
-  dodo: { settings: { webhooksEnabled: false }, expirySweepMs: 0 },
-  resend: { webhookUrl: null },
-});
-process.env.EMULATOR_URL = emulators.url;
-for (const name of ["RESEND_API_KEY", "RESEND_BASE_URL", "DODO_PAYMENTS_API_KEY", "DODO_PAYMENTS_BASE_URL"])
-  delete process.env[name];
-resetEnvForTests();
-resetDodoForTests();
-resetResendForTests();
-resetCatalogForTests();
-
-const { database, label, cleanup } = await openBenchDatabase();
-await migrate(database);
-setDatabaseForTests(database);
-configureSending({ providerTimeoutMs: 10_000 });
-
-const catalog = await ensureCatalog(getDodo());
-const customers = listArg("customers", [1])[0]!;
-const senders: Sender[] = [];
-for (let i = 0; i < customers; i++) {
-  const user = await db.user.create({ data: { email: `bench-${i}-${Date.now()}@example.com`, name: "Bench" } });
-  const customerId = await ensureDodoCustomer(user);
-  await getDodo().creditEntitlements.balances.createLedgerEntry(customerId, {
-    credit_entitlement_id: catalog.entitlementId,
-    entry_type: "credit",
-    amount: "10000000",
-    idempotency_key: `bench-${customerId}`,
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    if (cleaning) process.exit(130); // a second Ctrl-C: give up on cleaning
+    console.error(`\n${signal}: stopping the server and emulators, removing the benchmark's data…`);
+    void cleanUp().then(() => process.exit(130));
   });
-  await syncCreditsFromDodo(customerId, "bench");
-  senders.push({ userId: user.id, customerId, source: "api" });
 }
 
-let sequence = 0;
-const nextEmail = () => {
-  sequence += 1;
-  return {
-    from: "Bench <bench@acme.test>",
-    to: [`r${sequence}@example.com`],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    subject: `Bench ${sequence}`,
-    text: "Hello from the benchmark",
-  };
-};
+const logDir = mkdtempSync(join(tmpdir(), "mailkit-bench-logs-"));
+let keepLogs = options.keepLogs;
+cleanups.push({ name: "logs", run: async () => void (keepLogs || rmSync(logDir, { recursive: true, force: true })) });
 
-// ---- measuring --------------------------------------------------------------------------------------------
+let app: Child | undefined;
+let emulators: Child | undefined;
 
-type Round = { p50: number; p99: number; throughput: number; failures: number };
-
-/** Runs `total` calls with `concurrency` workers; latency per call in ms. */
-async function measure(total: number, concurrency: number, call: () => Promise<boolean>): Promise<Round> {
-  const latencies: number[] = [];
-  let failures = 0;
-  let issued = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, total) }, async () => {
-      while (issued < total) {
-        issued += 1;
-        const t0 = performance.now();
-        const ok = await call().catch((error) => {
-          console.error((error as Error).message);
-          return false;
-        });
-        latencies.push(performance.now() - t0);
-        if (!ok) failures += 1;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!;
-  return { p50: pct(0.5), p99: pct(0.99), throughput: total / seconds, failures };
-}
-
-const direct = async () => {
-  const id = crypto.randomUUID();
-  const { error } = await getResend().emails.send(toResendPayload(nextEmail(), id), {
-    idempotencyKey: `bench-direct/${id}`,
-  });
-  return !error;
-};
-const viaMailKit = async () => {
-  const result = await sendEmails(senders[sequence % senders.length]!, [nextEmail()]);
-  return result.settled;
-};
-
-// Warm up both paths (JIT, prepared statements, connection pools).
-await measure(30, 4, direct);
-await measure(30, 4, viaMailKit);
-await drainJobs();
-
-startOutboxWorker(200);
-const rows: string[][] = [];
-for (const latencyMs of latencies) {
-  emulators.resend.faults.baseLatencyMs = latencyMs;
-  for (const concurrency of concurrencies) {
-    const total = requestsFor(concurrency, latencyMs);
-    const baseline = await measure(total, concurrency, direct);
-    const mailkit = await measure(total, concurrency, viaMailKit);
-    rows.push([
-      `${latencyMs} ms`,
-      String(concurrency),
-      String(total),
-      ms(baseline.p50),
-      ms(baseline.p99),
-      baseline.throughput.toFixed(0),
-      ms(mailkit.p50),
-      ms(mailkit.p99),
-      mailkit.throughput.toFixed(0),
-      `+${ms(mailkit.p50 - baseline.p50)}`,
-      String(baseline.failures + mailkit.failures),
-    ]);
-    process.stderr.write(".");
+try {
+  await main();
+  await cleanUp();
+  process.exit(process.exitCode ?? 0);
+} catch (error) {
+  keepLogs = true;
+  console.error(`\n✘ benchmark failed: ${(error as Error).stack ?? error}`);
+  for (const child of [app, emulators]) {
+    if (!child) continue;
+    console.error(`\n---- last lines of ${child.name}'s log (${child.logFile}) ----\n${tail(child.logFile)}`);
   }
-}
-emulators.resend.faults.baseLatencyMs = 0;
-
-stopOutboxWorker();
-const drainStarted = performance.now();
-await drainJobs();
-const drainMs = performance.now() - drainStarted;
-const sends = await db.emailSend.count();
-const debitsDone = await db.outboxJob.count({ where: { kind: "dodo.debit", status: "done" } });
-const held = await db.creditAccount.aggregate({ _sum: { reserved: true } });
-
-process.stderr.write("\n");
-console.log(
-  `\nMailKit send benchmark — database: ${label}; node ${process.version}; emulators in-process over loopback\n`,
-);
-printTable(
-  [
-    "provider latency",
-    "concurrency",
-    "requests",
-    "direct p50",
-    "direct p99",
-    "direct req/s",
-    "MailKit p50",
-    "MailKit p99",
-    "MailKit req/s",
-    "overhead p50",
-    "errors",
-  ],
-  rows,
-);
-console.log(
-  `\n${sends} MailKit sends; ${debitsDone} Dodo debits posted by the outbox (final drain ${ms(drainMs)}); ` +
-    `${held._sum.reserved ?? 0} credits still held.`,
-);
-console.log(
-  "direct = the resend SDK straight to the emulated Resend; MailKit = lib/sending.sendEmails (hold → Resend → capture + outbox).",
-);
-
-await emulators.close();
-await database.close();
-await cleanup();
-process.exit(0);
-
-// ---- helpers ----------------------------------------------------------------------------------------------
-
-function ms(value: number): string {
-  return `${value.toFixed(1)} ms`;
+  await cleanUp();
+  console.error(`\nlogs kept in ${logDir}`);
+  process.exit(1);
 }
 
-function printTable(header: string[], body: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  console.log(line(header));
-  console.log(widths.map((w) => "─".repeat(w)).join("  "));
-  for (const row of body) console.log(line(row));
-}
+async function main(): Promise<void> {
+  // ---- 1. build ---------------------------------------------------------------------------------------------------
+  if (options.build || !existsSync(".next/BUILD_ID")) {
+    process.stdout.write("building (next build)… ");
+    const started = performance.now();
+    const build = spawnSync(process.execPath, [resolve("node_modules/next/dist/bin/next"), "build"], {
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 600_000,
+    });
+    if (build.status !== 0)
+      throw new Error(
+        `next build failed (${build.status ?? build.signal}):\n${`${build.stdout}${build.stderr}`.split("\n").slice(-40).join("\n")}`,
+      );
+    console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
 
-async function openBenchDatabase(): Promise<{ database: Database; label: string; cleanup: () => Promise<void> }> {
-  const base = process.env.BENCH_DATABASE_URL;
-  if (!base)
-    return {
-      database: openDatabase({ kind: "pglite", dataDir: undefined }),
-      label: "PGlite (in-memory, embedded)",
-      cleanup: async () => {},
-    };
-  const name = `mailkit_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    database: openDatabase({ kind: "postgres", url: url.toString() }),
-    label: `PostgreSQL (${url.host}, pool of 10)`,
-    async cleanup() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
+  await assertPortFree(options.appPort);
+  await assertPortFree(options.emulatorPort);
+
+  // ---- 2. emulators, in memory, in their own process --------------------------------------------------------------
+  // Local mode everywhere: empty provider keys also stop Next from filling them in from a .env file.
+  const localEnv = {
+    DODO_PAYMENTS_API_KEY: "",
+    DODO_PAYMENTS_BASE_URL: "",
+    DODO_PAYMENTS_WEBHOOK_KEY: "",
+    DODO_CREDIT_ENTITLEMENT_ID: "",
+    DODO_PLAN_PRODUCT_ID: "",
+    DODO_TOPUP_PRODUCT_ID: "",
+    RESEND_API_KEY: "",
+    RESEND_BASE_URL: "",
+    RESEND_WEBHOOK_SECRET: "",
+    EMULATOR_URL: emulatorUrl,
+    APP_URL: appUrl,
   };
+  emulators = startChild(
+    "emulators",
+    process.execPath,
+    ["--import", "tsx", resolve("scripts/bench/emulator-process.ts")],
+    {
+      ...process.env,
+      ...localEnv,
+      EMULATOR_PORT: String(options.emulatorPort),
+      BENCH_WEBHOOKS: options.webhooks ? "1" : "0",
+    },
+    join(logDir, "emulators.log"),
+  );
+  cleanups.push({ name: "emulators", run: () => emulators!.stop() });
+  await waitForUrl(`${emulatorUrl}/_emulator/health`, emulators, 60_000);
+  const control = new EmulatorControl(emulatorUrl);
+  await control.configure(options.latencyMs, options.resendLimit);
+  // Funding sends credit webhooks; hold them until MailKit is up rather than have them fail and retry.
+  if (options.webhooks) await control.pauseDodoWebhooks();
+
+  // ---- 3. database and customers, with MailKit's own code in this process ----------------------------------------
+  const database: BenchDatabase = await createBenchDatabase();
+  cleanups.push({ name: "database", run: () => database.drop() });
+  Object.assign(process.env, localEnv, { DATABASE_URL: database.url });
+  const setup = await import("./bench/setup");
+  const { customers, entitlementId, databaseVersion } = await setup.setUpCustomers([
+    { label: "A", credits: CREDITS.A },
+    { label: "B", credits: CREDITS.B },
+  ]);
+  const [A, B] = customers as [(typeof customers)[0], (typeof customers)[0]];
+  // PGlite: one process per directory, so this process lets go before the server opens it.
+  await setup.closeDatabase();
+  const databaseLabel =
+    database.kind === "postgres"
+      ? `${database.label}, PostgreSQL ${await postgresVersion(database.url)}`
+      : `${database.label}, PGlite ${pgliteVersion()} (${databaseVersion})`;
+
+  // ---- 4. the app ---------------------------------------------------------------------------------------------------
+  const metricsToken = randomBytes(24).toString("hex");
+  app = startChild(
+    "next start",
+    process.execPath,
+    [resolve("node_modules/next/dist/bin/next"), "start", "-p", String(options.appPort), "-H", "127.0.0.1"],
+    {
+      ...process.env,
+      ...localEnv,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: database.url,
+      METRICS_TOKEN: metricsToken,
+      RESEND_RATE_LIMIT_PER_SECOND: String(options.resendLimit),
+      AUTH_SECRET: randomBytes(32).toString("hex"),
+    },
+    join(logDir, "app.log"),
+  );
+  cleanups.push({ name: "app", run: () => app!.stop() });
+  const appStarted = performance.now();
+  await waitForUrl(`${appUrl}/api/health`, app, 120_000);
+  console.log(`MailKit up in ${((performance.now() - appStarted) / 1000).toFixed(1)} s (${appUrl}, logs in ${logDir})`);
+  if (options.webhooks) await control.resumeDodoWebhooks();
+
+  const rows: Row[] = [];
+  const checks: boolean[] = [];
+  let acceptedA = 0;
+  let acceptedB = 0;
+  let delivered = await control.resendMessageCount(); // sign-in or other emails before the benchmark (normally 0)
+
+  /** Waits until the Resend emulator holds `target` emails; returns false on timeout. */
+  async function waitForResend(target: number, timeoutMs = DELIVERY_TIMEOUT_MS): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await control.resendMessageCount()) >= target) return true;
+      assertAppAlive();
+      await sleep(100);
+    }
+    return false;
+  }
+  function assertAppAlive(): void {
+    if (app?.exited()) throw new Error(`MailKit's server ended (${app.exited()})`);
+  }
+  function reportFailures(label: string, result: LoadResult): void {
+    if (result.accepted === result.requests) return;
+    console.log(`  ✘ ${label}: non-200 answers ${describeFailures(result.failures)}; first: ${result.firstFailure}`);
+  }
+
+  // Warm-up (JIT, route compilation, connection pools); its sends count in the billing check below.
+  const warmUp = await runLoad({ appUrl, token: A.token, total: 40, concurrency: 4 });
+  acceptedA += warmUp.accepted;
+  reportFailures("warm-up", warmUp);
+  delivered += warmUp.accepted;
+  if (!(await waitForResend(delivered))) console.log("  ✘ warm-up sends did not all reach Resend in time");
+
+  console.log(`\noptions: ${JSON.stringify(options)}\n`);
+
+  // Idle background work (dispatcher, debit, sync and outbox loops polling), to read the figures below against.
+  let idlePerSecond: number | null = null;
+  if (database.kind === "postgres") {
+    await sleep(PG_STATS_SETTLE_MS);
+    const before = await database.transactions();
+    await sleep(PG_STATS_SETTLE_MS);
+    idlePerSecond = ((await database.transactions())! - before! - 1) / (PG_STATS_SETTLE_MS / 1000);
+    console.log(`idle: ${idlePerSecond.toFixed(1)} PostgreSQL transactions/s of background loops`);
+    rows.push({
+      phase: "idle",
+      figure: "PostgreSQL transactions/s",
+      value: idlePerSecond.toFixed(1),
+      note: "background loops, no traffic",
+    });
+  }
+
+  // ---- 5a. accept latency and throughput ------------------------------------------------------------------------
+  for (const concurrency of options.concurrency) {
+    const requests = requestsFor(options, concurrency);
+    const before = await database.transactions();
+    const sampledAt = performance.now();
+    const result = await runLoad({ appUrl, token: A.token, total: requests, concurrency });
+    acceptedA += result.accepted;
+    delivered += result.accepted;
+    // Let the dispatcher hand this level's sends to Resend so the next level starts from an empty queue.
+    const drained = await waitForResend(delivered);
+    let txPerSend: number | null = null;
+    let txNetPerSend: number | null = null;
+    if (before !== null) {
+      await sleep(PG_STATS_SETTLE_MS);
+      const transactions = (await database.transactions())! - before - 1;
+      const idle = (idlePerSecond ?? 0) * ((performance.now() - sampledAt) / 1000);
+      txPerSend = transactions / Math.max(1, result.accepted);
+      txNetPerSend = (transactions - idle) / Math.max(1, result.accepted);
+    }
+    const phase = `accept c=${concurrency}`;
+    console.log(
+      `${phase}: ${requests} requests, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, ${perSecond(result.acceptedPerSecond)} accepted, ` +
+        `non-200: ${describeFailures(result.failures)}` +
+        (txPerSend !== null
+          ? `, ${txPerSend.toFixed(2)} PostgreSQL transactions per accepted send incl. background work (${txNetPerSend!.toFixed(2)} net of idle loops)`
+          : "") +
+        (drained ? "" : " — ✘ not all reached Resend within 120 s"),
+    );
+    reportFailures(phase, result);
+    rows.push(
+      { phase, figure: "p50 accept latency", value: ms(result.p50), note: `${requests} requests` },
+      { phase, figure: "p99 accept latency", value: ms(result.p99) },
+      { phase, figure: "accepted sends/s", value: perSecond(result.acceptedPerSecond) },
+      {
+        phase,
+        figure: "non-200 answers",
+        value: String(result.requests - result.accepted),
+        note: describeFailures(result.failures) === "0" ? "" : describeFailures(result.failures),
+      },
+    );
+    if (txPerSend !== null)
+      rows.push(
+        {
+          phase,
+          figure: "PostgreSQL transactions per accepted send",
+          value: txPerSend.toFixed(2),
+          note: `includes background work (dispatch, settle, debits, webhooks, idle loops) until drained + ${PG_STATS_SETTLE_MS / 1000} s`,
+        },
+        {
+          phase,
+          figure: "… net of idle loops",
+          value: txNetPerSend!.toFixed(2),
+          note: "minus the idle rate × the level's duration (an estimate)",
+        },
+      );
+    if (!drained) checks.push(false);
+  }
+
+  // ---- 5b. burst from A, one email from B in the middle -----------------------------------------------------------
+  const bRecipient = `b-probe-${Date.now()}@example.com`;
+  const baseline = delivered;
+  const timeline: Array<{ t: number; count: number }> = [];
+  let polling = true;
+  const burstStarted = performance.now();
+  // Counting at the emulator: an email has "reached Resend" when Resend stored it.
+  const countPoller = (async () => {
+    while (polling && performance.now() - burstStarted < DELIVERY_TIMEOUT_MS) {
+      timeline.push({ t: performance.now(), count: await control.resendMessageCount() });
+      await sleep(100);
+    }
+  })();
+  let bProbe: Promise<{ status: number; acceptMs: number; deliveryMs: number | null; error?: string }> | undefined;
+  const probeB = async () => {
+    const sent = performance.now();
+    const answer = await sendOne(appUrl, B.token, bRecipient);
+    if (answer.status !== 200)
+      return { status: answer.status, acceptMs: answer.ms, deliveryMs: null, error: answer.error };
+    while (performance.now() - sent < DELIVERY_TIMEOUT_MS) {
+      if (await control.resendHasMessageTo(bRecipient))
+        return { status: 200, acceptMs: answer.ms, deliveryMs: performance.now() - sent };
+      await sleep(50);
+    }
+    return { status: 200, acceptMs: answer.ms, deliveryMs: null };
+  };
+  const burst = await runLoad({
+    appUrl,
+    token: A.token,
+    total: options.burst,
+    concurrency: 64,
+    onAnswer: (answered) => {
+      if (!bProbe && answered >= options.burst / 2) bProbe = probeB();
+    },
+  });
+  const b = await bProbe!;
+  acceptedA += burst.accepted;
+  if (b.status === 200) acceptedB += 1;
+  const target = baseline + burst.accepted + (b.status === 200 ? 1 : 0);
+  delivered = target;
+  while (polling && performance.now() - burstStarted < DELIVERY_TIMEOUT_MS) {
+    if ((timeline.at(-1)?.count ?? 0) >= target) break;
+    assertAppAlive();
+    await sleep(100);
+  }
+  polling = false;
+  await countPoller;
+  const reached = timeline.find((s) => s.count >= target);
+  const allSeconds = reached ? (reached.t - burstStarted) / 1000 : NaN;
+  const deliveredPerSecond = (target - baseline) / allSeconds;
+  console.log(
+    `burst: ${options.burst} sends at c=64 accepted in ${burst.seconds.toFixed(1)} s (${perSecond(burst.acceptedPerSecond)}, p99 ${ms(burst.p99)}, non-200: ${describeFailures(burst.failures)}); ` +
+      (reached
+        ? `all at Resend after ${allSeconds.toFixed(1)} s (${perSecond(deliveredPerSecond)} delivered)`
+        : `✘ only ${(timeline.at(-1)?.count ?? baseline) - baseline} of ${target - baseline} at Resend after ${DELIVERY_TIMEOUT_MS / 1000} s`) +
+      `; B's email: ${b.status !== 200 ? `✘ answered ${b.status} ${b.error ?? ""}` : b.deliveryMs === null ? "✘ not at Resend within 120 s" : `at Resend ${(b.deliveryMs / 1000).toFixed(2)} s after its POST (accepted in ${ms(b.acceptMs)})`}`,
+  );
+  reportFailures("burst", burst);
+  rows.push(
+    {
+      phase: "burst",
+      figure: "accepted sends/s",
+      value: perSecond(burst.acceptedPerSecond),
+      note: `${options.burst} sends from A at c=64`,
+    },
+    { phase: "burst", figure: "p99 accept latency", value: ms(burst.p99) },
+    { phase: "burst", figure: "non-200 answers", value: String(burst.requests - burst.accepted) },
+    {
+      phase: "burst",
+      figure: "time until all reached Resend",
+      value: reached ? `${allSeconds.toFixed(1)} s` : "✘ timeout",
+      note: "from the burst's first request",
+    },
+    {
+      phase: "burst",
+      figure: "delivered emails/s",
+      value: perSecond(deliveredPerSecond),
+      note: `Resend at ${options.resendLimit} req/s, ≤ 100 per batch`,
+    },
+    {
+      phase: "burst",
+      figure: "B's email: POST → at Resend",
+      value: b.deliveryMs === null ? "✘" : `${(b.deliveryMs / 1000).toFixed(2)} s`,
+      note: "one email from B sent half-way through A's burst",
+    },
+  );
+  if (!reached || b.deliveryMs === null || b.status !== 200) checks.push(false);
+
+  // ---- 5c. calls per email, and Dodo's balance against what was accepted -----------------------------------------
+  // Debits are coalesced and posted a few seconds after Resend accepted: wait until Dodo shows them all (≤ 60 s).
+  const expectedA = CREDITS.A - acceptedA;
+  const expectedB = CREDITS.B - acceptedB;
+  let balanceA = NaN;
+  let balanceB = NaN;
+  const billingDeadline = Date.now() + 60_000;
+  while (Date.now() < billingDeadline) {
+    [balanceA, balanceB] = await Promise.all([
+      setup.dodoBalance(A.customerId, entitlementId),
+      setup.dodoBalance(B.customerId, entitlementId),
+    ]);
+    if (balanceA <= expectedA && balanceB <= expectedB) break;
+    await sleep(500);
+  }
+  await sleep(3_000); // anything still in flight would show as a mismatch now, not later
+  [balanceA, balanceB] = await Promise.all([
+    setup.dodoBalance(A.customerId, entitlementId),
+    setup.dodoBalance(B.customerId, entitlementId),
+  ]);
+  const metricsText = await scrapeMetrics(appUrl, metricsToken);
+  const accepted = acceptedA + acceptedB;
+  const resendCalls = total(metricsText, "mailkit_resend_calls_total");
+  const dodoCalls = total(metricsText, "mailkit_dodo_calls_total");
+  const acceptedByApp = total(metricsText, "mailkit_sends_accepted_total");
+  const queueDepth = total(metricsText, "mailkit_queue_depth");
+  const okA = balanceA === expectedA;
+  const okB = balanceB === expectedB;
+  checks.push(okA, okB, acceptedByApp === accepted);
+  console.log(
+    `calls: ${resendCalls} Resend calls (${byLabel(metricsText, "mailkit_resend_calls_total", "outcome")}), ` +
+      `${dodoCalls} Dodo calls (${byLabel(metricsText, "mailkit_dodo_calls_total", "operation")}) for ${accepted} accepted sends ` +
+      `(MailKit counted ${acceptedByApp}); queue depth ${queueDepth}; ${await control.resendMessageCount()} emails at the Resend emulator`,
+  );
+  console.log(
+    `billing: A ${okA ? "✔" : "✘"} Dodo balance ${balanceA} = ${CREDITS.A} − ${acceptedA} accepted (expected ${expectedA}); ` +
+      `B ${okB ? "✔" : "✘"} ${balanceB} = ${CREDITS.B} − ${acceptedB} (expected ${expectedB})`,
+  );
+  rows.push(
+    {
+      phase: "whole run",
+      figure: "accepted sends",
+      value: String(accepted),
+      note: `MailKit's counter: ${acceptedByApp}`,
+    },
+    {
+      phase: "whole run",
+      figure: "Resend calls per accepted email",
+      value: ratio(resendCalls / accepted),
+      note: `${resendCalls} calls`,
+    },
+    {
+      phase: "whole run",
+      figure: "Dodo calls per accepted email",
+      value: ratio(dodoCalls / accepted),
+      note: `${dodoCalls} calls: ${byLabel(metricsText, "mailkit_dodo_calls_total", "operation")}`,
+    },
+    {
+      phase: "whole run",
+      figure: "Dodo balance of A = credits − accepted",
+      value: okA ? "✔" : "✘",
+      note: `${balanceA} vs ${expectedA}`,
+    },
+  );
+  assertAppAlive();
+
+  // ---- 6. report ------------------------------------------------------------------------------------------------
+  const settings = await control.describe();
+  console.log("\n## MailKit benchmark\n");
+  for (const line of machineLines(databaseLabel, loadAtStart)) console.log(`    ${line}`);
+  console.log(
+    `    options   latency ${options.latencyMs} ms per Dodo/Resend call (emulators report Dodo ${settings.dodoLatencyMs} ms, Resend ${settings.resend.baseLatencyMs} ms), ` +
+      `Resend limit ${options.resendLimit} req/s (RESEND_RATE_LIMIT_PER_SECOND=${options.resendLimit}), ` +
+      `concurrency ${options.concurrency.join(",")}, requests ${options.concurrency.map((c) => requestsFor(options, c)).join(",")}, burst ${options.burst}, ` +
+      `webhooks ${options.webhooks ? "on" : "off"}`,
+  );
+  console.log(
+    `    load      HTTP from this process (node fetch) to ${appUrl} (next start, NODE_ENV=production); everything on one machine\n`,
+  );
+  console.log(markdownTable(rows));
+  const trouble = troubleLines(readFileSync(app.logFile, "utf8"));
+  if (trouble.length) {
+    keepLogs = true;
+    console.log(`\n⚠ ${trouble.length} lines of the server's log look like errors (${app.logFile}); the first ones:`);
+    for (const line of trouble.slice(0, 15)) console.log(`    ${line.slice(0, 300)}`);
+  }
+  if (keepLogs) console.log(`\nlogs: ${logDir}`);
+  if (checks.includes(false)) {
+    keepLogs = true;
+    console.log(
+      `\n✘ some checks failed (see ✘ above); the server's log: ${app.logFile}\n---- last lines ----\n${tail(app.logFile, 40)}`,
+    );
+    process.exitCode = 1;
+  }
 }

@@ -73,7 +73,7 @@ export function retryDelayMs(attempt: number, config = getSendingConfig()): numb
   return Math.min(config.retryBaseDelayMs * 2 ** Math.max(0, attempt - 1), config.maxRetryDelayMs);
 }
 
-/** A Resend call is leased this long: its timeout plus a margin; a dispatcher that died is taken over after it. */
+/** A Resend call is leased this long: its timeout plus a margin for the settling transaction; a dispatcher that died is taken over after it. */
 export function deliveryLeaseMs(config = getSendingConfig()): number {
-  return config.providerTimeoutMs + 3_000;
+  return config.providerTimeoutMs + 5_000;
 }

@@ -5,12 +5,12 @@ import * as emailRoute from "@/app/api/emails/route";
 import * as batchRoute from "@/app/api/emails/batch/route";
 import * as emailByIdRoute from "@/app/api/emails/[id]/route";
 import * as resendWebhookRoute from "@/app/api/webhooks/resend/route";
+import * as dodoWebhookRoute from "@/app/api/webhooks/dodo/route";
 
 /**
  * MailKit's own route handlers (the exported GET/POST functions, unchanged) behind a plain Node HTTP server,
  * so the official `resend` SDK and the emulators' webhooks can talk to them over real HTTP inside a Vitest
- * process, without `next start`. Only the sending routes are mounted; Dodo's webhooks are acknowledged and
- * dropped (these tests fund customers through Dodo's ledger and a sync, not webhooks).
+ * process, without `next start`. Only the sending routes and both webhook receivers are mounted.
  */
 export type AppServer = { url: string; apiBase: string; close(): Promise<void> };
 
@@ -26,7 +26,7 @@ const routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
     handler: (r, p) => emailByIdRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }),
   },
   { method: "POST", pattern: /^\/api\/webhooks\/resend$/, handler: (r) => resendWebhookRoute.POST(r) },
-  { method: "POST", pattern: /^\/api\/webhooks\/dodo$/, handler: async () => new Response(null, { status: 204 }) },
+  { method: "POST", pattern: /^\/api\/webhooks\/dodo$/, handler: (r) => dodoWebhookRoute.POST(r) },
 ];
 
 export async function startAppServer(): Promise<AppServer> {

@@ -1,0 +1,239 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { flushAllDebits } from "@/lib/credits/debits";
+import { db } from "@/lib/db";
+import { metrics } from "@/lib/metrics";
+import { sendEmails, toResendPayload, type Sender } from "@/lib/sending";
+import { admit } from "@/lib/sending/admission";
+import { configureSending } from "@/lib/sending/config";
+import { dispatchOne, drainDispatcher } from "@/lib/sending/dispatcher";
+
+import {
+  createFundedUser,
+  dodoBalance,
+  dodoDebits,
+  mailkitCredits,
+  outgoingEmail,
+  settleOutbox,
+  withTestWorld,
+} from "./helpers/environment";
+
+/**
+ * Delivery at platform scale: queued sends are packed into Resend batch calls (≤ 100, permissive), fairly across
+ * customers, within one platform-wide Resend budget; what Resend accepted is billed by coalesced Dodo debits.
+ */
+
+// One process runs the emulators, the webhook receiver and (with PGlite) the database: give calls time.
+const TIMEOUT_MS = 10_000;
+const world = withTestWorld({ sending: { providerTimeoutMs: TIMEOUT_MS } });
+afterEach(() => {
+  configureSending({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 1_000 });
+  world.emulators.resend.faults.clear();
+  world.emulators.resend.setRateLimit({ enabled: false });
+});
+
+const email = (to: string) => outgoingEmail(to, { subject: "Dispatch" });
+
+async function funded(credits: number, label = "dispatch") {
+  const { user, customerId } = await createFundedUser(world, credits, label);
+  const sender: Sender = { userId: user.id, customerId, source: "api" };
+  return { user, customerId, sender };
+}
+
+/** Queues `count` single-recipient emails for the sender, 50 requests at a time. */
+async function queue(sender: Sender, count: number, prefix: string) {
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += 50) {
+    const results = await Promise.all(
+      Array.from({ length: Math.min(50, count - start) }, (_, i) =>
+        sendEmails(sender, [email(`${prefix}-${start + i}@example.com`)]),
+      ),
+    );
+    ids.push(...results.map((r) => r.emails[0]!.id));
+  }
+  return ids;
+}
+
+describe("batching", () => {
+  it("a 1,000-send burst goes out in batches of ≤ 100 with no duplicate at Resend, billed by debits equal to the sends", async () => {
+    const { customerId, sender } = await funded(1_200, "burst");
+    const before = world.emulators.resend.messages().length;
+    const ids = await queue(sender, 1_000, "burst");
+    expect(await mailkitCredits(customerId)).toEqual({ balance: 1_200, reserved: 1_000, available: 200 });
+
+    await drainDispatcher();
+    const batches = await db.deliveryBatch.findMany({ where: { sendIds: { hasSome: ids } } });
+    expect(batches).toHaveLength(10);
+    expect(batches.every((b) => b.mode === "batch" && b.status === "done" && b.sendIds.length <= 100)).toBe(true);
+    expect(batches.reduce((n, b) => n + b.sendIds.length, 0)).toBe(1_000);
+
+    const delivered = world.emulators.resend.messages().slice(0, world.emulators.resend.messages().length - before);
+    const recipients = delivered.flatMap((m) => m.to);
+    expect(recipients).toHaveLength(1_000);
+    expect(new Set(recipients).size).toBe(1_000);
+    expect(await mailkitCredits(customerId)).toEqual({ balance: 200, reserved: 0, available: 200 });
+
+    await settleOutbox();
+    const sends = await db.emailSend.findMany({ where: { id: { in: ids } }, select: { debitId: true, cost: true } });
+    expect(sends.every((s) => s.debitId)).toBe(true);
+    const debits = await db.creditDebit.findMany({ where: { customerId } });
+    expect(debits.reduce((n, d) => n + d.credits, 0)).toBe(1_000);
+    expect(debits.reduce((n, d) => n + d.emails, 0)).toBe(1_000);
+    const dodo = await dodoDebits(world, customerId);
+    expect(dodo.length).toBe(debits.length);
+    expect(dodo.reduce((n, d) => n + Number(d.amount), 0)).toBe(1_000);
+    expect(await dodoBalance(world, customerId)).toBe(200);
+  }, 120_000);
+
+  it("a permissive batch with one email Resend refuses delivers the other 99 and releases the one", async () => {
+    const { customerId, sender } = await funded(100, "permissive");
+    const rows = Array.from({ length: 100 }, (_, i) => {
+      const id = randomUUID();
+      const payload = toResendPayload(email(`permissive-${i}@example.com`), id);
+      // MailKit validates what customers send; this one is broken below that check, so only Resend can refuse it.
+      if (i === 42) Object.assign(payload, { to: ["not an address"] });
+      return {
+        id,
+        userId: sender.userId,
+        customerId,
+        apiKeyId: null,
+        source: "api",
+        batchId: null,
+        batchIndex: null,
+        fromAddress: "hello@acme.test",
+        to: [`permissive-${i}@example.com`],
+        cc: [],
+        bcc: [],
+        subject: "Dispatch",
+        payload,
+        cost: 1,
+        batchable: true,
+      };
+    });
+    expect(await admit({ customerId, rows })).toMatchObject({ admitted: true, available: 0 });
+    await drainDispatcher();
+    expect(await db.deliveryBatch.count({ where: { sendIds: { has: rows[0]!.id } } })).toBe(1);
+
+    const statuses = await db.emailSend.findMany({ where: { customerId }, select: { id: true, status: true, lastError: true } });
+    const failed = statuses.filter((s) => s.status === "failed");
+    expect(failed.map((s) => s.id)).toEqual([rows[42]!.id]);
+    expect(failed[0]!.lastError).toMatch(/Resend refused/);
+    expect(statuses.filter((s) => s.status !== "failed")).toHaveLength(99);
+    expect(await mailkitCredits(customerId)).toEqual({ balance: 1, reserved: 0, available: 1 });
+    await settleOutbox();
+    expect((await dodoDebits(world, customerId)).map((d) => d.amount)).toEqual(["99"]);
+  });
+
+  it("an email with attachments goes on its own (the batch endpoint takes none)", async () => {
+    const { customerId, sender } = await funded(3, "attachments");
+    await sendEmails(sender, [email("plain@example.com")]);
+    await sendEmails(sender, [
+      outgoingEmail("attached@example.com", {
+        attachments: [{ filename: "a.txt", content: Buffer.from("hello").toString("base64") }],
+      }),
+    ]);
+    expect(await drainDispatcher()).toBe(2);
+    const batches = await db.deliveryBatch.findMany({
+      where: { sendIds: { hasSome: (await db.emailSend.findMany({ where: { customerId } })).map((s) => s.id) } },
+    });
+    expect(batches.map((b) => b.mode).sort()).toEqual(["batch", "single"]);
+    expect(world.emulators.resend.messages({ to: "attached@example.com" })).toHaveLength(1);
+  });
+});
+
+describe("fairness", () => {
+  it("another customer's email queued behind a 1,000-email burst goes out in the next call", async () => {
+    const big = await funded(1_000, "big");
+    const small = await funded(1, "small");
+    await queue(big.sender, 1_000, "big");
+    // One call goes out, then the small customer sends a password reset.
+    expect(await dispatchOne()).toBe(true);
+    const reset = await sendEmails(small.sender, [email("reset@example.com")]);
+    expect(await dispatchOne()).toBe(true);
+    const send = await db.emailSend.findUniqueOrThrow({ where: { id: reset.emails[0]!.id } });
+    expect(send.status).not.toBe("queued");
+    expect(world.emulators.resend.messages({ to: "reset@example.com" })).toHaveLength(1);
+    // The big customer still fills the rest of that call: fairness costs no throughput.
+    const call = await db.deliveryBatch.findFirstOrThrow({ where: { id: send.deliveryBatchId! } });
+    expect(call.sendIds).toHaveLength(100);
+    expect(call.sendIds.slice(0, 2)).toContain(send.id);
+    await drainDispatcher();
+  }, 60_000);
+});
+
+describe("the Resend budget", () => {
+  /** Each Resend call's time at the emulator (a batch's emails share one), oldest first. */
+  function callTimes(prefix: string): number[] {
+    const calls = new Map<string, number>();
+    for (const m of world.emulators.resend.messages({ q: prefix }))
+      calls.set(m.idempotency_key ?? m.id, Date.parse(m.created_at));
+    return [...calls.values()].sort((a, b) => a - b);
+  }
+  const rateLimitedSoFar = async () => (await metrics.resendRateLimited.get()).values.reduce((n, v) => n + v.value, 0);
+
+  it("paces calls to Resend's team limit: no one-second window sees more than the limit, no 429", async () => {
+    const { customerId, sender } = await funded(300, "paced");
+    configureSending({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 5, batchSize: 20 });
+    world.emulators.resend.setRateLimit({ enabled: true, perSecond: 5 });
+    const ids = await queue(sender, 300, "paced");
+    const limited = await rateLimitedSoFar();
+    const started = Date.now();
+    await drainDispatcher(200);
+    expect(Date.now() - started).toBeGreaterThan(2_500); // 15 calls at 5 per second
+    expect(await rateLimitedSoFar()).toBe(limited);
+    const times = callTimes("paced-");
+    expect(times).toHaveLength(15);
+    for (let i = 5; i < times.length; i++) expect(times[i]! - times[i - 5]!).toBeGreaterThanOrEqual(1_000);
+    const sends = await db.emailSend.findMany({ where: { id: { in: ids } } });
+    expect(sends.every((s) => s.status !== "queued" && s.status !== "failed")).toBe(true);
+    expect(await mailkitCredits(customerId)).toMatchObject({ reserved: 0, balance: 0 });
+  }, 60_000);
+
+  it("a 429 pauses every caller for its retry-after and the same call is repeated: nothing lost or doubled", async () => {
+    const { customerId, sender } = await funded(100, "throttled");
+    // MailKit is configured above what Resend allows: Resend answers 429 and says its limit.
+    configureSending({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 50, batchSize: 10 });
+    world.emulators.resend.setRateLimit({ enabled: true, perSecond: 2 });
+    const limited = await rateLimitedSoFar();
+    const ids = await queue(sender, 100, "throttled");
+    // Calls refused with 429 come due again after their retry-after: keep dispatching until all went out.
+    for (let round = 0; round < 50; round++) {
+      await drainDispatcher(200);
+      if ((await db.emailSend.count({ where: { id: { in: ids }, status: { in: ["queued", "unknown"] } } })) === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await rateLimitedSoFar()).toBeGreaterThan(limited);
+    const recipients = world.emulators.resend.messages({ q: "throttled-" }).flatMap((m) => m.to);
+    expect(recipients).toHaveLength(100);
+    expect(new Set(recipients).size).toBe(100);
+    expect(await mailkitCredits(customerId)).toMatchObject({ reserved: 0, balance: 0 });
+    await settleOutbox();
+    expect(await dodoBalance(world, customerId)).toBe(0);
+  }, 60_000);
+});
+
+describe("coalesced debits", () => {
+  it("one debit per customer per flush, its reason naming the emails; MailKit's own debit webhooks cause no Dodo read", async () => {
+    const { customerId, sender } = await funded(50, "coalesce");
+    await queue(sender, 30, "coalesce");
+    await drainDispatcher();
+    const readsBefore = await dodoReads();
+    await flushAllDebits();
+    await world.emulators.dodo.idle();
+    // Let the credit.deducted webhook reach MailKit and be processed.
+    await expect.poll(() => db.webhookReceipt.count({ where: { type: "credit.deducted" } }), { timeout: 10_000 }).toBeGreaterThan(0);
+    const debits = await dodoDebits(world, customerId);
+    expect(debits).toHaveLength(1);
+    expect(debits[0]).toMatchObject({ amount: "30" });
+    expect(debits[0]!.description).toMatch(/^MailKit: 30 emails, 30 credits \(debit [0-9a-f-]{36}\)$/);
+    expect(await dodoReads()).toBe(readsBefore);
+    expect(await db.creditAccount.findUniqueOrThrow({ where: { customerId } })).toMatchObject({ syncRequestedAt: null });
+    expect(await mailkitCredits(customerId)).toEqual({ balance: 20, reserved: 0, available: 20 });
+  });
+});
+
+async function dodoReads(): Promise<number> {
+  const metric = await metrics.dodoCalls.get();
+  return metric.values.filter((v) => v.labels.operation === "balance").reduce((n, v) => n + v.value, 0);
+}
