@@ -30,5 +30,5 @@ async function cleanUp(): Promise<number> {
   const buckets = await db.rateLimitBucket.deleteMany({ where: { windowStart: { lt: hourAgo } } });
   const weekAgo = new Date(Date.now() - 7 * 24 * 3600_000);
   const calls = await db.deliveryBatch.deleteMany({ where: { status: "done", completedAt: { lt: weekAgo } } });
-  return (keys + buckets.count + calls.count) > 0 ? 0 : 0; // hourly either way
+  return keys + buckets.count + calls.count > 0 ? 0 : 0; // hourly either way
 }

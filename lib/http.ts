@@ -35,4 +35,5 @@ export function isCrossSiteRequest(request: Request): boolean {
   return origin !== null && origin !== new URL(getEnv().APP_URL).origin;
 }
 
-export const crossSiteRefused = () => jsonError(403, "cross_site_request", "This request must come from MailKit's own pages.");
+export const crossSiteRefused = () =>
+  jsonError(403, "cross_site_request", "This request must come from MailKit's own pages.");

@@ -101,13 +101,8 @@ export function openApiDocument(apiBase: string) {
           },
           responses: {
             "200": {
-              description: "Accepted by the provider and charged",
-              headers: creditHeaders,
-              content: { "application/json": { schema: { $ref: "#/components/schemas/SendResult" } } },
-            },
-            "202": {
               description:
-                "The provider has not confirmed yet: the credits are held and the email is sent at most once (GET it to see how it ended)",
+                "Accepted for delivery: the credits are held and the email is `queued`; it is handed to the provider moments later (GET it to follow its status). Credits are released if the provider refuses it.",
               headers: creditHeaders,
               content: { "application/json": { schema: { $ref: "#/components/schemas/SendResult" } } },
             },
@@ -166,12 +161,7 @@ export function openApiDocument(apiBase: string) {
           },
           responses: {
             "200": {
-              description: "Accepted and charged",
-              headers: creditHeaders,
-              content: { "application/json": { schema: { $ref: "#/components/schemas/BatchResult" } } },
-            },
-            "202": {
-              description: "Held, being confirmed",
+              description: "Every email accepted for delivery (queued), all credits held",
               headers: creditHeaders,
               content: { "application/json": { schema: { $ref: "#/components/schemas/BatchResult" } } },
             },
@@ -246,7 +236,6 @@ export function openApiDocument(apiBase: string) {
           required: ["id", "credits_charged", "credits_remaining"],
           properties: {
             id: { type: "string" },
-            status: { const: "queued", description: "Only on 202" },
             credits_charged: { type: "integer" },
             credits_remaining: { type: "integer" },
           },
@@ -255,7 +244,6 @@ export function openApiDocument(apiBase: string) {
           type: "object",
           properties: {
             data: { type: "array", items: { type: "object", properties: { id: { type: "string" } } } },
-            status: { const: "queued" },
             credits_charged: { type: "integer" },
             credits_remaining: { type: "integer" },
           },

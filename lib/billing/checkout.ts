@@ -39,7 +39,10 @@ export async function startCheckout(user: SessionUser, kind: CheckoutKind): Prom
   const catalog = await getCatalog();
   // MailKit's own rows only exist once webhooks arrive; ask Dodo too, so a plan paid a moment ago counts.
   if (kind === "subscribe" && (await hasLivePlanInDodo(customerId, catalog.planProductId))) {
-    throw new BillingError("already_subscribed", "You already have a MailKit Plan. Buy a top-up pack for more credits.");
+    throw new BillingError(
+      "already_subscribed",
+      "You already have a MailKit Plan. Buy a top-up pack for more credits.",
+    );
   }
   const session = await getDodo().checkoutSessions.create({
     product_cart: [{ product_id: kind === "subscribe" ? catalog.planProductId : catalog.topUpProductId, quantity: 1 }],

@@ -21,6 +21,7 @@ import { markDebitPosted } from "./index";
 export const DEBITS_LOOP = "debits";
 const MAX_SENDS_PER_DEBIT = 5_000;
 const LEASE_MS = 30_000;
+const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
 
 /** The debit's reason in Dodo's ledger names how many emails it covers and MailKit's debit id. */
 export function debitReason(debit: { id: string; emails: number; credits: number }): string {
@@ -84,7 +85,7 @@ export async function cutDueDebits(options: { force?: boolean } = {}): Promise<n
       });
       await tx.emailSend.updateMany({ where: { id: { in: picked.sendIds } }, data: { debitId: id } });
       return true;
-    });
+    }, TX_OPTIONS);
     if (created) cut++;
   }
   return cut;
@@ -167,7 +168,7 @@ async function finish(debit: ClaimedDebit, result: { ledgerEntryId?: string; bal
       data: { status: "done", completedAt: new Date(), lockedUntil: null, lastError: null, ...result },
     });
     if (count === 1) await markDebitPosted(tx, debit.customerId);
-  });
+  }, TX_OPTIONS);
 }
 
 /** Cuts and posts everything unbilled now, whatever its age (tests and scripts). */

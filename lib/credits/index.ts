@@ -63,39 +63,42 @@ export async function syncCreditsFromDodo(customerId: string, reason: string, at
     if (!before) throw new Error(`No credit account for ${customerId}`);
 
     const dodoBalance = await readDodoBalance(customerId, entitlementId);
-    const result = await db.$transaction(async (tx) => {
-      const locked = await tx.$queryRawUnsafe<
-        { debitVersion: number; balance: number; reserved: number; allowance: number }[]
-      >(
-        `SELECT "debitVersion", "balance", "reserved", "allowance" FROM "CreditAccount" WHERE "customerId" = $1 FOR UPDATE`,
-        customerId,
-      );
-      const account = locked[0]!;
-      if (account.debitVersion !== before.debitVersion) return null;
-      const balance = dodoBalance - (await pendingDebits(tx, customerId));
-      const threshold = lowBalanceThreshold(account.allowance);
-      await tx.creditAccount.update({
-        where: { customerId },
-        data: {
-          balance,
-          syncedAt: new Date(),
-          ...(threshold !== null && balance >= threshold ? { lowBalanceSince: null } : {}),
-        },
-      });
-      if (balance !== account.balance) {
-        await tx.creditEntry.create({
+    const result = await db.$transaction(
+      async (tx) => {
+        const locked = await tx.$queryRawUnsafe<
+          { debitVersion: number; balance: number; reserved: number; allowance: number }[]
+        >(
+          `SELECT "debitVersion", "balance", "reserved", "allowance" FROM "CreditAccount" WHERE "customerId" = $1 FOR UPDATE`,
+          customerId,
+        );
+        const account = locked[0]!;
+        if (account.debitVersion !== before.debitVersion) return null;
+        const balance = dodoBalance - (await pendingDebits(tx, customerId));
+        const threshold = lowBalanceThreshold(account.allowance);
+        await tx.creditAccount.update({
+          where: { customerId },
           data: {
-            customerId,
-            kind: "sync",
-            amount: balance - account.balance,
-            balanceAfter: balance,
-            reservedAfter: account.reserved,
-            reference: reason,
+            balance,
+            syncedAt: new Date(),
+            ...(threshold !== null && balance >= threshold ? { lowBalanceSince: null } : {}),
           },
         });
-      }
-      return { synced: true, dodoBalance, balance, available: balance - account.reserved };
-    });
+        if (balance !== account.balance) {
+          await tx.creditEntry.create({
+            data: {
+              customerId,
+              kind: "sync",
+              amount: balance - account.balance,
+              balanceAfter: balance,
+              reservedAfter: account.reserved,
+              reference: reason,
+            },
+          });
+        }
+        return { synced: true, dodoBalance, balance, available: balance - account.reserved };
+      },
+      { maxWait: 20_000, timeout: 20_000 },
+    );
     if (result) return result;
     if (attempt >= attempts) {
       const account = await db.creditAccount.findUniqueOrThrow({ where: { customerId } });

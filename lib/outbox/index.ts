@@ -107,7 +107,10 @@ export async function failJob(
   const message = error instanceof Error ? error.message : String(error);
   const dead = options.permanent || (!options.retryForever && job.attempts >= MAX_ATTEMPTS);
   await db.outboxJob.updateMany({
-    where: job.lockedUntil !== undefined ? ownRow({ id: job.id, lockedUntil: job.lockedUntil }) : { id: job.id, status: "pending" },
+    where:
+      job.lockedUntil !== undefined
+        ? ownRow({ id: job.id, lockedUntil: job.lockedUntil })
+        : { id: job.id, status: "pending" },
     data: {
       status: dead ? "dead" : "pending",
       lastError: message.slice(0, 2000),

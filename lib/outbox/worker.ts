@@ -36,4 +36,3 @@ export async function drainJobs(kinds?: string[]): Promise<void> {
     /* next batch */
   }
 }
-

@@ -10,7 +10,14 @@ import { processSingleton } from "./singleton";
 
 export type LoopTick = () => Promise<number | boolean>;
 
-type Loop = { name: string; tick: LoopTick; intervalMs: number; timer?: NodeJS.Timeout; running: boolean; again: boolean };
+type Loop = {
+  name: string;
+  tick: LoopTick;
+  intervalMs: number;
+  timer?: NodeJS.Timeout;
+  running: boolean;
+  again: boolean;
+};
 
 const loops = processSingleton("loops", () => new Map<string, Loop>());
 

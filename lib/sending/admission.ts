@@ -173,13 +173,20 @@ async function holdAndRecord(requests: AdmissionRequest[]): Promise<AdmissionRes
   );
   const held = result[0];
   if (held) return { admitted: true, available: held.balance - held.reserved };
-  const account = await db.creditAccount.findUnique({ where: { customerId }, select: { balance: true, reserved: true } });
+  const account = await db.creditAccount.findUnique({
+    where: { customerId },
+    select: { balance: true, reserved: true },
+  });
   return { admitted: false, available: account ? Math.max(0, account.balance - account.reserved) : 0 };
 }
 
 /** A unique index refused a row (here: an Idempotency-Key recorded by a concurrent request). */
 export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { kind?: string } } }; message?: string };
+  const e = error as {
+    code?: string;
+    meta?: { code?: string; driverAdapterError?: { cause?: { kind?: string } } };
+    message?: string;
+  };
   if (e?.code === "P2002") return true;
   if (e?.meta?.code === "23505") return true;
   if (e?.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation") return true;

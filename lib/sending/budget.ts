@@ -6,13 +6,13 @@ import { getSendingConfig } from "./config";
 /**
  * Resend's rate limit is per team — every API key, every MailKit instance — so the budget lives in the
  * database: calls are spaced by taking the next free slot of one shared row (a GCRA-style schedule, no burst).
- * The spacing is 1/limit plus a small margin for network jitter, so no one-second window at Resend ever sees
+ * The spacing is 1/limit plus 10 % for network jitter, so no one-second window at Resend ever sees
  * more than `limit` calls. A 429 pushes every instance's next slot past its `retry-after`, and Resend's own
  * `ratelimit-limit` lowers the rate if it is below the configured one.
  */
 
 export const RESEND_BUDGET = "resend";
-const JITTER_MARGIN = 1.05;
+const JITTER_MARGIN = 1.1;
 
 const learned = processSingleton("resend-budget", () => ({ limit: undefined as number | undefined }));
 

@@ -26,7 +26,12 @@ export const DISPATCHER_LOOP = "dispatcher";
 export async function dispatchPass(): Promise<number> {
   const workers = Array.from({ length: getSendingConfig().dispatchConcurrency }, async () => {
     let calls = 0;
-    while (await dispatchOne()) calls++;
+    try {
+      while (await dispatchOne()) calls++;
+    } catch (error) {
+      // e.g. the database is busy: what this worker claimed stays leased and is taken over after the lease.
+      console.error("[dispatcher]", (error as Error).message);
+    }
     return calls;
   });
   return (await Promise.all(workers)).reduce((a, b) => a + b, 0);
@@ -132,8 +137,11 @@ async function packNewBatch(): Promise<ClaimedBatch | null> {
       attempts: 1,
       createdAt: batch.createdAt,
     };
-  });
+  }, TX_OPTIONS);
 }
+
+// Webhook bursts can hold the connection pool for a moment: wait for a connection rather than fail.
+const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
 
 async function renewLease(batchId: string): Promise<void> {
   await db.deliveryBatch.updateMany({

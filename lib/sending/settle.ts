@@ -138,7 +138,9 @@ async function retryLater(batch: ClaimedBatch, reason: string, retryAfterMs?: nu
   const config = getSendingConfig();
   const delay = retryAfterMs ?? retryDelayMs(batch.attempts, config);
   const expired = Date.now() - batch.createdAt.getTime() + delay > config.resolveWithinMs;
-  const lastError = expired ? `Unresolved before Resend's idempotency window ends; needs review. Last: ${reason}` : reason;
+  const lastError = expired
+    ? `Unresolved before Resend's idempotency window ends; needs review. Last: ${reason}`
+    : reason;
   if (expired) console.error(`[dispatcher] delivery ${batch.id}: ${lastError}`);
   await db.deliveryBatch.updateMany({
     where: { id: batch.id, status: "pending" },

@@ -51,11 +51,9 @@ const tags = z
           .refine((name) => name !== SEND_ID_TAG, {
             error: `Invalid \`tags\` field: the tag name \`${SEND_ID_TAG}\` is reserved by MailKit`,
           }),
-        value: z
-          .string({ error: "Each tag needs a string `value`" })
-          .regex(TAG_PATTERN, {
-            error: "Invalid `tags` field: values contain only ASCII letters, digits, `_` or `-` (at most 256)",
-          }),
+        value: z.string({ error: "Each tag needs a string `value`" }).regex(TAG_PATTERN, {
+          error: "Invalid `tags` field: values contain only ASCII letters, digits, `_` or `-` (at most 256)",
+        }),
       },
       { error: "Invalid `tags` field: each tag is an object `{ name, value }`" },
     ),
@@ -101,11 +99,9 @@ const wireEmail = z
     cc: addressList("cc"),
     bcc: addressList("bcc"),
     reply_to: addressList("reply_to"),
-    subject: z
-      .string({ error: "The `subject` field must be a string" })
-      .max(MAX_SUBJECT_LENGTH, {
-        error: `The \`subject\` field is too long: the maximum is ${MAX_SUBJECT_LENGTH} characters`,
-      }),
+    subject: z.string({ error: "The `subject` field must be a string" }).max(MAX_SUBJECT_LENGTH, {
+      error: `The \`subject\` field is too long: the maximum is ${MAX_SUBJECT_LENGTH} characters`,
+    }),
     html: optionalText("html"),
     text: optionalText("text"),
     headers,
@@ -269,11 +265,9 @@ export const composerForm = z
       .pipe(
         z
           .array(
-            z
-              .string()
-              .refine((v) => bareAddress(v) !== undefined, {
-                error: "One of the recipients is not a valid email address",
-              }),
+            z.string().refine((v) => bareAddress(v) !== undefined, {
+              error: "One of the recipients is not a valid email address",
+            }),
           )
           .min(1, { error: "Enter at least one recipient" })
           .max(MAX_RECIPIENTS_PER_FIELD, { error: `At most ${MAX_RECIPIENTS_PER_FIELD} recipients` }),

@@ -38,7 +38,10 @@ export async function sendOne(appUrl: string, token: string, to?: string): Promi
     const ms = performance.now() - started;
     return response.status === 200 ? { status: 200, ms } : { status: response.status, ms, error: text.slice(0, 300) };
   } catch (error) {
-    return { status: 0, ms: performance.now() - started, error: (error as Error).message };
+    // undici's "fetch failed" hides the reason (reset, refused…) in `cause`.
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause ? ` (${cause.code ?? ""} ${cause.message ?? ""})` : "";
+    return { status: 0, ms: performance.now() - started, error: `${(error as Error).message}${reason}` };
   }
 }
 

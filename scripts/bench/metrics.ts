@@ -2,7 +2,7 @@
 export async function scrapeMetrics(appUrl: string, token: string): Promise<string> {
   const response = await fetch(`${appUrl}/api/metrics`, {
     headers: { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(60_000),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`GET /api/metrics → ${response.status} ${text.slice(0, 200)}`);

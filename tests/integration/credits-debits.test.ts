@@ -1,18 +1,21 @@
+import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 
 import { ensureDodoCustomer } from "@/lib/billing/customer";
-import { captureCredits, readDodoBalance, reserveCredits, syncCreditsFromDodo } from "@/lib/credits";
-import { DODO_DEBIT_JOB } from "@/lib/credits/debit";
+import { readDodoBalance, syncCreditsFromDodo } from "@/lib/credits";
+import { cutDueDebits, flushAllDebits, postPendingDebits } from "@/lib/credits/debits";
 import { db } from "@/lib/db";
 import { getDodo } from "@/lib/dodo/client";
 import { claimDueJobs, completeJob, enqueue, failJob } from "@/lib/outbox";
-import { drainJobs, runDueJobs } from "@/lib/outbox/worker";
+import { toResendPayload } from "@/lib/sending";
+import { admit } from "@/lib/sending/admission";
+import { drainDispatcher } from "@/lib/sending/dispatcher";
 
-import { withLocalServices } from "./helpers/environment";
+import { outgoingEmail, withLocalServices } from "./helpers/environment";
 
 /**
- * The Dodo side of a send: the debit queued in the outbox lands in Dodo's ledger exactly once, whatever Dodo
- * answers, and MailKit's credit view never gives spent credits back.
+ * The Dodo side of sending: what Resend accepted is billed by coalesced debits that land in Dodo's ledger
+ * exactly once, whatever Dodo answers, and MailKit's credit view never gives spent credits back.
  */
 const services = withLocalServices();
 let n = 0;
@@ -26,23 +29,35 @@ async function fundedCustomer(credits: number) {
     amount: String(credits),
   });
   await syncCreditsFromDodo(customerId, "test");
-  return customerId;
+  return { customerId, userId: user.id };
 }
 
-/** What the send pipeline does once Resend accepted: capture the hold and queue the debit, atomically. */
-async function spend(customerId: string, cost: number, sendId: string) {
-  await db.$transaction(async (tx) => {
-    const admission = await reserveCredits(tx, customerId, cost, sendId);
-    expect(admission.admitted).toBe(true);
-    await captureCredits(tx, customerId, cost, sendId);
-    await enqueue(tx, {
-      kind: DODO_DEBIT_JOB,
-      key: `dodo-debit/${sendId}`,
-      customerId,
-      credits: cost,
-      payload: { idempotencyKey: `resend-id-${sendId}`, reason: `MailKit send ${sendId}`, sendId },
-    });
+/** Sends `count` emails of `cost` recipients each through the real admission and dispatcher. */
+async function spend(customer: { customerId: string; userId: string }, count: number, cost = 1) {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const id = randomUUID();
+    const to = Array.from({ length: cost }, (_, r) => `r${r}-${i}-${id.slice(0, 8)}@example.com`);
+    return {
+      id,
+      userId: customer.userId,
+      customerId: customer.customerId,
+      apiKeyId: null,
+      source: "api",
+      batchId: null,
+      batchIndex: null,
+      fromAddress: "hello@acme.test",
+      to,
+      cc: [],
+      bcc: [],
+      subject: "Debits",
+      payload: toResendPayload(outgoingEmail(to), id),
+      cost,
+      batchable: true,
+    };
   });
+  expect(await admit({ customerId: customer.customerId, rows })).toMatchObject({ admitted: true });
+  await drainDispatcher();
+  return rows.map((r) => r.id);
 }
 
 const ledgerDebits = async (customerId: string) => {
@@ -54,18 +69,24 @@ const ledgerDebits = async (customerId: string) => {
   return page.items.filter((e) => !e.is_credit);
 };
 const account = (customerId: string) => db.creditAccount.findUniqueOrThrow({ where: { customerId } });
-const job = (sendId: string) => db.outboxJob.findUniqueOrThrow({ where: { key: `dodo-debit/${sendId}` } });
+const debitOf = async (customerId: string) => db.creditDebit.findFirstOrThrow({ where: { customerId } });
+const dueNow = (customerId: string) =>
+  db.creditDebit.updateMany({
+    where: { customerId, status: "pending" },
+    data: { runAt: new Date(0), lockedUntil: null },
+  });
 
-describe("Dodo debits through the outbox", () => {
+describe("coalesced Dodo debits", () => {
   beforeEach(async () => {
     services.emulators.dodo.faults.clear();
     services.emulators.dodo.updateSettings({ idempotencyReplay: "replay" });
-    await drainJobs(); // nothing left over from an earlier test
+    await flushAllDebits(); // nothing left over from an earlier test
   });
 
-  it("posts a captured send's debit once, and the synced view equals Dodo's balance", async () => {
-    const customerId = await fundedCustomer(100);
-    await spend(customerId, 3, "send-ok");
+  it("one debit covers the customer's accepted sends; the synced view equals Dodo's balance", async () => {
+    const customer = await fundedCustomer(100);
+    const ids = await spend(customer, 3);
+    const { customerId } = customer;
     expect((await account(customerId)).balance).toBe(97); // spent before Dodo knows
     expect(await syncCreditsFromDodo(customerId, "test")).toMatchObject({
       synced: true,
@@ -73,17 +94,42 @@ describe("Dodo debits through the outbox", () => {
       balance: 97,
     });
 
-    await drainJobs();
-    expect((await job("send-ok")).status).toBe("done");
+    // Not due yet (younger than the flush interval, fewer credits than the flush threshold)…
+    expect(await cutDueDebits()).toBe(0);
+    // …until it is.
+    await db.unbilledSend.updateMany({ where: { customerId }, data: { acceptedAt: new Date(Date.now() - 60_000) } });
+    expect(await cutDueDebits()).toBe(1);
+    const debit = await debitOf(customerId);
+    expect(debit).toMatchObject({ status: "pending", credits: 3, emails: 3 });
+    expect(debit.idempotencyKey).toMatch(/^mailkit-debit\/[0-9a-f]{48}$/);
+    expect(await db.emailSend.count({ where: { id: { in: ids }, debitId: debit.id } })).toBe(3);
+    expect(await db.unbilledSend.count({ where: { customerId } })).toBe(0);
+
+    expect(await postPendingDebits()).toBe(1);
+    expect(await debitOf(customerId)).toMatchObject({ status: "done", balanceAfter: 97 });
     expect(await readDodoBalance(customerId)).toBe(97);
-    expect(await ledgerDebits(customerId)).toHaveLength(1);
+    expect((await ledgerDebits(customerId)).map((d) => d.amount)).toEqual(["3"]);
     expect(await syncCreditsFromDodo(customerId, "test")).toMatchObject({ synced: true, dodoBalance: 97, balance: 97 });
+  });
+
+  it("cutting from two instances at once puts every send in exactly one debit", async () => {
+    const customer = await fundedCustomer(100);
+    const ids = await spend(customer, 40);
+    await Promise.all([cutDueDebits({ force: true }), cutDueDebits({ force: true }), cutDueDebits({ force: true })]);
+    const debits = await db.creditDebit.findMany({ where: { customerId: customer.customerId } });
+    expect(debits.reduce((sum, d) => sum + d.credits, 0)).toBe(40);
+    const sends = await db.emailSend.findMany({ where: { id: { in: ids } }, select: { debitId: true } });
+    expect(sends.every((s) => debits.some((d) => d.id === s.debitId))).toBe(true);
+    await flushAllDebits();
+    expect(await readDodoBalance(customer.customerId)).toBe(60);
   });
 
   it("a lost response with Dodo's 409 for a repeated key: the retry completes, one debit in the ledger", async () => {
     services.emulators.dodo.updateSettings({ idempotencyReplay: "conflict" });
-    const customerId = await fundedCustomer(100);
-    await spend(customerId, 5, "send-409");
+    const customer = await fundedCustomer(100);
+    const { customerId } = customer;
+    await spend(customer, 1, 5);
+    await cutDueDebits({ force: true });
     services.emulators.dodo.faults.add({
       method: "POST",
       pathPrefix: "/credit-entitlements",
@@ -92,64 +138,68 @@ describe("Dodo debits through the outbox", () => {
       afterHandling: true,
     });
 
-    await runDueJobs();
-    expect((await job("send-409")).status).toBe("pending"); // Dodo has it; MailKit does not know yet
+    await postPendingDebits();
+    expect((await debitOf(customerId)).status).toBe("pending"); // Dodo has it; MailKit does not know yet
     expect(await readDodoBalance(customerId)).toBe(95);
     // Meanwhile a sync is conservative (never over-admits): the debit may be counted twice, never zero times.
     expect((await syncCreditsFromDodo(customerId, "test")).balance).toBeLessThanOrEqual(95);
 
-    await db.outboxJob.update({ where: { key: "dodo-debit/send-409" }, data: { runAt: new Date(0) } });
-    await runDueJobs();
-    expect(await job("send-409")).toMatchObject({ status: "done", result: { alreadyRecorded: true } });
+    await dueNow(customerId);
+    await postPendingDebits();
+    expect((await debitOf(customerId)).status).toBe("done");
     expect(await ledgerDebits(customerId)).toHaveLength(1);
     expect(await syncCreditsFromDodo(customerId, "test")).toMatchObject({ synced: true, balance: 95 });
   });
 
   it("retries auth errors and outages instead of dropping the debit", async () => {
-    const customerId = await fundedCustomer(100);
-    await spend(customerId, 2, "send-401");
+    const customer = await fundedCustomer(100);
+    const { customerId } = customer;
+    await spend(customer, 1, 2);
+    await cutDueDebits({ force: true });
     services.emulators.dodo.faults.add({ method: "POST", pathPrefix: "/credit-entitlements", status: 401, count: 1 });
-    await runDueJobs();
-    expect(await job("send-401")).toMatchObject({ status: "pending", attempts: 1 });
-    expect((await job("send-401")).lastError).toMatch(/401/);
+    await postPendingDebits();
+    expect(await debitOf(customerId)).toMatchObject({ status: "pending", attempts: 1 });
+    expect((await debitOf(customerId)).lastError).toMatch(/401/);
 
-    await db.outboxJob.update({ where: { key: "dodo-debit/send-401" }, data: { runAt: new Date(0), attempts: 400 } });
-    await runDueJobs(); // far past MAX_ATTEMPTS: a debit still never dies of old age
-    expect((await job("send-401")).status).toBe("done");
+    await db.creditDebit.updateMany({ where: { customerId }, data: { runAt: new Date(0), attempts: 400 } });
+    await postPendingDebits(); // far past any attempt limit: a debit never dies of old age
+    expect((await debitOf(customerId)).status).toBe("done");
     expect(await readDodoBalance(customerId)).toBe(98);
   });
 
   it("a debit Dodo refuses stays counted as spent: the next sync does not give the credits back", async () => {
-    const customerId = await fundedCustomer(10);
-    await spend(customerId, 4, "send-refused");
+    const customer = await fundedCustomer(10);
+    const { customerId } = customer;
+    await spend(customer, 1, 4);
     // Dodo's balance drops behind MailKit's back (an operator debit), so Dodo refuses MailKit's debit.
     await getDodo().creditEntitlements.balances.createLedgerEntry(customerId, {
       credit_entitlement_id: services.catalog.entitlementId,
       entry_type: "debit",
       amount: "8",
     });
-    await drainJobs();
-    const refused = await job("send-refused");
+    await flushAllDebits();
+    const refused = await debitOf(customerId);
     expect(refused.status).toBe("dead");
     expect(refused.lastError).toMatch(/400/);
     const synced = await syncCreditsFromDodo(customerId, "test");
     expect(synced).toMatchObject({ synced: true, dodoBalance: 2, balance: -2 });
     expect(synced.available).toBeLessThanOrEqual(0);
   });
+});
 
+describe("the outbox (durable jobs)", () => {
   it("a run whose lease expired cannot complete or fail the job another instance now holds", async () => {
-    const customerId = await fundedCustomer(10);
-    await spend(customerId, 1, "send-lease");
-    const [first] = await claimDueJobs(10, 30_000, [DODO_DEBIT_JOB]);
+    await db.$transaction((tx) => enqueue(tx, { kind: "test.lease", key: "test-lease", payload: {} }));
+    const [first] = await claimDueJobs(10, 30_000, ["test.lease"]);
     expect(first).toBeDefined();
     // The first lease runs out while its holder is stuck; another instance claims the job.
     await db.outboxJob.update({ where: { id: first!.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
-    const [second] = await claimDueJobs(10, 30_000, [DODO_DEBIT_JOB]);
+    const [second] = await claimDueJobs(10, 30_000, ["test.lease"]);
     expect(second?.id).toBe(first!.id);
 
     expect(await db.$transaction((tx) => completeJob(tx, second!))).toBe(true);
     await failJob(first!, new Error("late timeout of the first run"));
-    expect((await job("send-lease")).status).toBe("done");
+    expect((await db.outboxJob.findUniqueOrThrow({ where: { key: "test-lease" } })).status).toBe("done");
     expect(await db.$transaction((tx) => completeJob(tx, first!))).toBe(false);
   });
 });

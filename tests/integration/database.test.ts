@@ -7,7 +7,9 @@ describe("database", () => {
   it("has every migration recorded the way Prisma Migrate records it", async () => {
     const migrations = readMigrations();
     expect(migrations.length).toBeGreaterThan(0);
-    const rows = await db.$queryRawUnsafe<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }[]>(
+    const rows = await db.$queryRawUnsafe<
+      { migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }[]
+    >(
       `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
     );
     expect(rows.map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
@@ -33,11 +35,22 @@ describe("database", () => {
   });
 
   it("rolls back a failing migration entirely", async () => {
-    const broken = [...readMigrations(), { name: "99999999999999_broken", sql: `CREATE TABLE "Tmp" (id int); SELECT * FROM "NoSuchTable";`, checksum: "f".repeat(64) }];
+    const broken = [
+      ...readMigrations(),
+      {
+        name: "99999999999999_broken",
+        sql: `CREATE TABLE "Tmp" (id int); SELECT * FROM "NoSuchTable";`,
+        checksum: "f".repeat(64),
+      },
+    ];
     await expect(migrate(getDatabase(), broken)).rejects.toThrow(/99999999999999_broken failed/);
-    const tables = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'Tmp'`);
+    const tables = await db.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'Tmp'`,
+    );
     expect(Number(tables[0]!.n)).toBe(0);
-    const recorded = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "_prisma_migrations" WHERE migration_name = '99999999999999_broken'`);
+    const recorded = await db.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM "_prisma_migrations" WHERE migration_name = '99999999999999_broken'`,
+    );
     expect(Number(recorded[0]!.n)).toBe(0);
   });
 
@@ -45,7 +58,9 @@ describe("database", () => {
     const user = await db.user.create({ data: { email: "roundtrip@example.com", dodoCustomerId: "cus_roundtrip" } });
     expect((await db.user.findUnique({ where: { email: "roundtrip@example.com" } }))?.id).toBe(user.id);
 
-    await expect(db.user.create({ data: { email: "other@example.com", dodoCustomerId: "cus_roundtrip" } })).rejects.toMatchObject({ code: "P2002" });
+    await expect(
+      db.user.create({ data: { email: "other@example.com", dodoCustomerId: "cus_roundtrip" } }),
+    ).rejects.toMatchObject({ code: "P2002" });
 
     await expect(
       db.$transaction(async (tx) => {
@@ -79,6 +94,8 @@ describe("database", () => {
 
   it("keeps the schema snapshot in step with prisma/schema.prisma (a schema change needs a migration)", async () => {
     const { readFileSync } = await import("node:fs");
-    expect(readFileSync("prisma/migrations/schema.at-last-migration.prisma", "utf8")).toBe(readFileSync("prisma/schema.prisma", "utf8"));
+    expect(readFileSync("prisma/migrations/schema.at-last-migration.prisma", "utf8")).toBe(
+      readFileSync("prisma/schema.prisma", "utf8"),
+    );
   });
 });

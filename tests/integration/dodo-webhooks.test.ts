@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
 import { ensureDodoCustomer } from "@/lib/billing/customer";
+import { runRequestedSyncs } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { getDodo } from "@/lib/dodo/client";
 import { drainJobs } from "@/lib/outbox/worker";
@@ -207,23 +208,19 @@ describe("POST /api/webhooks/dodo", () => {
     expect(await db.subscription.findUnique({ where: { id: "sub_foreign" } })).toBeNull();
   });
 
-  it("answers 5xx when processing fails (Dodo unreachable), so Dodo retries; the retry applies", async () => {
+  it("a credit event while Dodo is unreachable is acknowledged and its sync runs once Dodo answers again", async () => {
     await grant(customerId, 300);
-    const fault = services.emulators.dodo.faults.add({
-      method: "GET",
-      pathPrefix: "/credit-entitlements",
-      status: 503,
-      count: 10,
-    });
+    services.emulators.dodo.faults.add({ method: "GET", pathPrefix: "/credit-entitlements", status: 503, count: 10 });
     const event = creditAdded(300);
-    const failed = await deliverDodoWebhook(event, { id: `msg_retry_${n}` });
-    expect(failed.status).toBe(500);
-    expect(await db.webhookReceipt.findUnique({ where: { id: `msg_retry_${n}` } })).toBeNull();
+    const answered = await deliverDodoWebhook(event, { id: `msg_retry_${n}` });
+    // The sync request is stored with the receipt (durable), so Dodo need not retry the webhook.
+    expect(answered.status).toBe(200);
+    expect(await db.webhookReceipt.findUnique({ where: { id: `msg_retry_${n}` } })).not.toBeNull();
+    expect((await account(customerId)).syncRequestedAt).not.toBeNull();
+    expect(await runRequestedSyncs()).toBe(0); // Dodo still failing: the request stays
     services.emulators.dodo.faults.clear();
-    void fault;
-    const retried = await deliverDodoWebhook(event, { id: `msg_retry_${n}` });
-    expect(retried).toMatchObject({ status: 200, body: { received: true } });
-    expect((await account(customerId)).balance).toBe(300);
+    expect(await runRequestedSyncs()).toBe(1);
+    expect(await account(customerId)).toMatchObject({ balance: 300, syncRequestedAt: null });
   });
 
   it("payment.succeeded whose credit sync fails answers 5xx and records nothing; the retry applies it", async () => {

@@ -2,8 +2,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
+import { flushAllDebits } from "@/lib/credits/debits";
 import { db } from "@/lib/db";
-import { ACCEPTED_STATUSES } from "@/lib/sending";
+import { ACCEPTED_STATUSES, sendEmails } from "@/lib/sending";
+import { drainDispatcher } from "@/lib/sending/dispatcher";
 
 import { createFundedUser, dodoBalance, dodoDebits, mailkitCredits, withTestWorld } from "./helpers/environment";
 
@@ -16,7 +18,7 @@ import { createFundedUser, dodoBalance, dodoDebits, mailkitCredits, withTestWorl
  */
 const onPostgres = process.env.MAILKIT_TEST_DATABASE === "postgres";
 
-type WorkerOutcome = { pid: number; sent: number; refused: number; errors: string[] };
+type WorkerOutcome = { pid: number; sent: number; refused: number; errors: string[]; calls?: number };
 
 function startWorker(env: Record<string, string>): {
   child: ChildProcessWithoutNullStreams;
@@ -49,7 +51,7 @@ function startWorker(env: Record<string, string>): {
 describe.skipIf(!onPostgres)("two app processes over one PostgreSQL", () => {
   const world = withTestWorld(); // started only when the block runs
 
-  it("50 sends split across two processes at a balance of 5: exactly 5 sent, 45 refused, 5 debits", async () => {
+  it("50 sends split across two processes at a balance of 5: exactly 5 sent, 45 refused, 5 credits debited", async () => {
     const { user, customerId } = await createFundedUser(world, 5, "multiprocess");
     const common = {
       DATABASE_URL: process.env.DATABASE_URL!,
@@ -74,9 +76,107 @@ describe.skipIf(!onPostgres)("two app processes over one PostgreSQL", () => {
     expect(await db.emailSend.count({ where: { customerId } })).toBe(5);
     const delivered = world.emulators.resend.messages().filter((m) => m.subject.startsWith("From "));
     expect(delivered).toHaveLength(5);
-    // Both processes drained the outbox at the same time; leases let each debit run once.
-    expect(await dodoDebits(world, customerId)).toHaveLength(5);
+    // Both processes cut and posted debits at the same time: every send is in exactly one debit.
+    const debits = await dodoDebits(world, customerId);
+    expect(debits.reduce((n, d) => n + Number(d.amount), 0)).toBe(5);
+    expect(await db.emailSend.count({ where: { customerId, debitId: null } })).toBe(0);
     expect(await dodoBalance(world, customerId)).toBe(0);
     expect(await mailkitCredits(customerId)).toEqual({ balance: 0, reserved: 0, available: 0 });
   }, 120_000);
+
+  it("the Resend team budget holds across two dispatching processes (calls per second counted at Resend)", async () => {
+    const { user, customerId } = await createFundedUser(world, 400, "budget-2p");
+    await queueDirectly(user.id, customerId, 400, "budget2p");
+    world.emulators.resend.setRateLimit({ enabled: true, perSecond: 5 });
+    const common = {
+      DATABASE_URL: process.env.DATABASE_URL!,
+      EMULATOR_URL: world.emulators.url,
+      MAILKIT_WORKER_MODE: "dispatch",
+      MAILKIT_WORKER_RESEND_RATE: "5",
+    };
+    // Batches of 20 so that 400 emails need 20 calls: four seconds at 5 per second, shared by both processes.
+    const workers = [
+      startWorker({ ...common, MAILKIT_WORKER_BATCH: "20" }),
+      startWorker({ ...common, MAILKIT_WORKER_BATCH: "20" }),
+    ];
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.child.stdin.write("go\n");
+    const outcomes = await Promise.all(workers.map((w) => w.done));
+    world.emulators.resend.setRateLimit({ enabled: false });
+
+    expect(outcomes.every((o) => (o.calls ?? 0) > 0)).toBe(true); // both took part
+    const calls = new Map<string, number>();
+    for (const m of world.emulators.resend.messages({ q: "budget2p-" }))
+      calls.set(m.idempotency_key ?? m.id, Date.parse(m.created_at));
+    const times = [...calls.values()].sort((a, b) => a - b);
+    expect(times).toHaveLength(20);
+    for (let i = 5; i < times.length; i++) expect(times[i]! - times[i - 5]!).toBeGreaterThanOrEqual(1_000);
+    expect(world.emulators.resend.messages({ q: "budget2p-" }).flatMap((m) => m.to)).toHaveLength(400);
+    expect(await mailkitCredits(customerId)).toMatchObject({ reserved: 0, balance: 0 });
+  }, 120_000);
+
+  it("a dispatcher killed with SIGKILL mid-call: another takes the call over under the same key, nothing doubled", async () => {
+    const { user, customerId } = await createFundedUser(world, 10, "killed");
+    await queueDirectly(user.id, customerId, 10, "killed");
+    // Resend accepts the batch but the answer never comes back; the process is killed while it waits.
+    world.emulators.resend.faults.add({
+      method: "POST",
+      pathPrefix: "/emails/batch",
+      hang: true,
+      afterAccept: true,
+      count: 1,
+    });
+    const worker = startWorker({
+      DATABASE_URL: process.env.DATABASE_URL!,
+      EMULATOR_URL: world.emulators.url,
+      MAILKIT_WORKER_MODE: "dispatch",
+      MAILKIT_WORKER_TIMEOUT_MS: "60000",
+    });
+    worker.done.catch(() => undefined);
+    await worker.ready;
+    worker.child.stdin.write("go\n");
+    const deadline = Date.now() + 20_000;
+    while (world.emulators.resend.messages({ q: "killed-" }).length < 10 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(world.emulators.resend.messages({ q: "killed-" })).toHaveLength(10);
+    worker.child.kill("SIGKILL");
+    await new Promise((r) => worker.child.once("exit", r));
+
+    const call = await db.deliveryBatch.findFirstOrThrow({
+      where: { sendIds: { hasSome: (await db.emailSend.findMany({ where: { customerId } })).map((s) => s.id) } },
+    });
+    expect(call.status).toBe("pending");
+    expect(await db.emailSend.count({ where: { customerId, status: "queued" } })).toBe(10);
+    // Its lease runs out (here: now) and this process's dispatcher takes the call over.
+    await db.deliveryBatch.update({ where: { id: call.id }, data: { leaseUntil: new Date(Date.now() - 1) } });
+    world.emulators.resend.faults.clear();
+    await drainDispatcher();
+    const messages = world.emulators.resend.messages({ q: "killed-" });
+    expect(messages).toHaveLength(10);
+    expect(new Set(messages.map((m) => m.idempotency_key))).toEqual(new Set([call.idempotencyKey]));
+    expect(await db.emailSend.count({ where: { customerId, status: { in: [...ACCEPTED_STATUSES] } } })).toBe(10);
+    await flushAllDebits();
+    expect((await dodoDebits(world, customerId)).reduce((n, d) => n + Number(d.amount), 0)).toBe(10);
+    expect(await dodoBalance(world, customerId)).toBe(0);
+  }, 120_000);
 });
+
+/** Queues `count` one-recipient emails for the customer through MailKit's pipeline (in this process). */
+async function queueDirectly(userId: string, customerId: string, count: number, prefix: string) {
+  for (let start = 0; start < count; start += 50)
+    await Promise.all(
+      Array.from({ length: Math.min(50, count - start) }, (_, i) =>
+        sendEmails({ userId, customerId, source: "api" }, [
+          {
+            from: "Acme <hello@acme.test>",
+            to: [`${prefix}-${start + i}@example.com`],
+            cc: [],
+            bcc: [],
+            replyTo: [],
+            subject: prefix,
+            text: "Hi",
+          },
+        ]),
+      ),
+    );
+}

@@ -125,7 +125,13 @@ describe("Resend refuses or fails", () => {
   it("Resend 500 after accepting (the emails went out): the retry is answered with the original ids — one email, one debit", async () => {
     const { customerId, sender } = await funded(2);
     const id = await queueOne(sender, "accepted-500@example.com");
-    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", status: 500, afterAccept: true, count: 1 });
+    world.emulators.resend.faults.add({
+      method: "POST",
+      pathPrefix: "/emails",
+      status: 500,
+      afterAccept: true,
+      count: 1,
+    });
     await drainDispatcher();
     expect(resendMessagesTo("accepted-500@example.com")).toHaveLength(1);
     expect((await sendRow(id)).status).toBe("unknown");
@@ -224,7 +230,12 @@ describe("crashes", () => {
 describe("Dodo's ledger fails for a while", () => {
   it("the coalesced debit lands exactly once after recovery, including when its response was lost", async () => {
     const { customerId, sender } = await funded(6);
-    world.emulators.dodo.faults.add({ method: "POST", pathPrefix: "/credit-entitlements", status: 500, durationMs: 60_000 });
+    world.emulators.dodo.faults.add({
+      method: "POST",
+      pathPrefix: "/credit-entitlements",
+      status: 500,
+      durationMs: 60_000,
+    });
     await Promise.all(Array.from({ length: 4 }, (_, i) => queueOne(sender, `dodo-down-${i}@example.com`)));
     await drainDispatcher();
     expect(await mailkitCredits(customerId)).toEqual({ balance: 2, reserved: 0, available: 2 });
@@ -264,4 +275,3 @@ describe("configuration", () => {
     configureSending({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 1_000 });
   });
 });
-

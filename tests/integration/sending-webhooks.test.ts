@@ -3,10 +3,11 @@ import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { POST as resendWebhook } from "@/app/api/webhooks/resend/route";
-import { reserveCredits } from "@/lib/credits";
-import { db, Prisma } from "@/lib/db";
+import { db } from "@/lib/db";
 import { LOCAL_DEFAULTS } from "@/lib/env";
-import { sendEmails, sweepUnsettledSends, toResendPayload, type Sender } from "@/lib/sending";
+import { sendEmails, toResendPayload, type Sender } from "@/lib/sending";
+import { admit } from "@/lib/sending/admission";
+import { drainDispatcher } from "@/lib/sending/dispatcher";
 
 import { createFundedUser, outgoingEmail, withTestWorld } from "./helpers/environment";
 
@@ -17,6 +18,7 @@ const world = withTestWorld();
 const email = (to: string) => outgoingEmail(to, { subject: "Events" });
 
 async function waitForStatus(id: string, status: string, timeoutMs = 5000) {
+  await drainDispatcher(); // hand what is queued to Resend, as the background dispatcher would
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const send = await db.emailSend.findUniqueOrThrow({
@@ -143,25 +145,27 @@ describe("the webhook route", () => {
   it("an event that arrives before the acceptance is recorded, then applied when the send settles", async () => {
     const id = randomUUID();
     const payload = toResendPayload(email("early@example.com"), id);
-    await db.$transaction(async (tx) => {
-      await reserveCredits(tx, sender.customerId!, 1, id);
-      await tx.emailSend.create({
-        data: {
+    await admit({
+      customerId: sender.customerId!,
+      rows: [
+        {
           id,
           userId: sender.userId,
           customerId: sender.customerId!,
+          apiKeyId: null,
           source: "api",
+          batchId: null,
+          batchIndex: null,
           fromAddress: "hello@acme.test",
           to: ["early@example.com"],
           cc: [],
           bcc: [],
           subject: "Events",
-          payload: payload as unknown as Prisma.InputJsonValue,
+          payload,
           cost: 1,
-          status: "unknown",
-          nextAttemptAt: new Date(0),
+          batchable: true,
         },
-      });
+      ],
     });
     const early = signedRequest({
       type: "email.delivered",
@@ -169,8 +173,8 @@ describe("the webhook route", () => {
       data: { email_id: randomUUID(), to: ["early@example.com"], tags: { mailkit_send_id: id } },
     });
     expect(await (await resendWebhook(early)).json()).toMatchObject({ outcome: "recorded" });
-    expect((await db.emailSend.findUniqueOrThrow({ where: { id } })).status).toBe("unknown");
-    await sweepUnsettledSends();
+    expect((await db.emailSend.findUniqueOrThrow({ where: { id } })).status).toBe("queued");
+    await drainDispatcher();
     expect((await db.emailSend.findUniqueOrThrow({ where: { id } })).status).toBe("delivered");
   });
 });

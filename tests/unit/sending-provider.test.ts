@@ -5,7 +5,7 @@ import { displayPrefix, generateToken, hashToken } from "@/lib/api/keys";
 import { openApiDocument } from "@/lib/api/openapi";
 import { toApiError } from "@/lib/api/respond";
 import { configureSending, getSendingConfig, retryDelayMs } from "@/lib/sending/config";
-import { InsufficientCreditsError, ProviderRejectedError } from "@/lib/sending/errors";
+import { InsufficientCreditsError } from "@/lib/sending/errors";
 import { batchIdempotencyKey, classifyProviderError, sendIdempotencyKey } from "@/lib/sending/provider";
 
 describe("what a Resend error means for the money", () => {
@@ -41,6 +41,12 @@ describe("what a Resend error means for the money", () => {
     );
   });
 
+  it("a 429 is retried after Resend's retry-after, and marked as rate limited", () => {
+    expect(
+      classifyProviderError({ statusCode: 429, name: "rate_limit_exceeded", message: "x" }, false, { "retry-after": "2" }),
+    ).toEqual({ kind: "unknown", reason: expect.stringContaining("429"), rateLimited: true, retryAfterMs: 2000 });
+  });
+
   it("derives Resend idempotency keys from MailKit's ids", () => {
     expect(sendIdempotencyKey("abc")).toBe("mailkit-send/abc");
     expect(batchIdempotencyKey("xyz")).toBe("mailkit-batch/xyz");
@@ -71,16 +77,6 @@ describe("API helpers", () => {
       available: 1,
       top_up_url: expect.stringMatching(/\/dashboard\/billing$/),
     });
-    expect(
-      toApiError(new ProviderRejectedError(422, "validation_error", "Invalid `to` field.", ["s"])).toBody(),
-    ).toEqual({
-      statusCode: 422,
-      name: "validation_error",
-      message: "Invalid `to` field.",
-      credits_charged: 0,
-    });
-    // Resend refusing MailKit's own key is not the customer's 401.
-    expect(toApiError(new ProviderRejectedError(401, "invalid_api_key", "bad key", ["s"])).statusCode).toBe(502);
   });
 
   it("describes the API in OpenAPI 3.1", () => {
@@ -89,7 +85,7 @@ describe("API helpers", () => {
     expect(doc.servers[0]!.url).toBe("https://mailkit.example/api");
     expect(Object.keys(doc.paths)).toEqual(["/emails", "/emails/batch", "/emails/{id}"]);
     expect(Object.keys(doc.paths["/emails"].post.responses)).toEqual(
-      expect.arrayContaining(["200", "202", "402", "409", "422", "429"]),
+      expect.arrayContaining(["200", "402", "409", "422", "429"]),
     );
   });
 });

@@ -21,7 +21,14 @@ export type WebhookOutcome = {
 export async function processDodoWebhook(rawBody: string, headers: Headers): Promise<WebhookOutcome> {
   try {
     const outcome = await applyDodoWebhook(rawBody, headers);
-    const label = outcome.status !== 200 ? "rejected" : outcome.body.duplicate ? "duplicate" : outcome.body.ignored ? "ignored" : "applied";
+    const label =
+      outcome.status !== 200
+        ? "rejected"
+        : outcome.body.duplicate
+          ? "duplicate"
+          : outcome.body.ignored
+            ? "ignored"
+            : "applied";
     metrics.webhooks.inc({ source: "dodo", outcome: label });
     return outcome;
   } catch (error) {
@@ -36,7 +43,8 @@ async function applyDodoWebhook(rawBody: string, headers: Headers): Promise<Webh
     event = getDodo().webhooks.unwrap(rawBody, { headers: Object.fromEntries(headers.entries()) });
   } catch (error) {
     // unwrap verifies first, then parses: a SyntaxError means a correctly signed body that is not JSON.
-    if (error instanceof SyntaxError) return { status: 400, body: { received: false, error: "Webhook body is not valid JSON" } };
+    if (error instanceof SyntaxError)
+      return { status: 400, body: { received: false, error: "Webhook body is not valid JSON" } };
     return { status: 401, body: { received: false, error: `Invalid webhook signature: ${(error as Error).message}` } };
   }
   const webhookId = headers.get("webhook-id")!;

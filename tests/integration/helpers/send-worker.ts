@@ -6,7 +6,8 @@
  *     what is queued (dispatcher and debits are leased across processes), prints one JSON line and exits;
  *   MAILKIT_WORKER_MODE=dispatch: runs the dispatcher until nothing is queued (or until it is killed), prints
  *     one JSON line and exits.
- * MAILKIT_WORKER_RESEND_RATE sets the platform-wide Resend budget (calls per second).
+ * MAILKIT_WORKER_RESEND_RATE sets the platform-wide Resend budget (calls per second), MAILKIT_WORKER_BATCH the
+ * emails per call, MAILKIT_WORKER_TIMEOUT_MS the Resend timeout.
  */
 import { createInterface } from "node:readline";
 
@@ -26,6 +27,7 @@ async function main() {
   configureSending({
     providerTimeoutMs: Number(process.env.MAILKIT_WORKER_TIMEOUT_MS ?? 2_000),
     resendRatePerSecond: Number(process.env.MAILKIT_WORKER_RESEND_RATE ?? 1_000),
+    batchSize: Number(process.env.MAILKIT_WORKER_BATCH ?? 100),
   });
   // Open the pool before the barrier, so the processes start at the same moment.
   await getDatabase().prisma.$queryRawUnsafe("SELECT 1");

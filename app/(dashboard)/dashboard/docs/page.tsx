@@ -103,13 +103,11 @@ const { data, error } = await mailkit.emails.send(
             <code>available</code> and <code>top_up_url</code>. Nothing is sent or charged.
           </li>
           <li>
-            If the provider refuses an email (e.g. an invalid address), you get its error with{" "}
-            <code>credits_charged: 0</code>.
-          </li>
-          <li>
-            If the provider is slow to confirm you get <strong>202</strong> with <code>status: &quot;queued&quot;</code>
-            : the credits are held, the email goes out at most once, and the charge is refunded if it cannot be sent.{" "}
-            <code>GET /emails/{"{id}"}</code> shows how it ended.
+            <strong>200</strong> means accepted for delivery: the credits are held and the email is{" "}
+            <code>queued</code>; MailKit hands it to the provider moments later and it goes out at most once.{" "}
+            <code>GET /emails/{"{id}"}</code> follows it: <code>queued → sent → delivered</code> (or{" "}
+            <code>bounced</code>, …). If the provider refuses it, its status becomes <code>failed</code> and the
+            credits are released (<code>credits_charged: 0</code>).
           </li>
         </ul>
       </Section>
