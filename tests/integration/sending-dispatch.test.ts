@@ -11,6 +11,7 @@ import { dispatchOne, drainDispatcher } from "@/lib/sending/dispatcher";
 
 import {
   createFundedUser,
+  deliverQueued,
   dodoBalance,
   dodoDebits,
   mailkitCredits,
@@ -62,7 +63,7 @@ describe("batching", () => {
     const ids = await queue(sender, 1_000, "burst");
     expect(await mailkitCredits(customerId)).toEqual({ balance: 1_200, reserved: 1_000, available: 200 });
 
-    await drainDispatcher();
+    await deliverQueued();
     const batches = await db.deliveryBatch.findMany({ where: { sendIds: { hasSome: ids } } });
     expect(batches).toHaveLength(10);
     expect(batches.every((b) => b.mode === "batch" && b.status === "done" && b.sendIds.length <= 100)).toBe(true);
@@ -223,6 +224,7 @@ describe("coalesced debits", () => {
     const { customerId, sender } = await funded(50, "coalesce");
     await queue(sender, 30, "coalesce");
     await drainDispatcher();
+    await world.emulators.dodo.idle(); // the funding's credit.added webhook (and its sync) has landed
     const readsBefore = await dodoReads();
     await flushAllDebits();
     await world.emulators.dodo.idle();
