@@ -22,19 +22,28 @@ import { settleBatch, type ClaimedBatch } from "./settle";
 
 export const DISPATCHER_LOOP = "dispatcher";
 
-/** One pass: every worker keeps calling until nothing is due. Returns how many calls were made. */
+/**
+ * One pass: a first call (an idle pass costs just that one look), then — if there was work — every worker keeps
+ * calling until nothing is due. Returns how many calls were made.
+ */
 export async function dispatchPass(): Promise<number> {
+  if (!(await dispatchSafely())) return 0;
   const workers = Array.from({ length: getSendingConfig().dispatchConcurrency }, async () => {
     let calls = 0;
-    try {
-      while (await dispatchOne()) calls++;
-    } catch (error) {
-      // e.g. the database is busy: what this worker claimed stays leased and is taken over after the lease.
-      console.error("[dispatcher]", (error as Error).message);
-    }
+    while (await dispatchSafely()) calls++;
     return calls;
   });
-  return (await Promise.all(workers)).reduce((a, b) => a + b, 0);
+  return 1 + (await Promise.all(workers)).reduce((a, b) => a + b, 0);
+}
+
+async function dispatchSafely(): Promise<boolean> {
+  try {
+    return await dispatchOne();
+  } catch (error) {
+    // e.g. the database is busy: what this worker claimed stays leased and is taken over after the lease.
+    console.error("[dispatcher]", (error as Error).message);
+    return false;
+  }
 }
 
 /** Claims one call, makes it within the budget and settles it. Returns false when there was nothing to do. */

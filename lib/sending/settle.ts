@@ -91,8 +91,12 @@ function markFailed(tx: Tx, refused: { id: string; error: string }[]): Promise<M
  */
 async function moveHolds(tx: Tx, batchId: string, sent: Moved[], failed: Moved[]): Promise<void> {
   const byCustomer = new Map<string, { captured: number; released: number }>();
-  for (const s of sent) entry(byCustomer, s.customerId).captured += s.cost;
-  for (const f of failed) entry(byCustomer, f.customerId).released += f.cost;
+  const totals = (customerId: string) => {
+    if (!byCustomer.has(customerId)) byCustomer.set(customerId, { captured: 0, released: 0 });
+    return byCustomer.get(customerId)!;
+  };
+  for (const s of sent) totals(s.customerId).captured += s.cost;
+  for (const f of failed) totals(f.customerId).released += f.cost;
   const journal: Prisma.CreditEntryCreateManyInput[] = [];
   for (const customerId of [...byCustomer.keys()].sort()) {
     const { captured, released } = byCustomer.get(customerId)!;
@@ -122,11 +126,6 @@ async function moveHolds(tx: Tx, batchId: string, sent: Moved[], failed: Moved[]
     }
   }
   if (journal.length) await tx.creditEntry.createMany({ data: journal });
-}
-
-function entry<K, V extends { captured: number; released: number }>(map: Map<K, V>, key: K): V {
-  if (!map.has(key)) map.set(key, { captured: 0, released: 0 } as V);
-  return map.get(key)!;
 }
 
 /**
