@@ -123,6 +123,24 @@ describe("the official resend SDK against MailKit", () => {
     expect(await mailkitCredits(customerId)).toEqual({ balance: 0, reserved: 0, available: 0 });
   });
 
+  it("the request path costs two database transactions per accepted send, with no provider call", async () => {
+    const { resend, customerId } = await customerWithKey(100);
+    await world.emulators.dodo.idle(); // the funding webhook has been processed
+    const xid = async () => Number((await db.$queryRawUnsafe<{ x: string }[]>("SELECT txid_current()::text AS x"))[0]!.x);
+    const resendCalls = world.emulators.resend.messages().length;
+    const before = await xid();
+    for (let i = 0; i < 20; i++) {
+      const sent = await resend.emails.send({ ...message, to: `path-${i}@example.com` }, { idempotencyKey: `path-${i}` });
+      expect(sent.error).toBeNull();
+    }
+    // Each txid_current() call is a transaction of its own: subtract the second one.
+    const writes = (await xid()) - before - 1;
+    expect(writes).toBeLessThanOrEqual(2 * 20 + 1); // key + rate limit + Idempotency-Key read; hold + insert (+ "last used")
+    expect(world.emulators.resend.messages().length).toBe(resendCalls);
+    expect(await mailkitCredits(customerId)).toMatchObject({ reserved: 20 });
+    await deliverQueued();
+  });
+
   it("402 when credits run out: required, available and where to top up; nothing sent", async () => {
     const { resend } = await customerWithKey(0);
     const before = world.emulators.resend.messages().length;
