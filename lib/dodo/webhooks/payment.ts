@@ -23,6 +23,7 @@ export async function handlePaymentEvent(event: UnwrapWebhookEvent, receipt: Rec
   // A successful payment usually brings credits. Sync before recording the receipt: if the sync fails, the
   // webhook answers 5xx and Dodo's retry does it again (credit.added also syncs, whichever comes first).
   if (status === "succeeded") await syncCreditsOrThrow(customerId, `webhook:${receipt.id}`);
+  let ignored: string | undefined;
   await db.$transaction(async (tx) => {
     await tx.webhookReceipt.create({ data: receipt });
     const data = {
@@ -35,6 +36,14 @@ export async function handlePaymentEvent(event: UnwrapWebhookEvent, receipt: Rec
       paidAt: new Date(payment.created_at ?? event.timestamp),
     };
     const existing = await tx.payment.findUnique({ where: { id: payment.payment_id } });
+    const plan = data.subscriptionId ? await tx.subscription.findUnique({ where: { id: data.subscriptionId } }) : null;
+    // A payment never changes hands, nor joins another customer's plan: such an event is logged and ignored.
+    const foreign = [existing, plan].find((row) => row && (row.userId !== user.id || row.customerId !== customerId));
+    if (foreign) {
+      ignored = `${foreign === plan ? "subscription" : "payment"} ${foreign.id} belongs to another customer`;
+      console.warn(`[webhooks/dodo] ${event.type} ${receipt.id}: ${ignored} (event names ${customerId})`);
+      return;
+    }
     // Events arrive in any order: a late "processing" must not undo a final outcome.
     if (existing && FINAL_STATUSES.includes(existing.status) && !FINAL_STATUSES.includes(status)) return;
     await tx.payment.upsert({
@@ -43,5 +52,5 @@ export async function handlePaymentEvent(event: UnwrapWebhookEvent, receipt: Rec
       create: { id: payment.payment_id, ...data },
     });
   });
-  return undefined;
+  return ignored;
 }

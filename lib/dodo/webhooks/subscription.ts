@@ -47,12 +47,18 @@ export async function handleSubscriptionEvent(
 
   // Sync first (a new cycle brings credits); a failure answers 5xx before anything is recorded.
   await syncCreditsOrThrow(customerId, `webhook:${receipt.id}`);
-  let stale = false;
+  let ignored: string | undefined;
   await db.$transaction(async (tx) => {
     await tx.webhookReceipt.create({ data: receipt });
     const existing = await tx.subscription.findUnique({ where: { id: subscription.subscription_id } });
+    // A subscription never changes hands: an event naming another customer's subscription is logged and ignored.
+    if (existing && (existing.userId !== user.id || existing.customerId !== customerId)) {
+      ignored = `subscription ${subscription.subscription_id} belongs to another customer`;
+      console.warn(`[webhooks/dodo] ${event.type} ${receipt.id}: ${ignored} (event names ${customerId})`);
+      return;
+    }
     if (existing && existing.eventAt > eventAt) {
-      stale = true;
+      ignored = "older than the stored state";
       return;
     }
     await tx.subscription.upsert({
@@ -65,5 +71,5 @@ export async function handleSubscriptionEvent(
       await tx.creditAccount.updateMany({ where: { customerId }, data: { allowance: creditsPerCycle } });
     }
   });
-  return stale ? "older than the stored state" : undefined;
+  return ignored;
 }
