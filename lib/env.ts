@@ -68,6 +68,9 @@ const schema = z.object({
   RESEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
 
+  // How many reverse proxies in front of MailKit append to X-Forwarded-For (0: none, use the socket address).
+  TRUST_PROXY: z.coerce.number({ message: "must be a number of proxies (0–10)" }).int().min(0).max(10).default(0),
+
   // Local emulators (local mode only)
   EMULATOR_URL: optionalUrl.default(LOCAL_DEFAULTS.emulatorUrl),
 });
