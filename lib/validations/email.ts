@@ -5,6 +5,10 @@ import { z } from "zod";
 import { ADDRESS_FORMAT_HINT, bareAddress } from "@/lib/sending/recipients";
 import { SEND_STATUSES } from "@/lib/sending/status";
 
+import { containsUncleanText, isCleanText } from "./text";
+
+export { isCleanText };
+
 /**
  * Request schemas for sending, shared by the public API, the dashboard composer and tests.
  * The API body is Resend's wire format (snake_case), so the official SDK's requests validate as they are;
@@ -26,19 +30,6 @@ export const RESERVED_HEADER_NAMES = ["to", "cc", "bcc", "from", "sender", "repl
 
 /** The fields of an email whose strings are checked for NUL and lone surrogates (Postgres and SMTP refuse them). */
 const TEXT_FIELDS = ["from", "to", "cc", "bcc", "reply_to", "subject", "html", "text", "headers", "tags"] as const;
-
-/** True for a string PostgreSQL and mail can carry: no NUL character, no unpaired UTF-16 surrogate. */
-export function isCleanText(value: string): boolean {
-  return !value.includes("\0") && value.isWellFormed();
-}
-
-/** The first string inside `value` (keys included) that is not clean text, if any. */
-function hasUncleanText(value: unknown, depth = 0): boolean {
-  if (typeof value === "string") return !isCleanText(value);
-  if (depth > 8 || value === null || typeof value !== "object") return false;
-  if (Array.isArray(value)) return value.some((v) => hasUncleanText(v, depth + 1));
-  return Object.entries(value).some(([k, v]) => !isCleanText(k) || hasUncleanText(v, depth + 1));
-}
 
 /**
  * One mailbox (`email@example.com` or `Name <email@example.com>`), parsed by an RFC 5322 parser, as the bare
@@ -259,7 +250,7 @@ function parseOne(body: unknown, where: string, { batch }: { batch: boolean }): 
   }
   const missing = missingField(body as Record<string, unknown>, where);
   if (missing) return { ok: false, error: missing };
-  const unclean = TEXT_FIELDS.find((field) => hasUncleanText((body as Record<string, unknown>)[field]));
+  const unclean = TEXT_FIELDS.find((field) => containsUncleanText((body as Record<string, unknown>)[field]));
   if (unclean) {
     const message = `${where}Invalid \`${unclean}\` field: it must not contain NUL characters or unpaired UTF-16 surrogates`;
     return { ok: false, error: { name: "validation_error", message } };

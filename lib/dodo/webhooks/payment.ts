@@ -3,6 +3,7 @@ import type { UnwrapWebhookEvent } from "dodopayments/resources/webhooks/webhook
 import { findUserByCustomerId } from "@/lib/billing/customer";
 import { syncCreditsOrThrow } from "@/lib/credits";
 import { db } from "@/lib/db";
+import { dodoPaymentEventShape, dodoEventProblem } from "@/lib/validations/webhooks";
 
 import type { Receipt } from "./index";
 
@@ -12,6 +13,13 @@ type PaymentEvent = Extract<UnwrapWebhookEvent, { type: `payment.${string}` }>;
 
 /** payment.succeeded / failed / processing / cancelled: record the payment (the billing history). */
 export async function handlePaymentEvent(event: UnwrapWebhookEvent, receipt: Receipt): Promise<string | undefined> {
+  // Signed by Dodo but not the shape this handler reads: log it and answer 200 (a retry would not fix it).
+  const problem = dodoEventProblem(dodoPaymentEventShape, event);
+  if (problem) {
+    console.warn(`[webhooks/dodo] ${event.type} ${receipt.id}: ${problem}`);
+    await db.webhookReceipt.create({ data: receipt });
+    return problem;
+  }
   const payment = (event as PaymentEvent).data;
   const customerId = payment.customer?.customer_id;
   const user = customerId ? await findUserByCustomerId(customerId) : null;

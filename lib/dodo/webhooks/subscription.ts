@@ -5,6 +5,7 @@ import { syncCreditsOrThrow } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { CATALOG, getCatalog } from "@/lib/dodo/catalog";
 import { toCredits } from "@/lib/dodo/client";
+import { dodoSubscriptionEventShape, dodoEventProblem } from "@/lib/validations/webhooks";
 
 import type { Receipt } from "./index";
 
@@ -18,6 +19,13 @@ export async function handleSubscriptionEvent(
   event: UnwrapWebhookEvent,
   receipt: Receipt,
 ): Promise<string | undefined> {
+  // Signed by Dodo but not the shape this handler reads: log it and answer 200 (a retry would not fix it).
+  const problem = dodoEventProblem(dodoSubscriptionEventShape, event);
+  if (problem) {
+    console.warn(`[webhooks/dodo] ${event.type} ${receipt.id}: ${problem}`);
+    await db.webhookReceipt.create({ data: receipt });
+    return problem;
+  }
   const subscription = (event as SubscriptionEvent).data;
   const customerId = subscription.customer?.customer_id;
   const user = customerId ? await findUserByCustomerId(customerId) : null;

@@ -1,18 +1,12 @@
 import { processDodoWebhook } from "@/lib/dodo/webhooks";
-import { BODY_LIMITS, BodyTooLargeError, readBodyText } from "@/lib/http/body";
+import { readWebhookBody } from "@/lib/http/webhook-body";
 
 // POST /api/webhooks/dodo — Dodo Payments events, verified over the raw body (never parse before verifying).
 export async function POST(request: Request) {
-  let rawBody: string;
+  const body = await readWebhookBody(request);
+  if (!body.ok) return Response.json({ received: false, error: body.message }, { status: body.status });
   try {
-    rawBody = await readBodyText(request, { limitBytes: BODY_LIMITS.webhook });
-  } catch (error) {
-    if (error instanceof BodyTooLargeError)
-      return Response.json({ received: false, error: error.message }, { status: 413 });
-    throw error;
-  }
-  try {
-    const outcome = await processDodoWebhook(rawBody, request.headers);
+    const outcome = await processDodoWebhook(body.rawBody, request.headers);
     return Response.json(outcome.body, { status: outcome.status });
   } catch (error) {
     // 5xx makes Dodo retry; the webhook-id was not recorded, so the retry applies the event.
