@@ -80,6 +80,71 @@ describe("a validly signed Resend webhook whose body is not JSON", () => {
   });
 });
 
+describe("signed webhook payloads that used to answer 500 (found by the fuzz suite)", () => {
+  function resendRequest(body: string) {
+    const id = `msg_${randomUUID()}`;
+    const at = new Date();
+    return new Request("http://localhost/api/webhooks/resend", {
+      method: "POST",
+      headers: {
+        "svix-id": id,
+        "svix-timestamp": String(Math.floor(at.getTime() / 1000)),
+        "svix-signature": new Webhook(LOCAL_DEFAULTS.resendWebhookSecret).sign(id, at, body),
+      },
+      body,
+    });
+  }
+
+  it("Dodo: an event type with a lone surrogate or NUL → 400", async () => {
+    // JSON escapes: a raw lone surrogate cannot travel in UTF-8, but "\\udfc2" in JSON decodes to one.
+    for (const type of [String.raw`payment.\uDFC2`, String.raw`x\u0000y`]) {
+      const result = await deliverDodoWebhook(
+        { type: "placeholder", data: {} },
+        { rawBody: `{"type":"${type}","data":{}}` },
+      );
+      expect(result.status).toBe(400);
+    }
+  });
+
+  it("Resend: an event without data, with odd tags, or nested 2,000 deep → 400", async () => {
+    for (const body of [
+      '{"type":"email.bounced"}',
+      '{"type":"email.sent","data":{"email_id":5}}',
+      '{"type":"email.sent","data":{"tags":[null]}}',
+      `{"type":"email.bounced","data":{"bounce":${"[".repeat(2000)}${"]".repeat(2000)}}}`,
+    ]) {
+      const response = await resendWebhook(resendRequest(body));
+      expect(response.status, body.slice(0, 60)).toBe(400);
+    }
+  });
+
+  it("Dodo: a signed payment or subscription event with malformed fields is logged and ignored (200)", async () => {
+    const cases = [
+      { type: "payment.succeeded", data: { payment_id: 5, customer: { customer_id: "cus_x" } } },
+      { type: "payment.succeeded", data: { payment_id: "pay_x", customer: { customer_id: 7 } } },
+      { type: "subscription.active", data: [] },
+      {
+        type: "subscription.active",
+        data: {
+          ...subscriptionData({
+            subscriptionId: "sub_bad",
+            customerId: "cus_x",
+            productId: "p",
+            entitlementId: "e",
+            status: "active",
+            nextBillingDate: "not a date",
+          }),
+        },
+      },
+    ];
+    for (const event of cases) {
+      const result = await deliverDodoWebhook(event as never);
+      expect(result.status, event.type).toBe(200);
+      expect(String(result.body.ignored)).toMatch(/malformed/);
+    }
+  });
+});
+
 describe("signed Dodo events never move a row from one customer to another", () => {
   let n = 0;
   async function customer() {
