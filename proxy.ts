@@ -5,7 +5,7 @@ import { getEnv } from "@/lib/env";
 import { commonSecurityHeaders, newNonce, pageCsp } from "@/lib/http/security-headers";
 
 /**
- * Every request except the streaming endpoints (see `config.matcher`) passes here:
+ * Every page request, and GET /api/emails/{id}, passes here (route handlers that read bodies do not: see `config`):
  * - paths Next.js itself would answer with a 500 (malformed percent-encoding, cross-origin server actions) get a
  *   404 or 403 instead;
  * - pages get a Content-Security-Policy with a fresh nonce, which Next.js puts on its own scripts;
@@ -81,11 +81,9 @@ function withSecurityHeaders<T extends Response>(response: T): T {
   return response;
 }
 
-// Not the public API's send routes nor the webhooks: Next.js buffers the body of every route the proxy matches,
-// and those routes bound their bodies themselves while streaming (lib/http/body.ts). Their headers come from
-// next.config.ts. GET /api/emails/{id} stays matched so a malformed path still gets a 404 here.
+// Route handlers under /api stay out (except GET /api/emails/{id}, so a malformed id path still gets a 404 here):
+// Next.js buffers the body of every route the proxy matches (up to 10 MB) before the handler runs, and these
+// handlers bound their bodies themselves while streaming (lib/http/body.ts). Their headers come from next.config.ts.
 export const config = {
-  matcher: [
-    "/((?!_next/static/|_next/image/|favicon\\.ico$|api/webhooks/(?:dodo|resend)/?$|api/emails(?:/batch)?/?$).*)",
-  ],
+  matcher: ["/((?!_next/static/|_next/image/|favicon\\.ico$|api/(?!emails/(?!batch/?$)[^/]+/?$)).*)"],
 };
