@@ -32,6 +32,8 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           environment: "node" as const,
           setupFiles: ["tests/setup/database.ts"],
+          // next-auth imports `next/server` without an extension, which only a bundler resolves.
+          server: { deps: { inline: ["next-auth"] } },
           env: { MAILKIT_TEST_DATABASE: database },
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -72,6 +72,9 @@ const schema = z.object({
   // Prometheus text at GET /api/metrics with `Authorization: Bearer <token>`; unset → 404.
   METRICS_TOKEN: optionalString,
 
+  // How many reverse proxies in front of MailKit append to X-Forwarded-For (0: none, use the socket address).
+  TRUST_PROXY: z.coerce.number({ message: "must be a number of proxies (0–10)" }).int().min(0).max(10).default(0),
+
   // Local emulators (local mode only)
   EMULATOR_URL: optionalUrl.default(LOCAL_DEFAULTS.emulatorUrl),
 });

@@ -1,3 +1,4 @@
+import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, readJsonBody } from "@/lib/http/body";
 import { sendEmails, type SendResult } from "@/lib/sending";
 import { IdempotencyConflictError } from "@/lib/sending/errors";
 import { getSendRow, listSendsPage, type SendRow } from "@/lib/sending/queries";
@@ -5,7 +6,7 @@ import { lastEventOf } from "@/lib/sending/status";
 import { listEmailsQuery, parseBatchBody, parseSendEmailBody, SEND_ID_TAG } from "@/lib/validations/email";
 
 import { withApiKey } from "./auth";
-import { apiErrors } from "./errors";
+import { ApiError, apiErrors } from "./errors";
 import { hashRequestBody, priorOutcome, readIdempotencyKey, readPrior, type Prior } from "./idempotency";
 import { jsonResponse } from "./respond";
 
@@ -16,8 +17,6 @@ import { jsonResponse } from "./respond";
  *   GET  /api/emails/{id}   one email                 (full access)
  *   GET  /api/emails        list, newest first        (full access)
  */
-
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export function handleSendEmail(request: Request): Promise<Response> {
   return handleSend(request, "POST /emails", false);
@@ -76,7 +75,7 @@ function handleSend(request: Request, endpoint: string, batch: boolean): Promise
     request,
     "sending",
     async (caller, { prior }) => {
-      const body = await readJsonBody(request);
+      const body = await readSendBody(request);
       const key = readIdempotencyKey(request);
       const parsed = batch ? parseBatchBody(body) : parseSendEmailBody(body);
       if (!parsed.ok) throw apiErrors.validation(parsed.error);
@@ -159,14 +158,13 @@ export function toApiEmail(row: SendRow, { full }: { full: boolean }) {
 
 // ---- request bodies ---------------------------------------------------------------------------------------
 
-async function readJsonBody(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw apiErrors.payloadTooLarge(MAX_BODY_BYTES);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw apiErrors.payloadTooLarge(MAX_BODY_BYTES);
+/** The JSON body, read bounded while streaming (≤ 40 MB like Resend, nesting ≤ 64): 413 / 400 otherwise. */
+async function readSendBody(request: Request): Promise<unknown> {
   try {
-    return JSON.parse(text);
-  } catch {
-    throw apiErrors.invalidJson();
+    return await readJsonBody(request, { limitBytes: BODY_LIMITS.publicApi });
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw apiErrors.payloadTooLarge(error.limitBytes);
+    if (error instanceof InvalidJsonError) throw new ApiError(400, "validation_error", error.message);
+    throw error;
   }
 }

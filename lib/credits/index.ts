@@ -107,13 +107,6 @@ export async function syncCreditsFromDodo(customerId: string, reason: string, at
   }
 }
 
-/** For webhook handlers: a sync that could not settle is an error, so the webhook is retried. */
-export async function syncCreditsOrThrow(customerId: string, reason: string): Promise<SyncResult> {
-  const result = await syncCreditsFromDodo(customerId, reason);
-  if (!result.synced) throw new Error(`Credits of ${customerId} kept changing during the sync; retry later`);
-  return result;
-}
-
 // ---- coalesced syncs ------------------------------------------------------------------------------------------
 
 export const CREDIT_SYNC_LOOP = "credit-syncs";

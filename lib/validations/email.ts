@@ -1,7 +1,13 @@
+import emailAddresses from "email-addresses";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 import { ADDRESS_FORMAT_HINT, bareAddress } from "@/lib/sending/recipients";
 import { SEND_STATUSES } from "@/lib/sending/status";
+
+import { containsUncleanText, isCleanText } from "./text";
+
+export { isCleanText };
 
 /**
  * Request schemas for sending, shared by the public API, the dashboard composer and tests.
@@ -17,13 +23,34 @@ export const SEND_ID_TAG = "mailkit_send_id";
 
 const TAG_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 const HEADER_BREAK = /[\r\n]/;
+// RFC 9110 token: what a header name may be.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$/;
+/** Headers that would change who receives or sends the email, or its subject, behind the validated fields. */
+export const RESERVED_HEADER_NAMES = ["to", "cc", "bcc", "from", "sender", "reply-to", "subject", "return-path"];
+
+/** The fields of an email whose strings are checked for NUL and lone surrogates (Postgres and SMTP refuse them). */
+const TEXT_FIELDS = ["from", "to", "cc", "bcc", "reply_to", "subject", "html", "text", "headers", "tags"] as const;
+
+/**
+ * One mailbox (`email@example.com` or `Name <email@example.com>`), parsed by an RFC 5322 parser, as the bare
+ * lower-cased address that is charged; undefined for anything else — a list (`a@x.com, b@x.com <c@x.com>`),
+ * a group, or an address MailKit's cost rule would read differently. So what is forwarded is exactly what is charged.
+ */
+export function singleMailbox(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (!isCleanText(trimmed)) return undefined;
+  const parsed = emailAddresses.parseOneAddress({ input: trimmed, rfc6532: true });
+  if (!parsed || parsed.type !== "mailbox") return undefined;
+  const bare = bareAddress(trimmed);
+  return bare !== undefined && bare === parsed.address.toLowerCase() ? bare : undefined;
+}
 
 const address = (field: string) =>
   z
     .string({ error: `Invalid \`${field}\` field: each address must be a string` })
     .trim()
-    .refine((value) => bareAddress(value) !== undefined, {
-      error: `Invalid \`${field}\` field: ${ADDRESS_FORMAT_HINT}`,
+    .refine((value) => singleMailbox(value) !== undefined, {
+      error: `Invalid \`${field}\` field: ${ADDRESS_FORMAT_HINT} (one address per entry)`,
     });
 
 /** A string or an array of strings (as Resend accepts), normalised to an array. */
@@ -66,10 +93,38 @@ const headers = z
   .record(z.string(), z.string({ error: "Invalid `headers` field: every header value must be a string" }), {
     error: "The `headers` field must be an object of string values",
   })
-  .refine((value) => Object.entries(value).every(([name, v]) => !HEADER_BREAK.test(name) && !HEADER_BREAK.test(v)), {
-    error: "Invalid `headers` field: names and values must not contain line breaks",
+  .refine((value) => Object.keys(value).every((name) => HEADER_NAME.test(name)), {
+    error: "Invalid `headers` field: header names contain only letters, digits and !#$%&'*+-.^_`|~",
+  })
+  .refine((value) => Object.values(value).every((v) => !HEADER_BREAK.test(v)), {
+    error: "Invalid `headers` field: values must not contain line breaks",
+  })
+  .refine((value) => Object.keys(value).every((name) => !RESERVED_HEADER_NAMES.includes(name.toLowerCase())), {
+    error:
+      "Invalid `headers` field: use the `from`, `to`, `cc`, `bcc`, `reply_to` and `subject` fields instead of headers that set them",
   })
   .nullish();
+
+/**
+ * Attachments by URL are fetched by the provider: only `https://` to a public host (no IP literal outside public
+ * unicast, no localhost or internal names), so a send cannot point it at file:, plain http or private networks.
+ */
+export function isPublicHttpsUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== "https:" || url.username || url.password) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (ipaddr.isValid(host)) {
+    const ip = ipaddr.process(host); // IPv4-mapped IPv6 is judged as IPv4
+    return ip.range() === "unicast";
+  }
+  if (!host.includes(".") || /\.(localhost|local|internal|localdomain|home|lan|arpa)$/.test(host)) return false;
+  return /^[a-z0-9.-]+$/.test(host);
+}
 
 const attachment = z
   .object(
@@ -81,7 +136,12 @@ const attachment = z
         })
         .optional(),
       filename: z.string({ error: "Invalid `attachments` field: `filename` must be a string" }).max(255).optional(),
-      path: z.url({ error: "Invalid `attachments` field: `path` must be an http(s) URL" }).optional(),
+      path: z
+        .string({ error: "Invalid `attachments` field: `path` must be a string" })
+        .refine(isPublicHttpsUrl, {
+          error: "Invalid `attachments` field: `path` must be an https:// URL on a public host",
+        })
+        .optional(),
       content_type: z.string().max(255).optional(),
       content_id: z.string().max(255).optional(),
     },
@@ -99,9 +159,12 @@ const wireEmail = z
     cc: addressList("cc"),
     bcc: addressList("bcc"),
     reply_to: addressList("reply_to"),
-    subject: z.string({ error: "The `subject` field must be a string" }).max(MAX_SUBJECT_LENGTH, {
-      error: `The \`subject\` field is too long: the maximum is ${MAX_SUBJECT_LENGTH} characters`,
-    }),
+    subject: z
+      .string({ error: "The `subject` field must be a string" })
+      .max(MAX_SUBJECT_LENGTH, {
+        error: `The \`subject\` field is too long: the maximum is ${MAX_SUBJECT_LENGTH} characters`,
+      })
+      .refine((v) => !HEADER_BREAK.test(v), { error: "Invalid `subject` field: it must not contain line breaks" }),
     html: optionalText("html"),
     text: optionalText("text"),
     headers,
@@ -187,6 +250,11 @@ function parseOne(body: unknown, where: string, { batch }: { batch: boolean }): 
   }
   const missing = missingField(body as Record<string, unknown>, where);
   if (missing) return { ok: false, error: missing };
+  const unclean = TEXT_FIELDS.find((field) => containsUncleanText((body as Record<string, unknown>)[field]));
+  if (unclean) {
+    const message = `${where}Invalid \`${unclean}\` field: it must not contain NUL characters or unpaired UTF-16 surrogates`;
+    return { ok: false, error: { name: "validation_error", message } };
+  }
   const parsed = wireEmail.safeParse(body);
   if (!parsed.success) return { ok: false, error: describe(parsed.error, where) };
   if (batch && parsed.data.attachments?.length) {
@@ -227,6 +295,19 @@ export function parseBatchBody(body: unknown): Parsed<OutgoingEmail[]> {
   return { ok: true, value: emails };
 }
 
+/**
+ * An email id in a path or cursor: MailKit's ids are UUIDs, but any short token of letters, digits, `_` and `-`
+ * is let through to the lookup (which then answers 404). Anything else (NUL, `%`, slashes, 10 KB) is refused early.
+ */
+const EMAIL_ID = /^[A-Za-z0-9_-]{1,128}$/;
+export const emailId = z.string().regex(EMAIL_ID, { error: "Invalid email id" });
+
+const cursor = (name: string) =>
+  z
+    .string()
+    .regex(EMAIL_ID, { error: `The \`${name}\` parameter must be an email id` })
+    .optional();
+
 /** GET /emails query (Resend's cursor pagination). */
 export const listEmailsQuery = z
   .object({
@@ -236,8 +317,8 @@ export const listEmailsQuery = z
       .min(1, { error: "The `limit` parameter must be an integer between 1 and 100" })
       .max(100, { error: "The `limit` parameter must be an integer between 1 and 100" })
       .default(20),
-    after: z.string().min(1).optional(),
-    before: z.string().min(1).optional(),
+    after: cursor("after"),
+    before: cursor("before"),
   })
   .refine((q) => !(q.after && q.before), { error: "Use either the `after` or the `before` parameter, not both" });
 export type ListEmailsQuery = z.output<typeof listEmailsQuery>;
@@ -258,14 +339,14 @@ export const composerForm = z
       .string()
       .trim()
       .min(1, { error: "Enter a sender" })
-      .refine((v) => bareAddress(v) !== undefined, { error: `Enter a valid sender (${ADDRESS_FORMAT_HINT})` }),
+      .refine((v) => singleMailbox(v) !== undefined, { error: `Enter a valid sender (${ADDRESS_FORMAT_HINT})` }),
     to: z
       .string()
       .transform(splitRecipients)
       .pipe(
         z
           .array(
-            z.string().refine((v) => bareAddress(v) !== undefined, {
+            z.string().refine((v) => singleMailbox(v) !== undefined, {
               error: "One of the recipients is not a valid email address",
             }),
           )
@@ -276,9 +357,15 @@ export const composerForm = z
       .string()
       .trim()
       .min(1, { error: "Enter a subject" })
-      .max(MAX_SUBJECT_LENGTH, { error: "The subject is too long" }),
+      .max(MAX_SUBJECT_LENGTH, { error: "The subject is too long" })
+      .refine((v) => !HEADER_BREAK.test(v) && isCleanText(v), { error: "The subject must be a single line of text" }),
     format: z.enum(["html", "text"], { error: "Choose HTML or plain text" }),
-    body: z.string().trim().min(1, { error: "Write a message" }).max(500_000, { error: "The message is too long" }),
+    body: z
+      .string()
+      .trim()
+      .min(1, { error: "Write a message" })
+      .max(500_000, { error: "The message is too long" })
+      .refine(isCleanText, { error: "The message contains characters that cannot be sent (NUL or broken Unicode)" }),
   })
   .transform((f): OutgoingEmail => ({
     from: f.from,

@@ -1,9 +1,11 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 
 import { signIn } from "@/lib/auth";
+import { clientAddress, takeSignInAllowance } from "@/lib/auth/throttle";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 
 const form = z.object({
@@ -17,6 +19,8 @@ export async function requestMagicLink(formData: FormData) {
     callbackUrl: formData.get("callbackUrl") ?? "/dashboard",
   });
   if (!parsed.success) redirect("/signin?error=invalid_email");
+  const allowance = await takeSignInAllowance(parsed.data.email, clientAddress(await headers()));
+  if (!allowance.allowed) redirect("/signin?error=rate_limited");
   // Redirects to /signin/check-email once the link is sent (signIn throws Next's redirect).
   await signIn("resend", { email: parsed.data.email, redirectTo: parsed.data.callbackUrl });
 }

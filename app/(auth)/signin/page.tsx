@@ -16,6 +16,8 @@ export const dynamic = "force-dynamic";
 const errors: Record<string, string> = {
   Verification: "That sign-in link has expired or was already used. Ask for a new one.",
   invalid_email: "Enter a valid email address.",
+  rate_limited:
+    "Too many sign-in links were requested for this address or from your network. Use the last link we sent, or try again in an hour.",
   Default: "Sign-in failed. Please try again.",
 };
 

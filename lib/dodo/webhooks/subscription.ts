@@ -1,10 +1,11 @@
 import type { UnwrapWebhookEvent } from "dodopayments/resources/webhooks/webhooks";
 
 import { findUserByCustomerId } from "@/lib/billing/customer";
-import { syncCreditsOrThrow } from "@/lib/credits";
+import { requestCreditSync, syncIfRequested } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { CATALOG, getCatalog } from "@/lib/dodo/catalog";
 import { toCredits } from "@/lib/dodo/client";
+import { dodoSubscriptionEventShape, dodoEventProblem } from "@/lib/validations/webhooks";
 
 import type { Receipt } from "./index";
 
@@ -18,6 +19,13 @@ export async function handleSubscriptionEvent(
   event: UnwrapWebhookEvent,
   receipt: Receipt,
 ): Promise<string | undefined> {
+  // Signed by Dodo but not the shape this handler reads: log it and answer 200 (a retry would not fix it).
+  const problem = dodoEventProblem(dodoSubscriptionEventShape, event);
+  if (problem) {
+    console.warn(`[webhooks/dodo] ${event.type} ${receipt.id}: ${problem}`);
+    await db.webhookReceipt.create({ data: receipt });
+    return problem;
+  }
   const subscription = (event as SubscriptionEvent).data;
   const customerId = subscription.customer?.customer_id;
   const user = customerId ? await findUserByCustomerId(customerId) : null;
@@ -45,14 +53,20 @@ export async function handleSubscriptionEvent(
     eventAt,
   };
 
-  // Sync first (a new cycle brings credits); a failure answers 5xx before anything is recorded.
-  await syncCreditsOrThrow(customerId, `webhook:${receipt.id}`);
-  let stale = false;
+  let ignored: string | undefined;
   await db.$transaction(async (tx) => {
     await tx.webhookReceipt.create({ data: receipt });
+    // A new cycle brings credits: re-read the balance (requested with the receipt, run right after it).
+    await requestCreditSync(tx, customerId);
     const existing = await tx.subscription.findUnique({ where: { id: subscription.subscription_id } });
+    // A subscription never changes hands: an event naming another customer's subscription is logged and ignored.
+    if (existing && (existing.userId !== user.id || existing.customerId !== customerId)) {
+      ignored = `subscription ${subscription.subscription_id} belongs to another customer`;
+      console.warn(`[webhooks/dodo] ${event.type} ${receipt.id}: ${ignored} (event names ${customerId})`);
+      return;
+    }
     if (existing && existing.eventAt > eventAt) {
-      stale = true;
+      ignored = "older than the stored state";
       return;
     }
     await tx.subscription.upsert({
@@ -65,5 +79,6 @@ export async function handleSubscriptionEvent(
       await tx.creditAccount.updateMany({ where: { customerId }, data: { allowance: creditsPerCycle } });
     }
   });
-  return stale ? "older than the stored state" : undefined;
+  await syncIfRequested(customerId);
+  return ignored;
 }

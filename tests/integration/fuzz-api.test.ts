@@ -1,0 +1,397 @@
+import fc from "fast-check";
+import { NextRequest, type NextFetchEvent } from "next/server";
+import { Webhook } from "standardwebhooks";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+import * as byIdRoute from "@/app/api/emails/[id]/route";
+import * as batchRoute from "@/app/api/emails/batch/route";
+import * as emailsRoute from "@/app/api/emails/route";
+import { POST as dodoWebhook } from "@/app/api/webhooks/dodo/route";
+import { POST as resendWebhook } from "@/app/api/webhooks/resend/route";
+import { createApiKey } from "@/lib/api/keys";
+import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { costOf } from "@/lib/sending/recipients";
+import { isPublicHttpsUrl, parseSendEmailBody, RESERVED_HEADER_NAMES, singleMailbox } from "@/lib/validations/email";
+import { containsUncleanText } from "@/lib/validations/text";
+import { proxy } from "@/proxy";
+
+import { createFundedUser, withTestWorld } from "./helpers/environment";
+
+/**
+ * Property-based fuzzing of every public API route, both webhook routes and the proxy's path handling (issue 9):
+ * generated bodies, headers and paths must never answer 5xx; a refused request must charge nothing (balance, holds
+ * and sends unchanged); the public API's 4xx bodies have Resend's shape `{ statusCode, name, message }`.
+ * FUZZ_SEED=n replays a run; FUZZ_SCALE=2 doubles the number of cases.
+ */
+
+const world = withTestWorld();
+// About 60 s per database on 2 cores; generous per-test limits for busy machines (both databases run at once).
+vi.setConfig({ testTimeout: 180_000 });
+const scale = Number(process.env.FUZZ_SCALE ?? 1);
+const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+const runs = (n: number) => ({ numRuns: Math.round(n * scale), seed, endOnFailure: true });
+let cases = 0;
+const statuses = new Map<number, number>();
+const tally = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
+
+let token: string;
+let sendingToken: string;
+let customerId: string;
+let userId: string;
+beforeAll(async () => {
+  const funded = await createFundedUser(world, 100_000, "fuzz");
+  ({ customerId } = funded);
+  userId = funded.user.id;
+  token = (await createApiKey(userId, { name: "fuzz", permission: "full_access", rateLimitPerSecond: 10_000 })).token;
+  sendingToken = (
+    await createApiKey(userId, { name: "fuzz-send", permission: "sending_access", rateLimitPerSecond: 10_000 })
+  ).token;
+});
+
+// ---- arbitraries ------------------------------------------------------------------------------------------
+
+/** Any UTF-16 code unit, lone surrogates and NUL included. */
+const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n));
+const nastyString = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: codeUnit, maxLength: 30 }),
+  fc.string({ unit: "binary", maxLength: 30 }),
+  fc.constantFrom("", " ", "\u0000", "\uD800", "\uDFFF", "a\r\nBcc: x@evil.test", "%00", "%FF", "x".repeat(2000)),
+);
+const address = fc.oneof(
+  fc.constantFrom("delivered@resend.dev", "Acme <delivered@resend.dev>", '"Doe, J" <delivered@resend.dev>'),
+  fc.emailAddress(),
+  fc.emailAddress().map((e) => `Name <${e}>`),
+  fc.constantFrom("x1@a.com, x2@a.com <delivered@resend.dev>", "a@b", "<>", "g: a@b.com;", "a@b.com (c)"),
+  nastyString,
+);
+const addressField = fc.oneof(address, fc.array(address, { maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }));
+const headerName = fc.oneof(
+  fc.constantFrom("X-Entity-Ref", "To", "bcc", "Reply-To", "subject", "Return-Path", "List-Unsubscribe"),
+  nastyString,
+);
+const attachment = fc.record(
+  {
+    filename: fc.oneof(fc.constant("a.txt"), nastyString),
+    content: fc.oneof(fc.base64String({ maxLength: 40 }), nastyString),
+    path: fc.oneof(
+      fc.constantFrom("file:///etc/passwd", "http://169.254.169.254/x", "https://127.0.0.1/x", "https://[::1]/x"),
+      fc.webUrl(),
+      nastyString,
+    ),
+    content_type: nastyString,
+  },
+  { requiredKeys: [] },
+);
+/** Something shaped like a send, each field sometimes valid, sometimes hostile, sometimes any JSON. */
+const emailish = fc.record(
+  {
+    from: fc.oneof(fc.constant("Acme <hello@acme.test>"), address, fc.jsonValue({ maxDepth: 1 })),
+    to: fc.oneof(fc.constant("delivered@resend.dev"), addressField),
+    cc: addressField,
+    bcc: addressField,
+    reply_to: addressField,
+    subject: fc.oneof(fc.constant("Hello"), nastyString, fc.jsonValue({ maxDepth: 1 })),
+    html: fc.oneof(fc.constant("<p>Hi</p>"), nastyString),
+    text: fc.oneof(fc.constant("Hi"), nastyString, fc.jsonValue({ maxDepth: 1 })),
+    headers: fc.oneof(fc.dictionary(headerName, nastyString, { maxKeys: 3 }), fc.jsonValue({ maxDepth: 2 })),
+    tags: fc.oneof(
+      fc.array(fc.record({ name: nastyString, value: nastyString }), { maxLength: 3 }),
+      fc.jsonValue({ maxDepth: 2 }),
+    ),
+    attachments: fc.oneof(fc.array(attachment, { maxLength: 2 }), fc.jsonValue({ maxDepth: 2 })),
+    scheduled_at: fc.oneof(fc.constant(null), nastyString),
+  },
+  { requiredKeys: ["from", "to", "subject"] },
+);
+const deepJson = fc
+  .integer({ min: 50, max: 3000 })
+  .chain((n) => fc.constantFrom(`${"[".repeat(n)}${"]".repeat(n)}`, `{"to":${'{"a":'.repeat(n)}1${"}".repeat(n)}}`));
+const rawBody = (json: fc.Arbitrary<unknown>) =>
+  fc.oneof(
+    { weight: 6, arbitrary: json.map((v) => JSON.stringify(v)) },
+    { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
+    { weight: 1, arbitrary: fc.string({ unit: codeUnit, maxLength: 200 }) },
+    { weight: 1, arbitrary: deepJson },
+  );
+/** Printable ASCII: what a Headers object accepts. */
+const headerValue = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((n) => String.fromCharCode(n)),
+  maxLength: 300,
+});
+const apiHeaders = fc.record(
+  {
+    authorization: fc.oneof(
+      { weight: 8, arbitrary: fc.constant("full") },
+      { weight: 1, arbitrary: fc.constant("sending") },
+      { weight: 1, arbitrary: headerValue },
+    ),
+    "idempotency-key": headerValue,
+    "content-type": fc.oneof(fc.constant("application/json"), headerValue),
+    "x-batch-validation": fc.constantFrom("strict", "permissive", ""),
+  },
+  { requiredKeys: ["authorization"] },
+);
+
+// ---- invariants -------------------------------------------------------------------------------------------
+
+type Snapshot = { balance: number; reserved: number; sends: number };
+
+/** The customer's credits, holds and sends, in one query (run around every case). */
+async function snapshot(): Promise<Snapshot> {
+  const rows = await db.$queryRawUnsafe<Snapshot[]>(
+    `SELECT a."balance", a."reserved", (SELECT count(*)::int FROM "EmailSend" s WHERE s."userId" = $2) AS "sends"
+     FROM "CreditAccount" a WHERE a."customerId" = $1`,
+    customerId,
+    userId,
+  );
+  return { balance: Number(rows[0]!.balance), reserved: Number(rows[0]!.reserved), sends: Number(rows[0]!.sends) };
+}
+
+/** The state after the previous case: unchanged unless that case answered 2xx. */
+let last: Snapshot | undefined;
+
+function withAuth(headers: Record<string, string>): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers)) out.set(name, value);
+  const auth = headers.authorization;
+  if (auth === "full") out.set("authorization", `Bearer ${token}`);
+  else if (auth === "sending") out.set("authorization", `Bearer ${sendingToken}`);
+  return out;
+}
+
+/** No 5xx; a Resend-shaped body on 4xx; nothing charged and no send created unless it answered 2xx. */
+async function checkApi(call: () => Promise<Response>) {
+  cases++;
+  const before = (last ??= await snapshot());
+  const response = await call();
+  tally(response.status);
+  const text = await response.text();
+  expect(response.status, text).toBeLessThan(500);
+  if (response.status >= 400) {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    expect(body).toMatchObject({ statusCode: response.status, name: expect.any(String), message: expect.any(String) });
+    last = await snapshot();
+    expectNothingCharged(before, last);
+  } else {
+    last = await settled();
+  }
+}
+
+/**
+ * A refused request creates no send, and takes no credits. With no send in flight before it (the usual case),
+ * balance and holds are exactly as they were; otherwise a send accepted earlier may settle meanwhile, which can
+ * only capture or release its own hold (available credits never go down).
+ */
+function expectNothingCharged(before: Snapshot, after: Snapshot) {
+  expect(after.sends).toBe(before.sends);
+  if (before.reserved === 0) expect(after).toEqual(before);
+  else expect(after.balance - after.reserved).toBeGreaterThanOrEqual(before.balance - before.reserved);
+}
+
+/** After an accepted send: wait (briefly) until its hold is settled, so the next case starts from a quiet account. */
+async function settled(): Promise<Snapshot> {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const state = await snapshot();
+    if (state.reserved === 0 || Date.now() > deadline) return state;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function checkWebhook(call: () => Promise<Response>) {
+  cases++;
+  const before = (last ??= await snapshot());
+  const response = await call();
+  const text = await response.text();
+  expect(response.status, text).toBeLessThan(500);
+  expect(() => JSON.parse(text)).not.toThrow();
+  last = await snapshot();
+  expectNothingCharged(before, last);
+}
+
+// ---- properties -------------------------------------------------------------------------------------------
+
+describe("fuzzing the public API", () => {
+  it("POST /api/emails", async () => {
+    await fc.assert(
+      fc.asyncProperty(rawBody(emailish), apiHeaders, async (body, headers) => {
+        await checkApi(() =>
+          emailsRoute.POST(
+            new Request(`${world.app.url}/api/emails`, { method: "POST", headers: withAuth(headers), body }),
+          ),
+        );
+      }),
+      runs(800),
+    );
+  });
+
+  it("POST /api/emails/batch", async () => {
+    const batch = fc.oneof(fc.array(emailish, { maxLength: 4 }), emailish, fc.jsonValue({ maxDepth: 2 }));
+    await fc.assert(
+      fc.asyncProperty(rawBody(batch), apiHeaders, async (body, headers) => {
+        await checkApi(() =>
+          batchRoute.POST(
+            new Request(`${world.app.url}/api/emails/batch`, { method: "POST", headers: withAuth(headers), body }),
+          ),
+        );
+      }),
+      runs(400),
+    );
+  });
+
+  it("GET /api/emails with any query", async () => {
+    const param = fc.oneof(fc.uuid(), nastyString, fc.integer().map(String));
+    const query = fc.dictionary(fc.constantFrom("limit", "after", "before", "x", ""), param, { maxKeys: 3 });
+    await fc.assert(
+      fc.asyncProperty(query, apiHeaders, async (params, headers) => {
+        const url = new URL(`${world.app.url}/api/emails`);
+        for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+        await checkApi(() => emailsRoute.GET(new Request(url, { headers: withAuth(headers) })));
+      }),
+      runs(200),
+    );
+  });
+
+  it("GET /api/emails/{id} with any id", async () => {
+    const id = fc.oneof(fc.uuid(), nastyString, fc.webSegment());
+    await fc.assert(
+      fc.asyncProperty(id, apiHeaders, async (value, headers) => {
+        await checkApi(() =>
+          byIdRoute.GET(new Request(`${world.app.url}/api/emails/x`, { headers: withAuth(headers) }), {
+            params: Promise.resolve({ id: value }),
+          }),
+        );
+      }),
+      runs(400),
+    );
+  });
+});
+
+describe("fuzzing the webhooks", () => {
+  const eventish = fc.record(
+    {
+      type: fc.oneof(
+        fc.constantFrom("email.sent", "email.delivered", "email.bounced", "payment.succeeded", "subscription.active"),
+        fc.constantFrom("credit.added", "credit.balance_low", "payment.failed", "subscription.renewed"),
+        nastyString,
+      ),
+      created_at: fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        nastyString,
+      ),
+      timestamp: fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        nastyString,
+      ),
+      data: fc.oneof(
+        fc.record(
+          {
+            email_id: fc.oneof(fc.uuid(), nastyString),
+            customer: fc.record({ customer_id: nastyString }),
+            customer_id: nastyString,
+            payment_id: nastyString,
+            subscription_id: nastyString,
+            tags: fc.jsonValue({ maxDepth: 2 }),
+            to: fc.array(nastyString, { maxLength: 2 }),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.jsonValue({ maxDepth: 3 }),
+      ),
+    },
+    { requiredKeys: [] },
+  );
+  const signing = fc.constantFrom("valid", "valid", "valid", "wrong", "none");
+
+  function signedHeaders(secret: string, body: string, how: string, prefix: "webhook" | "svix", id: string) {
+    const at = new Date();
+    const key = how === "wrong" ? `whsec_${Buffer.from("not-the-secret").toString("base64")}` : secret;
+    if (how === "none") return new Headers();
+    return new Headers({
+      [`${prefix}-id`]: id,
+      [`${prefix}-timestamp`]: String(Math.floor(at.getTime() / 1000)),
+      [`${prefix}-signature`]: new Webhook(key).sign(id, at, body),
+    });
+  }
+
+  it("POST /api/webhooks/dodo", async () => {
+    await fc.assert(
+      fc.asyncProperty(rawBody(eventish), signing, fc.uuid(), async (body, how, id) => {
+        const headers = signedHeaders(getEnv().dodo.webhookKey, body, how, "webhook", `msg_${id}`);
+        await checkWebhook(() =>
+          dodoWebhook(new Request(`${world.app.url}/api/webhooks/dodo`, { method: "POST", headers, body })),
+        );
+      }),
+      runs(500),
+    );
+  });
+
+  it("POST /api/webhooks/resend", async () => {
+    await fc.assert(
+      fc.asyncProperty(rawBody(eventish), signing, fc.uuid(), async (body, how, id) => {
+        const headers = signedHeaders(getEnv().resend.webhookSecret!, body, how, "svix", `msg_${id}`);
+        await checkWebhook(() =>
+          resendWebhook(new Request(`${world.app.url}/api/webhooks/resend`, { method: "POST", headers, body })),
+        );
+      }),
+      runs(500),
+    );
+  });
+});
+
+describe("fuzzing paths through proxy.ts", () => {
+  it("any percent-encoded path answers 404 or passes on, never 5xx", async () => {
+    const segment = fc.oneof(
+      fc.webSegment(),
+      fc
+        .uint8Array({ maxLength: 6 })
+        .map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("")),
+      fc.constantFrom("%", "%F", "%FF", "%E0%A4%A", "%C0%80", "%00", "%2F", "%25"),
+    );
+    const prefix = fc.constantFrom("/api/emails/", "/", "/dashboard/", "/signin/");
+    await fc.assert(
+      fc.asyncProperty(prefix, fc.array(segment, { minLength: 1, maxLength: 3 }), async (start, parts) => {
+        cases++;
+        const response = await proxy(
+          new NextRequest(`http://localhost:3000${start}${parts.join("/")}`),
+          {} as NextFetchEvent,
+        );
+        expect(response.status).toBeLessThan(500);
+      }),
+      runs(1300),
+    );
+  });
+});
+
+describe("fuzzing the send validation (what is charged is what is forwarded)", () => {
+  it("an accepted body forwards only single mailboxes, clean text, no reserved headers; cost = distinct addresses", () => {
+    const body = fc.oneof(emailish, fc.jsonValue({ maxDepth: 3 }));
+    fc.assert(
+      fc.property(body, (value) => {
+        cases++;
+        const parsed = parseSendEmailBody(value);
+        if (!parsed.ok) return;
+        const email = parsed.value;
+        const recipients = [...email.to, ...email.cc, ...email.bcc];
+        for (const entry of [email.from, ...recipients, ...email.replyTo]) expect(singleMailbox(entry)).toBeDefined();
+        const distinct = new Set(recipients.map((entry) => singleMailbox(entry)));
+        expect(costOf(email)).toBe(distinct.size);
+        expect(email.subject).not.toMatch(/[\r\n]/);
+        expect(containsUncleanText(email)).toBe(false);
+        for (const name of Object.keys(email.headers ?? {}))
+          expect(RESERVED_HEADER_NAMES).not.toContain(name.toLowerCase());
+        for (const a of email.attachments ?? []) if (a.path) expect(isPublicHttpsUrl(a.path)).toBe(true);
+      }),
+      runs(1000),
+    );
+  });
+});
+
+describe("fuzz suite size", () => {
+  it("ran at least 5,000 generated cases", () => {
+    console.log(`[fuzz] ${cases} generated cases; public API statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    expect(cases).toBeGreaterThanOrEqual(5000 * Math.min(1, scale));
+  });
+});
