@@ -164,7 +164,8 @@ async function readSendBody(request: Request): Promise<unknown> {
     return await readJsonBody(request, { limitBytes: BODY_LIMITS.publicApi });
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw apiErrors.payloadTooLarge(error.limitBytes);
-    if (error instanceof InvalidJsonError) throw new ApiError(400, "validation_error", error.message);
+    if (error instanceof InvalidJsonError)
+      throw error.reason === "syntax" ? apiErrors.invalidJson() : new ApiError(400, "validation_error", error.message);
     throw error;
   }
 }
