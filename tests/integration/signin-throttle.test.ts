@@ -4,7 +4,7 @@ import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { POST as authPost, GET as authGet } from "@/app/api/auth/[...nextauth]/route";
-import { clientAddress, SIGN_IN_LIMITS, SOCKET_ADDRESS_HEADER, takeSignInAllowance } from "@/lib/auth/throttle";
+import { clientAddress, SOCKET_ADDRESS_HEADER, takeSignInAllowance } from "@/lib/auth/throttle";
 import { resetEnvForTests } from "@/lib/env";
 import { recordSocketAddresses } from "@/lib/http/client-address";
 
