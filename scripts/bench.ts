@@ -167,7 +167,16 @@ async function main(): Promise<void> {
   app = startChild(
     "next start",
     process.execPath,
-    [resolve("node_modules/next/dist/bin/next"), "start", "-p", String(options.appPort), "-H", "127.0.0.1"],
+    [
+      // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (written when it stops)
+      ...(process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      resolve("node_modules/next/dist/bin/next"),
+      "start",
+      "-p",
+      String(options.appPort),
+      "-H",
+      "127.0.0.1",
+    ],
     {
       ...process.env,
       ...localEnv,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 
 import { rateLimitCte } from "./rate-limit";
 import type { ApiKeyPermission } from "@/lib/validations/email";
@@ -100,11 +100,11 @@ WITH key AS (
   SELECT k."id", k."userId", k."permission", k."rateLimitPerSecond", k."lastUsedAt", u."dodoCustomerId",
          'apikey:' || k."id" AS "bucketKey"
   FROM "ApiKey" k JOIN "User" u ON u."id" = k."userId"
-  WHERE k."tokenHash" = $1 AND k."revokedAt" IS NULL
-), ${rateLimitCte("key", "$2")}, prior AS (
+  WHERE k."tokenHash" = $1::text AND k."revokedAt" IS NULL
+), ${rateLimitCte("key", "$2::int")}, prior AS (
   SELECT i."requestHash", i."responseStatus", i."responseBody", i."expiresAt"
   FROM "ApiIdempotencyKey" i JOIN key ON i."userId" = key."userId"
-  WHERE i."endpoint" = $3 AND i."key" = $4
+  WHERE i."endpoint" = $3::text AND i."key" = $4::text
 )
 SELECT key."id", key."userId", key."permission", key."rateLimitPerSecond", key."lastUsedAt", key."dodoCustomerId",
        bucket."count", bucket."resetInMs", prior."requestHash", prior."responseStatus", prior."responseBody", prior."expiresAt"
@@ -131,13 +131,12 @@ export async function authorizeToken(
   options: { windowMs: number; idempotency?: { endpoint: string; key: string } | null },
 ): Promise<Authorization | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const rows = await db.$queryRawUnsafe<AuthorizeRow[]>(
-    AUTHORIZE_SQL,
+  const rows = await sql<AuthorizeRow>(AUTHORIZE_SQL, [
     hashToken(token),
     options.windowMs,
     options.idempotency?.endpoint ?? "",
     options.idempotency?.key ?? "",
-  );
+  ]);
   const row = rows[0];
   if (!row) return null;
   await touchLastUsed(row.id, row.lastUsedAt);

@@ -1,5 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
@@ -11,6 +12,14 @@ import type { Env } from "@/lib/env";
 // now(), which is only right if the session's time zone is UTC, whatever the server's default.
 const UTC = "-c TimeZone=UTC";
 
+// TIMESTAMP columns hold UTC without a zone: read them as UTC, whatever the process's time zone.
+const UTC_TYPES = {
+  getTypeParser: (oid: number, format?: string) =>
+    oid === 1114
+      ? (value: string) => new Date(`${value.replace(" ", "T")}Z`)
+      : pg.types.getTypeParser(oid, format as "text"),
+};
+
 export type RawConnection = {
   exec(sql: string): Promise<void>;
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -18,6 +27,11 @@ export type RawConnection = {
 
 export type Database = {
   prisma: PrismaClient;
+  /**
+   * One SQL statement straight to the driver, bypassing Prisma's query layer: for the few statements on the
+   * send path, where its per-query overhead is a large part of a request. Timestamps come back as UTC Dates.
+   */
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
   /** A single raw connection for the migration runner (PostgreSQL: its own client, outside the pool). */
   withRawConnection<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -27,14 +41,17 @@ export type Database = {
 /** Opens the database the configuration names: PostgreSQL, or an embedded PGlite (on disk or in memory). */
 export function openDatabase(config: Env["database"]): Database {
   if (config.kind === "postgres") {
-    const adapter = new PrismaPg({ connectionString: config.url, max: 10, options: UTC });
-    const prisma = new PrismaClient({ adapter });
+    const pool = new pg.Pool({ connectionString: config.url, max: 10, options: UTC });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       kind: "postgres",
       prisma,
+      query: async <T>(sql: string, params: unknown[] = []) =>
+        (await pool.query({ text: sql, values: params, types: UTC_TYPES })).rows as T[],
       withRawConnection: (fn) => withPgClient(config.url, fn),
       async close() {
         await prisma.$disconnect();
+        await pool.end().catch(() => undefined);
       },
     };
   }
@@ -50,6 +67,7 @@ export function openDatabase(config: Env["database"]): Database {
   return {
     kind: "pglite",
     prisma,
+    query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
     withRawConnection: (fn) =>
       fn({
         exec: async (sql) => void (await pglite.exec(sql)),

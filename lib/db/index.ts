@@ -30,6 +30,11 @@ export function ensureMigrated(): Promise<void> {
   return globalForDb.__mailkitDbReady;
 }
 
+/** One statement straight to the driver (see Database.query): only for the hot statements of the send path. */
+export function sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
+  return getDatabase().query<T>(text, params);
+}
+
 /** The Prisma client. A Proxy so that importing `db` never opens the database by itself. */
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
   get(_target, property) {

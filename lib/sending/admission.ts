@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 import { processSingleton } from "@/lib/runtime/singleton";
 
 /**
@@ -112,8 +112,8 @@ async function admitGroup(group: Waiting[]): Promise<void> {
 // answers and the journal entry. Data-modifying CTEs commit or fail together.
 const ADMIT_SQL = `
 WITH hold AS (
-  UPDATE "CreditAccount" SET "reserved" = "reserved" + $2, "updatedAt" = now()
-  WHERE "customerId" = $1 AND "balance" - "reserved" >= $2
+  UPDATE "CreditAccount" SET "reserved" = "reserved" + $2::int, "updatedAt" = now()
+  WHERE "customerId" = $1::text AND "balance" - "reserved" >= $2::int
   RETURNING "balance", "reserved"
 ), sends AS (
   INSERT INTO "EmailSend"
@@ -129,7 +129,8 @@ WITH hold AS (
   RETURNING 1
 ), journal AS (
   INSERT INTO "CreditEntry" ("id", "customerId", "kind", "amount", "balanceAfter", "reservedAfter", "reference", "idempotencyKey", "createdAt")
-  SELECT $5, $1, 'reserve', $2, h."balance", h."reserved", $6, 'reserve:' || $6, now() FROM hold h
+  SELECT $5::text, $1::text, 'reserve', $2::int, h."balance", h."reserved", $6::text, 'reserve:' || $6::text, now()
+  FROM hold h
   RETURNING 1
 )
 SELECT h."balance", h."reserved", (SELECT count(*) FROM sends)::int AS "sends",
@@ -162,15 +163,14 @@ async function holdAndRecord(requests: AdmissionRequest[]): Promise<AdmissionRes
   );
   // The hold's reference: the send id, or the request group's own id.
   const reference = rows.length === 1 ? rows[0]!.id : `group:${randomUUID()}`;
-  const result = await db.$queryRawUnsafe<{ balance: number; reserved: number }[]>(
-    ADMIT_SQL,
+  const result = await sql<{ balance: number; reserved: number }>(ADMIT_SQL, [
     customerId,
     cost,
     JSON.stringify(sendRows),
     JSON.stringify(keys),
     randomUUID(),
     reference,
-  );
+  ]);
   const held = result[0];
   if (held) return { admitted: true, available: held.balance - held.reserved };
   const account = await db.creditAccount.findUnique({
@@ -187,7 +187,7 @@ export function isUniqueViolation(error: unknown): boolean {
     meta?: { code?: string; driverAdapterError?: { cause?: { kind?: string } } };
     message?: string;
   };
-  if (e?.code === "P2002") return true;
+  if (e?.code === "P2002" || e?.code === "23505") return true;
   if (e?.meta?.code === "23505") return true;
   if (e?.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation") return true;
   return typeof e?.message === "string" && /23505|unique constraint/i.test(e.message);
