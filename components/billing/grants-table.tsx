@@ -33,7 +33,7 @@ export function GrantsTable({ grants }: { grants: Grant[] }) {
               <Td className="font-medium text-gray-900">{sourceLabel[g.source] ?? g.source}</Td>
               <Td className="text-gray-600">{formatDate(g.createdAt)}</Td>
               <Td align="right" className="tabular-nums">
-                {formatNumber(g.remaining)} <span className="text-gray-400">/ {formatNumber(g.initial)}</span>
+                {formatNumber(g.remaining)} <span className="text-gray-500">/ {formatNumber(g.initial)}</span>
               </Td>
               <Td align="right" className="text-gray-600">
                 {g.expiresAt ? formatDate(g.expiresAt) : "never"}

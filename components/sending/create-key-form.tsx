@@ -27,7 +27,7 @@ export function CreateKeyForm({
           <p>Copy it now: it is shown only once and stored only as a hash.</p>
           <div className="mt-2 flex flex-wrap items-center gap-2">
             <code
-              className="rounded-md bg-white px-2 py-1 font-mono text-sm text-gray-900 ring-1 ring-green-300"
+              className="rounded-md bg-surface px-2 py-1 font-mono text-sm text-gray-900 ring-1 ring-green-300"
               data-testid="new-api-key"
             >
               {state.token}

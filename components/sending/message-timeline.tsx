@@ -79,7 +79,7 @@ export function MessageTimeline({ message }: { message: TimelineMessage }) {
       {entries.map((entry) => (
         <li key={entry.key} className="relative" data-testid="timeline-entry">
           <span
-            className={`absolute -left-[1.95rem] top-1.5 h-3 w-3 rounded-full ring-4 ring-white ${dot[entry.tone]}`}
+            className={`absolute -left-[1.95rem] top-1.5 h-3 w-3 rounded-full ring-4 ring-surface ${dot[entry.tone]}`}
             aria-hidden
           />
           <p className="text-sm font-medium text-gray-900">{entry.title}</p>

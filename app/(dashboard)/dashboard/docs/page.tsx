@@ -150,7 +150,7 @@ function Section({ title, description, children }: { title: string; description?
 
 function Code({ children }: { children: string }) {
   return (
-    <pre className="overflow-x-auto rounded-lg bg-gray-900 p-4 text-xs leading-relaxed text-gray-100">{children}</pre>
+    <pre className="overflow-x-auto rounded-lg bg-code p-4 text-xs leading-relaxed text-code-fg">{children}</pre>
   );
 }
 

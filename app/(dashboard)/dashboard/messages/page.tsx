@@ -150,7 +150,7 @@ function FilterLink({ href, active, label }: { href: string; active: boolean; la
     <Link
       href={href}
       aria-current={active ? "page" : undefined}
-      className={`rounded-full px-3 py-1 font-medium ring-1 ring-inset ${active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-gray-700 ring-gray-300 hover:bg-gray-50"}`}
+      className={`rounded-full px-3 py-1 font-medium ring-1 ring-inset ${active ? "bg-brand-600 text-white ring-brand-600" : "bg-surface text-gray-700 ring-gray-300 hover:bg-gray-50"}`}
     >
       {label}
     </Link>
