@@ -1,3 +1,5 @@
+import Link from "next/link";
+
 import { getSessionUser } from "@/lib/auth/session";
 
 import { Logo } from "./logo";
@@ -12,9 +14,9 @@ export async function SiteHeader() {
       <div className="mx-auto flex h-16 max-w-6xl items-center justify-between gap-2 px-4 sm:px-6">
         <Logo />
         <nav aria-label="Site" className="flex items-center gap-1 sm:gap-3">
-          <a href="/#pricing" className="hidden text-sm font-medium text-gray-600 hover:text-gray-900 sm:block">
+          <Link href="/#pricing" className="hidden text-sm font-medium text-gray-600 hover:text-gray-900 sm:block">
             Pricing
-          </a>
+          </Link>
           <ThemeToggle />
           {user ? (
             <ButtonLink href="/dashboard">Dashboard</ButtonLink>

@@ -2,15 +2,14 @@
 
 import { Moon, Sun } from "lucide-react";
 import { useTheme } from "next-themes";
-import { useSyncExternalStore } from "react";
 
-const subscribe = () => () => {};
+import { useMounted } from "@/components/ui/use-mounted";
 
 /** Switches between light and dark; until used, the theme follows the system. */
 export function ThemeToggle() {
   const { resolvedTheme, setTheme } = useTheme();
   // The theme is only known in the browser: render a neutral button on the server and the first paint.
-  const mounted = useSyncExternalStore(subscribe, () => true, () => false);
+  const mounted = useMounted();
   const dark = mounted && resolvedTheme === "dark";
   return (
     <button
