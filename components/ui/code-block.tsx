@@ -1,0 +1,18 @@
+import { CopyButton } from "./copy-button";
+
+/** A code block that scrolls inside itself (never the page) with a copy button. */
+export function CodeBlock({ code, label }: { code: string; label?: string }) {
+  return (
+    <div className="relative min-w-0" data-testid="code-block">
+      {label ? <p className="mb-1 text-xs font-medium text-gray-500">{label}</p> : null}
+      <pre className="max-w-full overflow-x-auto rounded-lg bg-code p-4 pr-20 text-xs leading-relaxed text-code-fg ring-1 ring-gray-200">
+        <code>{code}</code>
+      </pre>
+      <CopyButton
+        value={code}
+        label="Copy"
+        className={`absolute right-2 ${label ? "top-7" : "top-2"} bg-code text-code-fg ring-gray-500 hover:bg-code hover:text-white`}
+      />
+    </div>
+  );
+}
