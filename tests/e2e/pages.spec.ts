@@ -1,0 +1,123 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+
+import { sendFromComposer, signIn, subscribe } from "./support/mailkit";
+
+/**
+ * Every page, at 1280 and 390 px, light and dark: a screenshot in test-results/screenshots/, no serious or
+ * critical axe violation, and at 360 and 390 px nothing wider than the viewport.
+ */
+test.describe.configure({ mode: "serial" });
+
+const person = `pages-${Date.now()}@example.com`;
+let messagePath = "";
+
+const publicPages = [
+  { name: "landing", path: "/" },
+  { name: "signin", path: "/signin" },
+  { name: "signin-check-email", path: "/signin/check-email" },
+  { name: "public-404", path: "/no-such-page" },
+];
+const dashboardPages = [
+  { name: "overview", path: "/dashboard" },
+  { name: "send", path: "/dashboard/send" },
+  { name: "messages", path: "/dashboard/messages" },
+  { name: "message", path: () => messagePath },
+  { name: "keys", path: "/dashboard/keys" },
+  { name: "billing", path: "/dashboard/billing" },
+  { name: "checkout-return", path: "/dashboard/billing/return?kind=topup" },
+  { name: "docs", path: "/dashboard/docs" },
+  { name: "dashboard-404", path: "/dashboard/no-such-page" },
+];
+
+const viewports = [
+  { label: "1280", width: 1280, height: 860 },
+  { label: "390", width: 390, height: 844 },
+];
+const themes = ["light", "dark"] as const;
+
+async function check(page: Page, name: string, path: string) {
+  for (const theme of themes) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const viewport of viewports) {
+      await page.setViewportSize(viewport);
+      await page.goto(path);
+      await expect(page.locator("html")).toHaveClass(theme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
+      await page.screenshot({
+        path: `test-results/screenshots/pages/${name}-${viewport.label}-${theme}.png`,
+        fullPage: true,
+      });
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(
+        serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+        `${name} ${viewport.label} ${theme}`,
+      ).toEqual([]);
+    }
+  }
+  for (const width of [360, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} at ${width} px is ${overflow} px too wide`).toBeLessThanOrEqual(0);
+  }
+}
+
+test("public pages", async ({ page }) => {
+  test.setTimeout(120_000);
+  for (const p of publicPages) await check(page, p.name, p.path);
+});
+
+test("dashboard pages", async ({ page }) => {
+  test.setTimeout(240_000);
+  await signIn(page, person);
+  await subscribe(page);
+  await sendFromComposer(page, "delivered@resend.dev, bounced@resend.dev", "A page of its own");
+  messagePath = (await page.getByRole("link", { name: "View message" }).first().getAttribute("href"))!;
+  await page.goto("/dashboard/keys");
+  await page.getByTestId("api-key-name").fill("Screenshots");
+  await page.getByTestId("create-api-key").click();
+  await expect(page.getByTestId("new-api-key")).toBeVisible();
+  await page.reload();
+  for (const p of dashboardPages) await check(page, p.name, typeof p.path === "function" ? p.path() : p.path);
+});
+
+test("dark mode: follows the system, and the toggle overrides it", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto("/");
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const luminance = (css: string) => {
+    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).map(Number);
+    return ((r ?? 0) + (g ?? 0) + (b ?? 0)) / 3;
+  };
+  // oklch backgrounds are reported as oklch(L …): use the lightness when so.
+  const lightness = async () => {
+    const css = await background();
+    return css.startsWith("oklch") ? Number(css.match(/oklch\(([\d.]+)/)![1]) * (css.includes("%") ? 2.55 : 255) : luminance(css);
+  };
+  expect(await lightness()).toBeLessThan(60);
+  await page.getByTestId("theme-toggle").click();
+  await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
+  expect(await lightness()).toBeGreaterThan(200);
+  await page.reload(); // the choice is remembered
+  await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
+});
+
+test("on a phone the dashboard menu reaches every page", async ({ page }) => {
+  await signIn(page, person);
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto("/dashboard");
+  const nav = page.getByRole("navigation", { name: "Dashboard" });
+  await expect(nav).toBeHidden();
+  await page.getByTestId("nav-menu-button").click();
+  await expect(nav.getByRole("link", { name: "Billing" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "API reference" })).toBeVisible();
+  await nav.getByRole("link", { name: "API keys" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/keys$/);
+  await expect(nav).toBeHidden(); // closes after navigating
+  // The Revoke button is on screen, not beyond the right edge.
+  const revoke = page.getByTestId("revoke-api-key").first();
+  await revoke.scrollIntoViewIfNeeded();
+  const box = (await revoke.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(360);
+});
