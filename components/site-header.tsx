@@ -22,9 +22,11 @@ export async function SiteHeader() {
             <ButtonLink href="/dashboard">Dashboard</ButtonLink>
           ) : (
             <>
-              <ButtonLink href="/signin" variant="ghost" className="hidden min-[400px]:inline-flex">
-                Sign in
-              </ButtonLink>
+              <span className="hidden sm:block">
+                <ButtonLink href="/signin" variant="ghost">
+                  Sign in
+                </ButtonLink>
+              </span>
               <ButtonLink href="/signin">Get started</ButtonLink>
             </>
           )}

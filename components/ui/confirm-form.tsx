@@ -18,6 +18,7 @@ export function ConfirmForm({
   confirmLabel,
   success,
   testId,
+  triggerVariant = "danger",
 }: {
   action: (form: FormData) => Promise<void>;
   fields?: Record<string, string>;
@@ -27,6 +28,7 @@ export function ConfirmForm({
   confirmLabel: string;
   success: string;
   testId: string;
+  triggerVariant?: "danger" | "secondary";
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [pending, setPending] = useState(false);
@@ -48,7 +50,13 @@ export function ConfirmForm({
       {Object.entries(fields ?? {}).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <Button type="button" variant="danger" size="sm" onClick={() => dialog.current?.showModal()} data-testid={testId}>
+      <Button
+        type="button"
+        variant={triggerVariant}
+        size="sm"
+        onClick={() => dialog.current?.showModal()}
+        data-testid={testId}
+      >
         {trigger}
       </Button>
       <dialog

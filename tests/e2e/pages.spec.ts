@@ -7,9 +7,6 @@ import { sendFromComposer, signIn, subscribe } from "./support/mailkit";
  * Every page, at 1280 and 390 px, light and dark: a screenshot in test-results/screenshots/, no serious or
  * critical axe violation, and at 360 and 390 px nothing wider than the viewport.
  */
-test.describe.configure({ mode: "serial" });
-
-const person = `pages-${Date.now()}@example.com`;
 let messagePath = "";
 
 const publicPages = [
@@ -46,6 +43,7 @@ async function check(page: Page, name: string, path: string) {
       await page.screenshot({
         path: `test-results/screenshots/pages/${name}-${viewport.label}-${theme}.png`,
         fullPage: true,
+        animations: "disabled",
       });
       const { violations } = await new AxeBuilder({ page }).analyze();
       const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
@@ -63,23 +61,55 @@ async function check(page: Page, name: string, path: string) {
   }
 }
 
-test("public pages", async ({ page }) => {
-  test.setTimeout(120_000);
-  for (const p of publicPages) await check(page, p.name, p.path);
-});
+for (const p of publicPages) {
+  test(`page: ${p.name}`, async ({ page }) => {
+    await check(page, p.name, p.path);
+  });
+}
 
-test("dashboard pages", async ({ page }) => {
-  test.setTimeout(240_000);
-  await signIn(page, person);
-  await subscribe(page);
-  await sendFromComposer(page, "delivered@resend.dev, bounced@resend.dev", "A page of its own");
-  messagePath = (await page.getByRole("link", { name: "View message" }).first().getAttribute("href"))!;
-  await page.goto("/dashboard/keys");
-  await page.getByTestId("api-key-name").fill("Screenshots");
-  await page.getByTestId("create-api-key").click();
-  await expect(page.getByTestId("new-api-key")).toBeVisible();
-  await page.reload();
-  for (const p of dashboardPages) await check(page, p.name, typeof p.path === "function" ? p.path() : p.path);
+test.describe("signed in", () => {
+  const authFile = "test-results/e2e/pages-auth.json";
+  test.use({ storageState: authFile });
+
+  // One customer with a plan, a sent email and a key; every dashboard page is then checked as them.
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(120_000);
+    const page = await browser.newPage({ storageState: undefined });
+    await signIn(page, `pages-${Date.now()}@example.com`);
+    await subscribe(page);
+    await sendFromComposer(page, "delivered@resend.dev, bounced@resend.dev", "A page of its own");
+    messagePath = (await page.getByRole("link", { name: "View message" }).first().getAttribute("href"))!;
+    await page.goto("/dashboard/keys");
+    await page.getByTestId("api-key-name").fill("Screenshots");
+    await page.getByTestId("create-api-key").click();
+    await expect(page.getByTestId("new-api-key")).toBeVisible();
+    await page.context().storageState({ path: authFile });
+    await page.close();
+  });
+
+  for (const p of dashboardPages) {
+    test(`page: ${p.name}`, async ({ page }) => {
+      await check(page, p.name, typeof p.path === "function" ? p.path() : p.path);
+    });
+  }
+
+  test("on a phone the dashboard menu reaches every page", async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.goto("/dashboard");
+    const nav = page.getByRole("navigation", { name: "Dashboard" });
+    await expect(nav).toBeHidden();
+    await page.getByTestId("nav-menu-button").click();
+    await expect(nav.getByRole("link", { name: "Billing" })).toBeVisible();
+    await expect(nav.getByRole("link", { name: "API reference" })).toBeVisible();
+    await nav.getByRole("link", { name: "API keys" }).click();
+    await expect(page).toHaveURL(/\/dashboard\/keys$/);
+    await expect(nav).toBeHidden(); // closes after navigating
+    // The Revoke button is on screen, not beyond the right edge.
+    const revoke = page.getByTestId("revoke-api-key").first();
+    await revoke.scrollIntoViewIfNeeded();
+    const box = (await revoke.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(360);
+  });
 });
 
 test("dark mode: follows the system, and the toggle overrides it", async ({ page }) => {
@@ -101,23 +131,4 @@ test("dark mode: follows the system, and the toggle overrides it", async ({ page
   expect(await lightness()).toBeGreaterThan(200);
   await page.reload(); // the choice is remembered
   await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
-});
-
-test("on a phone the dashboard menu reaches every page", async ({ page }) => {
-  await signIn(page, person);
-  await page.setViewportSize({ width: 360, height: 780 });
-  await page.goto("/dashboard");
-  const nav = page.getByRole("navigation", { name: "Dashboard" });
-  await expect(nav).toBeHidden();
-  await page.getByTestId("nav-menu-button").click();
-  await expect(nav.getByRole("link", { name: "Billing" })).toBeVisible();
-  await expect(nav.getByRole("link", { name: "API reference" })).toBeVisible();
-  await nav.getByRole("link", { name: "API keys" }).click();
-  await expect(page).toHaveURL(/\/dashboard\/keys$/);
-  await expect(nav).toBeHidden(); // closes after navigating
-  // The Revoke button is on screen, not beyond the right edge.
-  const revoke = page.getByTestId("revoke-api-key").first();
-  await revoke.scrollIntoViewIfNeeded();
-  const box = (await revoke.boundingBox())!;
-  expect(box.x + box.width).toBeLessThanOrEqual(360);
 });

@@ -102,6 +102,7 @@ export default async function BillingPage({
               confirmLabel="Cancel plan"
               success="Your plan will end at the close of this billing cycle."
               testId="cancel-plan"
+              triggerVariant="secondary"
             />
           ) : null
         }
