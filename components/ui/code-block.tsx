@@ -11,7 +11,8 @@ export function CodeBlock({ code, label }: { code: string; label?: string }) {
       <CopyButton
         value={code}
         label="Copy"
-        className={`absolute right-2 ${label ? "top-7" : "top-2"} bg-code text-code-fg ring-gray-500 hover:bg-code hover:text-white`}
+        tone="code"
+        className={`absolute right-2 ${label ? "top-7" : "top-2"}`}
       />
     </div>
   );

@@ -5,7 +5,23 @@ import { useState } from "react";
 import { toast } from "sonner";
 
 /** Copies `value` to the clipboard, with a toast and a tick for a moment. */
-export function CopyButton({ value, label = "Copy", className = "" }: { value: string; label?: string; className?: string }) {
+const tones = {
+  page: "text-gray-600 ring-gray-300 hover:bg-gray-50 hover:text-gray-900",
+  // On a code block, which stays dark in both themes.
+  code: "bg-code text-code-fg ring-gray-500 hover:text-white",
+};
+
+export function CopyButton({
+  value,
+  label = "Copy",
+  tone = "page",
+  className = "",
+}: {
+  value: string;
+  label?: string;
+  tone?: keyof typeof tones;
+  className?: string;
+}) {
   const [copied, setCopied] = useState(false);
   return (
     <button
@@ -20,7 +36,7 @@ export function CopyButton({ value, label = "Copy", className = "" }: { value: s
           })
           .catch(() => toast.error("Could not copy: select the text and copy it by hand"));
       }}
-      className={`inline-flex shrink-0 items-center gap-1 rounded-md px-1.5 py-1 text-xs font-medium text-gray-600 ring-1 ring-inset ring-gray-300 hover:bg-gray-50 hover:text-gray-900 ${className}`}
+      className={`inline-flex shrink-0 items-center gap-1 rounded-md px-1.5 py-1 text-xs font-medium ring-1 ring-inset ${tones[tone]} ${className}`}
       aria-label={`${label}: ${value.length > 40 ? `${value.slice(0, 40)}…` : value}`}
       data-testid="copy-button"
     >

@@ -63,6 +63,7 @@ async function check(page: Page, name: string, path: string) {
 
 for (const p of publicPages) {
   test(`page: ${p.name}`, async ({ page }) => {
+    test.setTimeout(120_000); // 4 screenshots and 4 axe runs on 2 shared cores
     await check(page, p.name, p.path);
   });
 }
@@ -89,6 +90,7 @@ test.describe("signed in", () => {
 
   for (const p of dashboardPages) {
     test(`page: ${p.name}`, async ({ page }) => {
+      test.setTimeout(120_000);
       await check(page, p.name, typeof p.path === "function" ? p.path() : p.path);
     });
   }
@@ -115,15 +117,13 @@ test.describe("signed in", () => {
 test("dark mode: follows the system, and the toggle overrides it", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "dark" });
   await page.goto("/");
-  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-  const luminance = (css: string) => {
-    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).map(Number);
-    return ((r ?? 0) + (g ?? 0) + (b ?? 0)) / 3;
-  };
-  // oklch backgrounds are reported as oklch(L …): use the lightness when so.
+  // Lightness 0–255 of the body's background, whatever colour syntax the browser reports (rgb, lab, oklch).
   const lightness = async () => {
-    const css = await background();
-    return css.startsWith("oklch") ? Number(css.match(/oklch\(([\d.]+)/)![1]) * (css.includes("%") ? 2.55 : 255) : luminance(css);
+    const css = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const numbers = (css.match(/[\d.]+/g) ?? []).map(Number);
+    if (css.startsWith("rgb")) return (numbers[0]! + numbers[1]! + numbers[2]!) / 3;
+    const l = numbers[0]!;
+    return css.includes("%") || l > 1 ? l * 2.55 : l * 255;
   };
   expect(await lightness()).toBeLessThan(60);
   await page.getByTestId("theme-toggle").click();
