@@ -141,7 +141,12 @@ test("the message log updates statuses without a reload", async ({ page }) => {
   const token = (await page.getByTestId("new-api-key").textContent())!.trim();
   await page.goto("/dashboard/messages");
   const mailkit = new Resend(token, { baseUrl: `${new URL(page.url()).origin}/api` });
-  const sent = await mailkit.emails.send({ from: "a@example.com", to: "bounced@resend.dev", subject: "Live row", text: "x" });
+  const sent = await mailkit.emails.send({
+    from: "a@example.com",
+    to: "bounced@resend.dev",
+    subject: "Live row",
+    text: "x",
+  });
   expect(sent.error).toBeNull();
   await expect(page.getByTestId("message-row")).toHaveCount(before + 1, { timeout: 10_000 });
   await expect(page.getByTestId("message-row").first()).toHaveAttribute("data-status", "bounced", { timeout: 10_000 });
@@ -190,7 +195,10 @@ test("bug 6: revoking a key needs a confirmation", async ({ page }) => {
   await expect(page.getByText(/Key “To revoke” revoked/)).toBeVisible(); // toast
 });
 
-test("bug 8: unknown dashboard URLs and other people's messages are a 404 inside the app", async ({ page, browser }) => {
+test("bug 8: unknown dashboard URLs and other people's messages are a 404 inside the app", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, owner);
   const missing = await page.goto("/dashboard/does-not-exist");
   expect(missing?.status()).toBe(404);

@@ -5,7 +5,11 @@ import { subscribe, waitForEmail, signIn } from "./support/mailkit";
 /** Keyboard only: sign in → send an email → revoke a key, with Tab, typing, Enter and Space. */
 
 /** Presses Tab until the focused element matches, failing after `max` presses. */
-async function tabTo(page: Page, matches: (el: { testid: string | null; text: string; name: string | null }) => boolean, max = 40) {
+async function tabTo(
+  page: Page,
+  matches: (el: { testid: string | null; text: string; name: string | null }) => boolean,
+  max = 40,
+) {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press("Tab");
     const focused = await page.evaluate(() => {

@@ -34,6 +34,7 @@ const viewports = [
 const themes = ["light", "dark"] as const;
 
 async function check(page: Page, name: string, path: string) {
+  await page.emulateMedia({ reducedMotion: "reduce" }); // spinners hold still for screenshots and axe
   for (const theme of themes) {
     await page.emulateMedia({ colorScheme: theme });
     for (const viewport of viewports) {
@@ -63,7 +64,7 @@ async function check(page: Page, name: string, path: string) {
 
 for (const p of publicPages) {
   test(`page: ${p.name}`, async ({ page }) => {
-    test.setTimeout(120_000); // 4 screenshots and 4 axe runs on 2 shared cores
+    test.setTimeout(180_000); // 4 screenshots and 4 axe runs on 2 shared cores
     await check(page, p.name, p.path);
   });
 }
@@ -74,7 +75,7 @@ test.describe("signed in", () => {
 
   // One customer with a plan, a sent email and a key; every dashboard page is then checked as them.
   test.beforeAll(async ({ browser }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     const page = await browser.newPage({ storageState: undefined });
     await signIn(page, `pages-${Date.now()}@example.com`);
     await subscribe(page);
@@ -90,7 +91,7 @@ test.describe("signed in", () => {
 
   for (const p of dashboardPages) {
     test(`page: ${p.name}`, async ({ page }) => {
-      test.setTimeout(120_000);
+      test.setTimeout(180_000);
       await check(page, p.name, typeof p.path === "function" ? p.path() : p.path);
     });
   }

@@ -1,9 +1,3 @@
-export default function DashboardLoading() {
-  return (
-    <div className="space-y-6" aria-busy="true" aria-label="Loading">
-      <div className="h-8 w-48 animate-pulse rounded bg-gray-200" />
-      <div className="h-40 animate-pulse rounded-xl bg-gray-200" />
-      <div className="h-56 animate-pulse rounded-xl bg-gray-200" />
-    </div>
-  );
-}
+// Only these pages have a loading state: a loading.tsx above a page streams it, and a streamed page can
+// no longer answer 404 (the message page and unknown URLs must).
+export { PageSkeleton as default } from "@/components/shell/page-skeleton";

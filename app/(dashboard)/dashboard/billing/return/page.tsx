@@ -56,7 +56,7 @@ export default async function CheckoutReturnPage({ searchParams }: { searchParam
         ) : (
           <>
             {/* The dashboard's live updates re-render this page as soon as the webhooks land. */}
-            <LoaderCircle className="mx-auto h-10 w-10 animate-spin text-brand-600" aria-hidden />
+            <LoaderCircle className="mx-auto h-10 w-10 motion-safe:animate-spin text-brand-600" aria-hidden />
             <h1 className="text-xl font-semibold" data-testid="checkout-state">
               Payment received, credits on the way
             </h1>
