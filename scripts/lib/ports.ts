@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 
 /** The port from `-p 3201`, `-p3201`, `--port 3201` or `--port=3201` (as `next dev` takes them), else PORT, else 3000. */
-export function portFromArgs(argv: string[], env: { PORT?: string } = process.env): number {
+export function portFromArgs(argv: string[], env: Record<string, string | undefined> = process.env): number {
   let value: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
