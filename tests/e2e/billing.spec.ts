@@ -11,6 +11,7 @@ test.describe.configure({ mode: "serial" });
 const owner = `owner-${Date.now()}@example.com`;
 
 test("sign in, subscribe, top up, renew, low-balance warning", async ({ page }) => {
+  test.setTimeout(120_000); // a long journey on 2 shared cores
   await signIn(page, owner);
   await expect(page.getByTestId("balance")).toHaveText("0");
   await expect(page.getByText("No credits yet")).toBeVisible();
