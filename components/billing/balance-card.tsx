@@ -5,7 +5,6 @@ import { PRODUCT, PRODUCT_COPY } from "@/lib/catalog/product";
 import type { PlanState } from "@/lib/dashboard/account";
 import { formatDate, formatNumber } from "@/lib/format";
 
-import { PlanActivating } from "./plan-activating";
 import { TopUpButton } from "./top-up-button";
 
 /** The live balance from Dodo, with a meter against the credits of the active grants (plan + top-ups). */
@@ -57,11 +56,6 @@ export function BalanceCard({
             {summary(credits.balance, total, percent, planState)}
             {threshold !== null && !empty ? ` · low-balance warning below ${formatNumber(threshold)}` : ""}
           </p>
-          {planState.kind === "activating" ? (
-            <div className="mt-3">
-              <PlanActivating />
-            </div>
-          ) : null}
           <p className="mt-1 text-xs text-gray-500">{PRODUCT_COPY.expiry}; the oldest are used first.</p>
         </div>
       </CardBody>

@@ -63,7 +63,7 @@ export default async function KeysPage() {
           >
             {keys.map((key) => (
               <tr key={key.id} data-testid="api-key-row" className={key.revokedAt ? "text-gray-500" : ""}>
-                <Td className={key.revokedAt ? "font-medium line-through" : "font-medium"}>{key.name}</Td>
+                <Td className={`whitespace-nowrap font-medium ${key.revokedAt ? "line-through" : ""}`}>{key.name}</Td>
                 <Td label="Key" className="font-mono text-xs">
                   {key.prefix}…
                 </Td>
