@@ -13,6 +13,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { Input, Label, Textarea } from "@/components/ui/input";
+import { useMounted } from "@/components/ui/use-mounted";
 import type { ComposerState, ComposerValues } from "@/lib/sending/dashboard";
 import { costOf } from "@/lib/sending/recipients";
 import { splitRecipients } from "@/lib/validations/email";
@@ -35,6 +36,7 @@ const plural = (n: number, noun: string) => `${fmt(n)} ${noun}${n === 1 ? "" : "
 export function Composer({ action, available, defaultFrom, activating = false }: Props) {
   const router = useRouter();
   const live = useLive();
+  const mounted = useMounted();
   const [state, formAction, pending] = useActionState(action, { status: "idle" } as ComposerState);
   const [submissions, setSubmissions] = useState(0);
   const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
@@ -128,6 +130,7 @@ export function Composer({ action, available, defaultFrom, activating = false }:
             }}
             className="space-y-4"
             key={state.status === "sent" ? `sent-${submissions}` : "editing"}
+            data-ready={mounted ? "" : undefined /* the live estimate follows typing from here on */}
             noValidate
           >
             <Field id="from" label="From" error={fieldError("from")}>

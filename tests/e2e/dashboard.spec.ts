@@ -86,6 +86,7 @@ test("composer: live estimate, toast, live status; edits clear stale results and
   await signIn(page, owner);
   await page.goto("/dashboard/send");
   const available = Number((await page.getByTestId("composer-balance").textContent())!.replace(/,/g, ""));
+  await expect(page.locator("form[data-ready]")).toBeAttached(); // hydrated: typing now updates the estimate
   await page.getByTestId("composer-to").fill("ada@example.com, grace@example.com, ADA@example.com");
   await expect(page.getByTestId("composer-estimate")).toHaveText(
     `2 recipients · 2 credits · ${(available - 2).toLocaleString("en-US")} left`,
