@@ -1,5 +1,8 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+
+import { Providers } from "@/components/shell/providers";
+import { SkipLink } from "@/components/shell/skip-link";
 
 import "./globals.css";
 
@@ -8,10 +11,23 @@ export const metadata: Metadata = {
   description: "Send transactional email through a simple API. Pay for what you send with prepaid credits.",
 };
 
+export const viewport: Viewport = {
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#f9fafb" },
+    { media: "(prefers-color-scheme: dark)", color: "#030712" },
+  ],
+};
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
-      <body className="min-h-screen bg-gray-50 font-sans text-gray-900">{children}</body>
+    // next-themes sets the class on <html> before React hydrates.
+    <html lang="en" suppressHydrationWarning>
+      <body className="min-h-screen bg-gray-50 font-sans text-gray-900">
+        <Providers>
+          <SkipLink />
+          {children}
+        </Providers>
+      </body>
     </html>
   );
 }

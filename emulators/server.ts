@@ -44,7 +44,9 @@ export async function startEmulators(options: EmulatorServerOptions = {}): Promi
     const requestUrl = new URL(req.url ?? "/", url);
     void (async () => {
       try {
-        if (requestUrl.pathname === "/_emulator/health") return sendJson(res, 200, { ok: true });
+        // The launcher recognises a running MailKit emulator by this answer and reuses it.
+        if (requestUrl.pathname === "/_emulator/health")
+          return sendJson(res, 200, { ok: true, service: "mailkit-emulators", appUrl: context.appUrl });
         if (requestUrl.pathname === "/_emulator/reset" && req.method === "POST") {
           await Promise.all(modules.map((m) => m.reset()));
           return sendJson(res, 200, { ok: true });

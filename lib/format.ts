@@ -4,7 +4,8 @@ export const formatNumber = (value: number) => value.toLocaleString("en-US");
 export const formatDate = (date: Date | null | undefined) =>
   date ? date.toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "—";
 
-export const formatDateTime = (date: Date | null | undefined) =>
+/** To the second, in `timeZone` (UTC on the server; components/ui/local-time.tsx shows the reader's zone). */
+export const formatDateTime = (date: Date | null | undefined, timeZone = "UTC") =>
   date
     ? date.toLocaleString("en-US", {
         year: "numeric",
@@ -12,7 +13,8 @@ export const formatDateTime = (date: Date | null | undefined) =>
         day: "numeric",
         hour: "2-digit",
         minute: "2-digit",
-        timeZone: "UTC",
+        second: "2-digit",
+        timeZone,
         timeZoneName: "short",
       })
     : "—";

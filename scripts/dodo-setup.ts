@@ -1,7 +1,7 @@
 /**
  * npm run dodo:setup — creates MailKit's catalog in Dodo Payments (idempotent: finds existing items by name):
- * the "Email Credits" entitlement (unit email, precision 0, 30-day expiry), the "MailKit Plan" ($19/month,
- * 5,000 credits per cycle, low-balance warning at 20%) and the "Email Top-Up Pack" ($9, +5,000 credits).
+ * the "Email Credits" entitlement, the "MailKit Plan" and the "Email Top-Up Pack", with the prices, credits,
+ * low-balance threshold and credit expiry of lib/catalog/product.ts.
  * With DODO_PAYMENTS_API_KEY it talks to your Dodo account (test_mode by default); without, to the emulator.
  */
 import { loadDotEnv } from "./lib/dotenv";
@@ -10,10 +10,14 @@ loadDotEnv();
 const { getEnv } = await import("@/lib/env");
 const { ensureCatalog } = await import("@/lib/dodo/catalog");
 const { getDodo } = await import("@/lib/dodo/client");
+const { PRODUCT, PRODUCT_COPY } = await import("@/lib/catalog/product");
 
 const env = getEnv();
 const target = env.dodoLocal ? `the local emulator (${env.dodo.baseURL})` : `Dodo Payments ${env.dodo.baseURL ?? env.dodo.environment}`;
 console.log(`Setting up the MailKit catalog in ${target}…`);
+console.log(
+  `${PRODUCT.plan.name} ${PRODUCT_COPY.planPrice}/month (${PRODUCT_COPY.planCredits} credits), ${PRODUCT.topUp.name} ${PRODUCT_COPY.topUpPrice} (+${PRODUCT_COPY.topUpCredits}); ${PRODUCT_COPY.expiry.toLowerCase()}.`,
+);
 try {
   const catalog = await ensureCatalog(getDodo());
   console.log(catalog.created.length ? `Created: ${catalog.created.join(", ")}` : "Everything already existed.");

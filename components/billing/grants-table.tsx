@@ -1,6 +1,7 @@
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { Grant } from "@/lib/billing/overview";
+import { PRODUCT_COPY } from "@/lib/catalog/product";
 import { formatDate, formatNumber } from "@/lib/format";
 
 const sourceLabel: Record<string, string> = {
@@ -14,11 +15,15 @@ const sourceLabel: Record<string, string> = {
 export function GrantsTable({ grants }: { grants: Grant[] }) {
   return (
     <Card>
-      <CardHeader title="Active credit grants" description="Used oldest first. Each grant expires on its own date." />
+      <CardHeader
+        title="Active credit grants"
+        description={`Used oldest first. ${PRODUCT_COPY.expiry}; each grant expires on its own date.`}
+      />
       {grants.length === 0 ? (
         <p className="px-6 py-5 text-sm text-gray-500">No active grants.</p>
       ) : (
         <Table
+          stack
           head={
             <>
               <Th>Source</Th>
@@ -31,11 +36,13 @@ export function GrantsTable({ grants }: { grants: Grant[] }) {
           {grants.map((g) => (
             <tr key={g.id} data-testid="grant-row">
               <Td className="font-medium text-gray-900">{sourceLabel[g.source] ?? g.source}</Td>
-              <Td className="text-gray-600">{formatDate(g.createdAt)}</Td>
-              <Td align="right" className="tabular-nums">
-                {formatNumber(g.remaining)} <span className="text-gray-400">/ {formatNumber(g.initial)}</span>
+              <Td label="Granted" className="text-gray-600">
+                {formatDate(g.createdAt)}
               </Td>
-              <Td align="right" className="text-gray-600">
+              <Td label="Remaining" align="right" className="tabular-nums">
+                {formatNumber(g.remaining)} <span className="text-gray-500">/ {formatNumber(g.initial)}</span>
+              </Td>
+              <Td label="Expires" align="right" className="text-gray-600">
                 {g.expiresAt ? formatDate(g.expiresAt) : "never"}
               </Td>
             </tr>

@@ -4,7 +4,8 @@ import { Alert } from "@/components/ui/alert";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { LedgerRow } from "@/lib/billing/overview";
-import { formatDateTime, formatNumber } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
+import { formatNumber } from "@/lib/format";
 
 type Props = {
   result: { ok: true; rows: LedgerRow[]; hasNext: boolean } | { ok: false; error: string };
@@ -27,6 +28,7 @@ export function LedgerTable({ result, page, basePath }: Props) {
         <p className="px-6 py-5 text-sm text-gray-500">{page > 0 ? "No more entries." : "No credit movements yet."}</p>
       ) : (
         <Table
+          stack
           head={
             <>
               <Th>When</Th>
@@ -38,19 +40,22 @@ export function LedgerTable({ result, page, basePath }: Props) {
         >
           {result.rows.map((row) => (
             <tr key={row.id} data-testid="ledger-row">
-              <Td className="whitespace-nowrap text-gray-600">{formatDateTime(row.createdAt)}</Td>
+              <Td label="When" className="whitespace-nowrap text-gray-600">
+                <LocalTime date={row.createdAt} />
+              </Td>
               <Td>
                 <span className="font-medium text-gray-900">{row.type}</span>
                 {row.description ? <span className="block text-xs text-gray-500">{row.description}</span> : null}
               </Td>
               <Td
+                label="Change"
                 align="right"
                 className={`tabular-nums font-medium ${row.isCredit ? "text-green-700" : "text-gray-900"}`}
               >
                 {row.isCredit ? "+" : "−"}
                 {formatNumber(row.amount)}
               </Td>
-              <Td align="right" className="tabular-nums text-gray-600">
+              <Td label="Balance" align="right" className="tabular-nums text-gray-600">
                 {formatNumber(row.balanceAfter)}
               </Td>
             </tr>

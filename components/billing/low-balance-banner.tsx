@@ -1,5 +1,7 @@
 import { Alert } from "@/components/ui/alert";
 import { getLowBalanceNotice } from "@/lib/billing/low-balance";
+import { PRODUCT_COPY } from "@/lib/catalog/product";
+import { formatNumber } from "@/lib/format";
 
 import { TopUpButton } from "./top-up-button";
 
@@ -13,10 +15,16 @@ export async function LowBalanceBanner({ userId }: { userId: string }) {
       <Alert
         tone="warning"
         role="alert"
-        title={`Low balance: ${available.toLocaleString("en-US")} email credits left`}
+        title={
+          available > 0
+            ? `Low balance: ${formatNumber(available)} email credits left`
+            : "Out of credits: sends are refused until you top up"
+        }
         action={<TopUpButton size="sm" />}
       >
-        You are below 20% of your plan&apos;s monthly credits. Add a top-up pack so your sends don&apos;t stop at zero.
+        {available > 0
+          ? `You are below ${PRODUCT_COPY.lowBalance} of your plan's credits per cycle. Add a top-up pack before you run out.`
+          : "Every send is answered 402 with nothing charged. A top-up pack adds credits at once."}
       </Alert>
     </div>
   );

@@ -1,8 +1,10 @@
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import type { PlanSummary } from "@/lib/billing/overview";
+import { PRODUCT, PRODUCT_COPY } from "@/lib/catalog/product";
+import type { PlanState } from "@/lib/dashboard/account";
 import { formatDate, formatNumber } from "@/lib/format";
 
+import { PlanActivating } from "./plan-activating";
 import { SubscribeButton } from "./top-up-button";
 
 const statusTone = {
@@ -20,16 +22,38 @@ export function PlanStatusBadge({ status }: { status: string }) {
   return <Badge tone={statusTone[status as keyof typeof statusTone] ?? "gray"}>{status.replace("_", " ")}</Badge>;
 }
 
-export function PlanCard({ plan, showPortal = true, showSubscribe = true }: { plan: PlanSummary; showPortal?: boolean; showSubscribe?: boolean }) {
+export function PlanCard({
+  state,
+  showPortal = true,
+  showSubscribe = true,
+  cancel,
+}: {
+  state: PlanState;
+  showPortal?: boolean;
+  showSubscribe?: boolean;
+  /** The "cancel plan" control (billing page only). */
+  cancel?: React.ReactNode;
+}) {
+  const plan = state.kind === "live" || state.kind === "ended" ? state.plan : null;
   return (
     <Card>
       <CardHeader
         title="Your plan"
-        description="MailKit Plan · $19 / month · 5,000 email credits each billing cycle"
-        action={plan ? <PlanStatusBadge status={plan.status} /> : <Badge>no plan</Badge>}
+        description={`${PRODUCT.plan.name} · ${PRODUCT_COPY.planPrice} / month · ${PRODUCT_COPY.planSummary}`}
+        action={
+          state.kind === "activating" ? (
+            <Badge tone="yellow">activating</Badge>
+          ) : plan ? (
+            <PlanStatusBadge status={plan.status} />
+          ) : (
+            <Badge>no plan</Badge>
+          )
+        }
       />
       <CardBody className="space-y-3 text-sm">
-        {plan ? (
+        {state.kind === "activating" ? (
+          <PlanActivating />
+        ) : plan ? (
           <>
             <dl className="grid grid-cols-2 gap-3">
               <div>
@@ -49,23 +73,29 @@ export function PlanCard({ plan, showPortal = true, showSubscribe = true }: { pl
               </p>
             ) : null}
             {plan.cancelAtNextBillingDate ? (
-              <p className="text-gray-600">Your plan will not renew. Credits you have stay usable until they expire.</p>
+              <p className="text-gray-600" data-testid="plan-ends">
+                Your plan will not renew. Credits you have stay usable until they expire.
+              </p>
             ) : null}
-            {showPortal ? (
-              <form action="/api/billing/portal" method="post">
-                <button
-                  type="submit"
-                  className="font-semibold text-brand-700 hover:text-brand-800"
-                  data-testid="portal-button"
-                >
-                  Manage or cancel in the billing portal →
-                </button>
-              </form>
-            ) : null}
+            <div className="flex flex-wrap items-center justify-between gap-3">
+              {showPortal ? (
+                <form action="/api/billing/portal" method="post">
+                  <button
+                    type="submit"
+                    className="font-semibold text-brand-700 hover:text-brand-800"
+                    data-testid="portal-button"
+                  >
+                    Manage in the billing portal →
+                  </button>
+                </form>
+              ) : null}
+              {state.kind === "live" && !plan.cancelAtNextBillingDate ? cancel : null}
+            </div>
+            {state.kind === "ended" && showSubscribe ? <SubscribeButton /> : null}
           </>
         ) : (
           <div className="flex flex-wrap items-center justify-between gap-3">
-            <p className="text-gray-600">Subscribe to start sending: 5,000 emails every month.</p>
+            <p className="text-gray-600">Subscribe to start sending: {PRODUCT_COPY.planCredits} emails every month.</p>
             {showSubscribe ? <SubscribeButton /> : null}
           </div>
         )}

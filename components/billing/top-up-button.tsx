@@ -1,28 +1,36 @@
 import { buttonClass } from "@/components/ui/button";
+import { PRODUCT, PRODUCT_COPY } from "@/lib/catalog/product";
 
 /**
  * Starts a Top-Up Pack checkout: a plain form POST to the route handler, which answers with a redirect to
- * Dodo's hosted checkout. Works without JavaScript.
+ * Dodo's hosted checkout. Works without JavaScript. The caption states what is bought, expiry included.
  */
 export function TopUpButton({
-  label = "Buy a top-up pack · $9",
+  label = `Buy a top-up pack · ${PRODUCT_COPY.topUpPrice}`,
   variant = "primary" as const,
   size = "md" as const,
+  caption = true,
 }: {
   label?: string;
   variant?: "primary" | "secondary";
   size?: "sm" | "md";
+  caption?: boolean;
 }) {
   return (
     <form action="/api/checkout/topup" method="post">
       <button type="submit" className={buttonClass(variant, size)} data-testid="top-up-button">
         {label}
       </button>
+      {caption ? (
+        <p className="mt-1 text-xs opacity-80" data-testid="top-up-caption">
+          +{PRODUCT_COPY.topUpCredits} credits · expire after {PRODUCT.credits.expiresAfterDays} days
+        </p>
+      ) : null}
     </form>
   );
 }
 
-export function SubscribeButton({ label = "Subscribe · $19/month" }: { label?: string }) {
+export function SubscribeButton({ label = `Subscribe · ${PRODUCT_COPY.planPrice}/month` }: { label?: string }) {
   return (
     <form action="/api/checkout/subscribe" method="post">
       <button type="submit" className={buttonClass("primary")} data-testid="subscribe-button">

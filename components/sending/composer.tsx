@@ -1,75 +1,115 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState, type ReactNode } from "react";
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useState, type ReactNode } from "react";
+import { toast } from "sonner";
 
+import { PlanActivating } from "@/components/billing/plan-activating";
 import { TopUpButton } from "@/components/billing/top-up-button";
+import { useLive } from "@/components/live/live-updates";
+import { SendStatusBadge } from "@/components/sending/status-badge";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { Input, Label, Textarea } from "@/components/ui/input";
+import { useMounted } from "@/components/ui/use-mounted";
 import type { ComposerState, ComposerValues } from "@/lib/sending/dashboard";
+import { costOf } from "@/lib/sending/recipients";
+import { splitRecipients } from "@/lib/validations/email";
 
 type Props = {
   action: (previous: ComposerState, form: FormData) => Promise<ComposerState>;
   available: number;
   defaultFrom: string;
+  activating?: boolean;
 };
 
 const fmt = (n: number) => n.toLocaleString("en-US");
+const plural = (n: number, noun: string) => `${fmt(n)} ${noun}${n === 1 ? "" : "s"}`;
 
-/** The dashboard composer: to, subject, HTML or text. Shows the balance drop (or the 402) right after a send. */
-export function Composer({ action, available, defaultFrom }: Props) {
+/**
+ * The dashboard composer: to, subject, HTML or text. A live estimate of the cost while typing; after a send,
+ * a toast and the message's status as it moves (queued → sent → delivered…), read from the live snapshot.
+ * A result or a field error disappears as soon as the person edits again.
+ */
+export function Composer({ action, available, defaultFrom, activating = false }: Props) {
+  const router = useRouter();
+  const live = useLive();
+  const mounted = useMounted();
   const [state, formAction, pending] = useActionState(action, { status: "idle" } as ComposerState);
   const [submissions, setSubmissions] = useState(0);
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
   const values: Partial<ComposerValues> = "values" in state ? state.values : {};
+  const [typedTo, setTypedTo] = useState("");
+  // What the "to" box holds: what was typed since the last submit, else what the server sent back.
+  const to = edited.has("to") ? typedTo : (values.to ?? "");
   const errors = state.status === "invalid" ? state.fieldErrors : {};
-  const balance =
-    state.status === "sent" ? state.creditsRemaining : state.status === "insufficient" ? state.available : available;
+  const fieldError = (field: keyof typeof errors) => (edited.has(field) ? undefined : errors[field]);
+  const showResult = edited.size === 0;
+  const balance = live?.available ?? available;
+  const cost = costOf({ to: splitRecipients(to) });
+  const sentStatus = state.status === "sent" ? (live?.sends[state.sendId] ?? (state.settled ? "sent" : "queued")) : null;
+
+  useEffect(() => {
+    if (state.status !== "sent") return;
+    toast.success(`Email to ${plural(state.recipients, "recipient")} on its way`, {
+      description: `−${plural(state.creditsCharged, "credit")} · ${fmt(state.creditsRemaining)} left`,
+      action: { label: "View message", onClick: () => router.push(`/dashboard/messages/${state.sendId}`) },
+    });
+  }, [state, router]);
 
   return (
     <div className="space-y-4">
       <Card>
-        <CardBody className="flex flex-wrap items-baseline justify-between gap-2">
-          <p className="text-sm text-gray-600">
-            Credits available:{" "}
-            <span className="text-lg font-semibold tabular-nums text-gray-900" data-testid="composer-balance">
-              {fmt(balance)}
-            </span>
-          </p>
-          {state.status === "sent" ? (
-            <p className="text-sm text-gray-600" data-testid="balance-after-send">
-              −{fmt(state.creditsCharged)} for this email · {fmt(state.creditsRemaining)} left
+        <CardBody className="space-y-2">
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <p className="text-sm text-gray-600">
+              Credits available:{" "}
+              <span className="text-lg font-semibold tabular-nums text-gray-900" data-testid="composer-balance">
+                {fmt(balance)}
+              </span>
             </p>
-          ) : null}
+            <p
+              className={`text-sm tabular-nums ${cost > balance ? "font-medium text-red-700" : "text-gray-600"}`}
+              data-testid="composer-estimate"
+              aria-live="polite"
+            >
+              {plural(cost, "recipient")} · {plural(cost, "credit")} ·{" "}
+              {cost > balance ? `${fmt(cost - balance)} short` : `${fmt(balance - cost)} left`}
+            </p>
+          </div>
+          {activating ? <PlanActivating /> : null}
         </CardBody>
       </Card>
 
-      {state.status === "sent" ? (
-        <Alert tone="success" title={state.settled ? "Email sent" : "Email queued"} role="status">
-          <span data-testid="send-result">
-            {state.settled
-              ? `Accepted for delivery to ${state.recipients} recipient${state.recipients === 1 ? "" : "s"}.`
-              : "The provider is slow to confirm; we hold the credits and finish the send shortly (it goes out once)."}{" "}
+      {showResult && state.status === "sent" ? (
+        <Alert tone="success" title="Email sent" role="status">
+          <span data-testid="send-result" className="flex flex-wrap items-center gap-x-2 gap-y-1">
+            <span>To {plural(state.recipients, "recipient")}:</span>
+            <SendStatusBadge status={sentStatus!} />
+            <span data-testid="balance-after-send">
+              −{plural(state.creditsCharged, "credit")} · {fmt(state.creditsRemaining)} left
+            </span>
             <Link className="font-medium underline" href={`/dashboard/messages/${state.sendId}`}>
               View message
             </Link>
           </span>
         </Alert>
       ) : null}
-      {state.status === "insufficient" ? (
+      {showResult && state.status === "insufficient" ? (
         <div data-testid="insufficient-credits">
           <Alert
             tone="error"
             title="No email credits remaining. Buy a top-up pack or upgrade your plan."
             action={<TopUpButton />}
           >
-            This email needs {fmt(state.required)} credit{state.required === 1 ? "" : "s"}; you have{" "}
-            {fmt(state.available)}. Nothing was sent or charged.
+            This email needs {plural(state.required, "credit")}; you have {fmt(state.available)}. Nothing was sent or
+            charged.
           </Alert>
         </div>
       ) : null}
-      {state.status === "failed" ? (
+      {showResult && state.status === "failed" ? (
         <Alert tone="error" title="Not sent">
           <span data-testid="send-error">{state.message}</span>
         </Alert>
@@ -79,12 +119,21 @@ export function Composer({ action, available, defaultFrom }: Props) {
         <CardBody>
           <form
             action={formAction}
-            onSubmit={() => setSubmissions((n) => n + 1)}
+            onSubmit={() => {
+              setSubmissions((n) => n + 1);
+              setEdited(new Set());
+            }}
+            onInput={(event) => {
+              const name = (event.target as HTMLInputElement).name;
+              if (name === "to") setTypedTo((event.target as HTMLInputElement).value);
+              if (!edited.has(name)) setEdited(new Set(edited).add(name));
+            }}
             className="space-y-4"
             key={state.status === "sent" ? `sent-${submissions}` : "editing"}
+            data-ready={mounted ? "" : undefined /* the live estimate follows typing from here on */}
             noValidate
           >
-            <Field id="from" label="From" error={errors.from}>
+            <Field id="from" label="From" error={fieldError("from")}>
               <Input
                 id="from"
                 name="from"
@@ -93,7 +142,7 @@ export function Composer({ action, available, defaultFrom }: Props) {
                 required
               />
             </Field>
-            <Field id="to" label="To" hint="Separate several recipients with commas." error={errors.to}>
+            <Field id="to" label="To" hint="Separate several recipients with commas." error={fieldError("to")}>
               <Input
                 id="to"
                 name="to"
@@ -104,7 +153,7 @@ export function Composer({ action, available, defaultFrom }: Props) {
                 required
               />
             </Field>
-            <Field id="subject" label="Subject" error={errors.subject}>
+            <Field id="subject" label="Subject" error={fieldError("subject")}>
               <Input
                 id="subject"
                 name="subject"
@@ -130,7 +179,7 @@ export function Composer({ action, available, defaultFrom }: Props) {
                 ))}
               </div>
             </fieldset>
-            <Field id="body" label="Message" error={errors.body}>
+            <Field id="body" label="Message" error={fieldError("body")}>
               <Textarea
                 id="body"
                 name="body"

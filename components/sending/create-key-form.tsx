@@ -1,54 +1,59 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useEffect } from "react";
+import { toast } from "sonner";
 
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { CodeBlock } from "@/components/ui/code-block";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Input, Label } from "@/components/ui/input";
+import { curlSnippet, nodeSnippet } from "@/lib/dashboard/snippets";
 
 export type CreateKeyState =
   | { status: "idle" }
   | { status: "created"; name: string; permission: string; token: string }
   | { status: "invalid"; errors: Partial<Record<"name" | "permission", string>> };
 
-/** Creates a key and shows its token once, with a copy button. */
+/** Creates a key and shows its token once, with a copy button and code to send with it right away. */
 export function CreateKeyForm({
   action,
+  apiBase,
 }: {
   action: (previous: CreateKeyState, form: FormData) => Promise<CreateKeyState>;
+  apiBase: string;
 }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" } as CreateKeyState);
-  const [copied, setCopied] = useState(false);
   const errors = state.status === "invalid" ? state.errors : {};
+  useEffect(() => {
+    if (state.status === "created") toast.success(`Key “${state.name}” created`);
+  }, [state]);
   return (
     <div className="space-y-4">
       {state.status === "created" ? (
-        <Alert tone="success" title={`Key “${state.name}” created`} role="status">
-          <p>Copy it now: it is shown only once and stored only as a hash.</p>
-          <div className="mt-2 flex flex-wrap items-center gap-2">
-            <code
-              className="rounded-md bg-white px-2 py-1 font-mono text-sm text-gray-900 ring-1 ring-green-300"
-              data-testid="new-api-key"
-            >
-              {state.token}
-            </code>
-            <Button
-              type="button"
-              variant="secondary"
-              size="sm"
-              onClick={() => {
-                void navigator.clipboard?.writeText(state.token).then(() => setCopied(true));
-              }}
-            >
-              {copied ? "Copied" : "Copy"}
-            </Button>
+        <div className="space-y-4" data-testid="new-key-panel">
+          <Alert tone="success" title={`Key “${state.name}” created`} role="status">
+            <p>Copy it now: it is shown only once and stored only as a hash.</p>
+            <div className="mt-2 flex min-w-0 flex-wrap items-center gap-2">
+              <code
+                className="min-w-0 break-all rounded-md bg-surface px-2 py-1 font-mono text-sm text-gray-900 ring-1 ring-green-300"
+                data-testid="new-api-key"
+              >
+                {state.token}
+              </code>
+              <CopyButton value={state.token} label="Copy key" />
+            </div>
+          </Alert>
+          <div className="grid min-w-0 gap-3">
+            <p className="text-sm font-medium text-gray-800">Send your first email with it</p>
+            <CodeBlock label="curl" code={curlSnippet(apiBase, state.token)} />
+            <CodeBlock label="Node.js (resend SDK)" code={nodeSnippet(apiBase, JSON.stringify(state.token))} />
           </div>
-        </Alert>
+        </div>
       ) : null}
       <form
         action={formAction}
         className="grid gap-4 sm:grid-cols-[1fr_auto_auto] sm:items-end"
-        onSubmit={() => setCopied(false)}
       >
         <div>
           <Label htmlFor="key-name">Name</Label>

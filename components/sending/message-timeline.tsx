@@ -1,4 +1,4 @@
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 
 type TimelineMessage = {
   createdAt: Date;
@@ -24,17 +24,51 @@ const EVENT_LABELS: Record<string, string> = {
   "email.scheduled": "Scheduled",
 };
 
-type Entry = { key: string; at: Date; title: string; detail?: string; tone: "gray" | "green" | "red" | "yellow" };
+/**
+ * The order things happen in, whatever the clocks say: the provider's event timestamps come from its clock
+ * and can read earlier than MailKit's own "accepted" step, which must still come first.
+ */
+const STEP: Record<string, number> = {
+  created: 0,
+  accepted: 1,
+  failed: 1,
+  "email.scheduled": 2,
+  "email.sent": 3,
+  "email.delivery_delayed": 4,
+  "email.delivered": 5,
+  "email.bounced": 5,
+  "email.suppressed": 5,
+  "email.failed": 5,
+  "email.complained": 6,
+  "email.opened": 6,
+  "email.clicked": 7,
+};
+
+type Entry = {
+  key: string;
+  step: number;
+  at: Date;
+  title: string;
+  detail?: string;
+  tone: "gray" | "green" | "red" | "yellow";
+};
 
 /** MailKit's own steps (held, accepted, refunded) merged with Resend's delivery events. */
 export function MessageTimeline({ message }: { message: TimelineMessage }) {
   const plural = message.cost === 1 ? "" : "s";
   const entries: Entry[] = [
-    { key: "created", at: message.createdAt, title: `Queued · ${message.cost} credit${plural} held`, tone: "gray" },
+    {
+      key: "created",
+      step: STEP.created!,
+      at: message.createdAt,
+      title: `Queued · ${message.cost} credit${plural} held`,
+      tone: "gray",
+    },
   ];
   if (message.acceptedAt)
     entries.push({
       key: "accepted",
+      step: STEP.accepted!,
       at: message.acceptedAt,
       title: `Accepted by the provider · ${message.cost} credit${plural} charged`,
       tone: "green",
@@ -42,6 +76,7 @@ export function MessageTimeline({ message }: { message: TimelineMessage }) {
   if (message.failedAt)
     entries.push({
       key: "failed",
+      step: STEP.failed!,
       at: message.failedAt,
       title: "Refused by the provider · credits returned",
       detail: message.lastError ?? undefined,
@@ -50,6 +85,7 @@ export function MessageTimeline({ message }: { message: TimelineMessage }) {
   for (const e of message.events) {
     entries.push({
       key: e.id,
+      step: STEP[e.type] ?? 6,
       at: e.occurredAt,
       title: EVENT_LABELS[e.type] ?? e.type,
       detail: [e.recipients.join(", "), describeDetail(e.detail)].filter(Boolean).join(" · ") || undefined,
@@ -63,27 +99,34 @@ export function MessageTimeline({ message }: { message: TimelineMessage }) {
               : "gray",
     });
   }
-  entries.sort((a, b) => a.at.getTime() - b.at.getTime());
+  entries.sort((a, b) => a.step - b.step || a.at.getTime() - b.at.getTime());
+  // Still open: say what it is waiting for (the page updates itself when the status moves).
   if (message.status === "unknown" || message.status === "queued") {
     entries.push({
       key: "pending",
+      step: 99,
       at: new Date(),
-      title: "Confirming with the provider",
-      detail: `Attempt ${message.attempts}: ${message.lastError ?? "waiting for an answer"}. It is sent at most once.`,
+      title: message.status === "queued" ? "Waiting to be handed to the provider" : "Confirming with the provider",
+      detail:
+        message.attempts > 0
+          ? `Attempt ${message.attempts}: ${message.lastError ?? "waiting for an answer"}. It is sent at most once.`
+          : undefined,
       tone: "yellow",
     });
   }
-  const dot = { gray: "bg-gray-400", green: "bg-green-500", red: "bg-red-500", yellow: "bg-yellow-500" };
+  const dot = { gray: "bg-gray-500", green: "bg-green-500", red: "bg-red-500", yellow: "bg-yellow-500" };
   return (
     <ol className="relative space-y-4 border-l border-gray-200 pl-6" data-testid="message-timeline">
       {entries.map((entry) => (
         <li key={entry.key} className="relative" data-testid="timeline-entry">
           <span
-            className={`absolute -left-[1.95rem] top-1.5 h-3 w-3 rounded-full ring-4 ring-white ${dot[entry.tone]}`}
+            className={`absolute -left-[1.95rem] top-1.5 h-3 w-3 rounded-full ring-4 ring-surface ${dot[entry.tone]}`}
             aria-hidden
           />
           <p className="text-sm font-medium text-gray-900">{entry.title}</p>
-          <p className="text-xs text-gray-500">{formatDateTime(entry.at)}</p>
+          <p className="text-xs text-gray-500">
+            <LocalTime date={entry.at} />
+          </p>
           {entry.detail ? <p className="mt-0.5 text-sm text-gray-600">{entry.detail}</p> : null}
         </li>
       ))}

@@ -32,13 +32,13 @@ export function UsageChart({ days }: { days: DailyUsage[] }) {
           </div>
         ))}
       </div>
-      <figcaption className="mt-2 flex justify-between text-xs text-gray-500">
-        <span>{first}</span>
-        <span>
+      <figcaption className="mt-2 flex justify-between gap-2 text-xs text-gray-500">
+        <span className="whitespace-nowrap">{first}</span>
+        <span className="text-center">
           {plural(totalSends, "email")} · {plural(totalCredits, "credit")} · peak{" "}
           {fmt(max === 1 && totalSends === 0 ? 0 : max)}/day
         </span>
-        <span>{last}</span>
+        <span className="whitespace-nowrap">{last}</span>
       </figcaption>
     </figure>
   );

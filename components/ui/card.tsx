@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 
 export function Card({ children, className = "" }: { children: ReactNode; className?: string }) {
-  return <div className={`rounded-xl border border-gray-200 bg-white shadow-sm ${className}`}>{children}</div>;
+  return <div className={`rounded-xl border border-gray-200 bg-surface shadow-sm ${className}`}>{children}</div>;
 }
 
 export function CardHeader({

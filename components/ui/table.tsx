@@ -7,6 +7,8 @@ import type { ReactNode } from "react";
 
 type Align = "left" | "right";
 type CellProps = { align?: Align; inset?: boolean; className?: string; children?: ReactNode };
+/** `label`: the column's name, shown before the value when a stacked table turns rows into cards on phones. */
+type TdProps = CellProps & { label?: string };
 
 const classes = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(" ");
 
@@ -14,6 +16,7 @@ export function Table({
   head,
   children,
   scroll = false,
+  stack = false,
   bodyClassName,
 }: {
   /** The header cells (`Th`). */
@@ -22,10 +25,12 @@ export function Table({
   children: ReactNode;
   /** Scrolls sideways when narrower than the table. */
   scroll?: boolean;
+  /** Below 640 px each row becomes a stacked card (labels from `Td label`), so phones never scroll sideways. */
+  stack?: boolean;
   bodyClassName?: string;
 }) {
   const table = (
-    <table className="w-full text-left text-sm">
+    <table className={classes("w-full text-left text-sm", stack && "stacked")}>
       <thead className="text-xs uppercase text-gray-500">
         <tr>{head}</tr>
       </thead>
@@ -50,9 +55,12 @@ export function Th({ align, inset, className, children }: CellProps) {
   );
 }
 
-export function Td({ align, inset, className, children }: CellProps) {
+export function Td({ align, inset, className, label, children }: TdProps) {
   return (
-    <td className={classes(inset ? "py-3 pr-4 last:pr-0" : "px-6 py-3", align === "right" && "text-right", className)}>
+    <td
+      data-label={label}
+      className={classes(inset ? "py-3 pr-4 last:pr-0" : "px-6 py-3", align === "right" && "text-right", className)}
+    >
       {children}
     </td>
   );

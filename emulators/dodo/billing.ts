@@ -12,10 +12,10 @@ import { addInterval, newId, type CheckoutRecord, type ProductRecord, type Subsc
 
 /**
  * Money side of the emulator: checkout sessions, payments and the subscription lifecycle (activation,
- * renewal, on_hold, cancellation), each firing the webhooks Dodo fires, in DODO.md's order.
+ * renewal, on_hold, cancellation), each firing the webhooks Dodo fires, in the order Dodo documents (README.md).
  */
 
-/** Dodo's test cards (DODO.md §8): this Visa succeeds; `4242…` and everything else is declined. */
+/** Dodo's test cards (Dodo's documented test cards): this Visa succeeds; `4242…` and everything else is declined. */
 export const TEST_CARDS = { success: "4576238912771450", declined: "4000000000000002" } as const;
 
 const CHECKOUT_TTL_MS = 24 * 3600_000;
@@ -300,6 +300,7 @@ type PaymentInput = {
 function makePayment(engine: DodoEngine, input: PaymentInput): Payment {
   const now = engine.nowIso();
   const failed = input.status === "failed";
+  const paymentId = newId("pay_");
   const payment: Payment = {
     billing: input.billing,
     brand_id: engine.config.brandId,
@@ -312,7 +313,7 @@ function makePayment(engine: DodoEngine, input: PaymentInput): Payment {
     is_multi_subscription: false,
     is_update_payment_method: false,
     metadata: input.metadata,
-    payment_id: newId("pay_"),
+    payment_id: paymentId,
     payment_provider: "dodo",
     refunds: [],
     retry_attempt: 0,
@@ -329,6 +330,7 @@ function makePayment(engine: DodoEngine, input: PaymentInput): Payment {
     discount_id: null,
     error_code: failed ? "CARD_DECLINED" : null,
     error_message: failed ? "Your card was declined." : null,
+    invoice_url: failed ? null : `${engine.config.publicUrl}/invoices/payments/${paymentId}`,
     payment_method: "card",
     payment_method_type: "credit",
     product_cart: input.productCart,

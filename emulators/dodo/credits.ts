@@ -401,7 +401,7 @@ export function debit(engine: DodoEngine, input: DebitInput): LedgerRecord {
   return answer;
 }
 
-/** `credit.balance_low` after a deduction (DODO.md §4): once per downward crossing by default. */
+/** `credit.balance_low` after a deduction: once per downward crossing by default. */
 function checkBalanceLow(
   engine: DodoEngine,
   e: CreditEntitlement,
@@ -434,7 +434,7 @@ function checkBalanceLow(
 }
 
 /**
- * The end of a subscription cycle for one entitlement (DODO.md §6 order): roll over or forfeit what is left
+ * The end of a subscription cycle for one entitlement (in Dodo's documented order): roll over or forfeit what is left
  * of the subscription's grants (or expire it), then reset overage per `overage_behavior`.
  */
 export function endCycle(

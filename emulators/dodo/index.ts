@@ -25,6 +25,7 @@ import { adjustBalance, expireAllDue } from "./credits";
 import { DodoEngine } from "./engine";
 import { ApiError, notFound } from "./errors";
 import { handlePortalPage } from "./portal-page";
+import { handleReceiptPage } from "./receipt-page";
 import type { DodoSettings } from "./settings";
 import { toLedgerEntry, toSubscription } from "./shapes";
 import { newId } from "./state";
@@ -220,6 +221,8 @@ export function createDodoEmulator(context: EmulatorContext, options: DodoEmulat
         return true;
       }
       if (path.startsWith("/portal/")) return handlePortalPage(engine, req, res, path);
+      const receipt = matchPath("/invoices/payments/:id", path);
+      if (receipt && req.method === "GET") return handleReceiptPage(engine, res, receipt.id!);
       if (path === "/_emulator/dodo" || path.startsWith("/_emulator/dodo/"))
         return handleControl(emulator, req, res, url);
       if (path === "/" && req.method === "GET") {

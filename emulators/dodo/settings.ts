@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /**
- * Switches for every point that no source settles (DODO.md "⚠️ UNCONFIRMED" / "⚡ CONFLICT"). The defaults are
- * DODO.md's assumptions; flip one to test the app against the other reading. Changeable at runtime through
+ * Switches for every point Dodo's public documentation leaves open (see README.md). The defaults are the
+ * reading MailKit is built for; flip one to test the app against the other reading. Changeable at runtime through
  * `PATCH /_emulator/dodo/settings` or `emulator.updateSettings()`.
  */
 export const settingsSchema = z.object({

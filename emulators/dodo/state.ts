@@ -81,7 +81,7 @@ export type GrantRecord = BalanceListGrantsResponse;
 export type LedgerRecord = CreditLedgerEntry & {
   entry_type: LedgerEntryType;
   reason: string | null;
-  /** "api" entries carry no metadata in webhooks by default (DODO.md §4). */
+  /** "api" entries carry no metadata in webhooks by default (Dodo: API grants carry none). */
   origin: "api" | "system";
 };
 

@@ -3,13 +3,14 @@ import type { AddressInfo } from "node:net";
 
 import DodoPayments from "dodopayments";
 
+import { ensureCatalog } from "../../lib/dodo/catalog";
 import { LOCAL_DEFAULTS } from "../../lib/env";
 import { startEmulators, type EmulatorServer } from "../server";
 import type { DodoEmulator, DodoEmulatorOptions } from "./index";
 
 /**
  * Test helpers for the Dodo emulator: a webhook receiver standing in for the app, the whole emulator server
- * started in-process, the real SDK pointed at it, and MailKit's catalog (5,000 credits/month at 20%).
+ * started in-process, the real SDK pointed at it, and MailKit's catalog (lib/catalog/product.ts).
  */
 
 export type ReceivedWebhook = {
@@ -146,45 +147,9 @@ export async function startTestbed(
     receiver,
     sdk,
     async catalog() {
-      const entitlement = await client.creditEntitlements.create({
-        name: "Email Credits",
-        unit: "email",
-        precision: 0,
-        expires_after_days: 30,
-        rollover_enabled: false,
-        overage_enabled: false,
-      });
-      const attach = (low?: number) => [
-        {
-          credit_entitlement_id: entitlement.id,
-          credits_amount: "5000",
-          expires_after_days: 30,
-          ...(low !== undefined ? { low_balance_threshold_percent: low } : {}),
-        },
-      ];
-      const plan = await client.products.create({
-        name: "MailKit Plan",
-        tax_category: "saas",
-        price: {
-          type: "recurring_price",
-          price: 1900,
-          currency: "USD",
-          discount: 0,
-          purchasing_power_parity: false,
-          payment_frequency_count: 1,
-          payment_frequency_interval: "Month",
-          subscription_period_count: 1,
-          subscription_period_interval: "Year",
-        },
-        credit_entitlements: attach(20),
-      });
-      const topUp = await client.products.create({
-        name: "Email Top-Up Pack",
-        tax_category: "saas",
-        price: { type: "one_time_price", price: 900, currency: "USD", discount: 0, purchasing_power_parity: false },
-        credit_entitlements: attach(),
-      });
-      return { entitlementId: entitlement.id, planId: plan.product_id, topUpId: topUp.product_id };
+      // MailKit's own catalog, created exactly as `npm run dodo:setup` does it.
+      const created = await ensureCatalog(client);
+      return { entitlementId: created.entitlementId, planId: created.planProductId, topUpId: created.topUpProductId };
     },
     async subscribe(catalog, email = "ada@example.com", metadata = { user_id: "user_1" }) {
       const session = await client.checkoutSessions.create({

@@ -54,7 +54,8 @@ export async function startCheckout(user: SessionUser, kind: CheckoutKind): Prom
   return session.checkout_url;
 }
 
-async function hasLivePlanInDodo(customerId: string, planProductId: string): Promise<boolean> {
+/** Whether Dodo already has a live MailKit Plan for this customer (true before its webhooks reach MailKit). */
+export async function hasLivePlanInDodo(customerId: string, planProductId: string): Promise<boolean> {
   const page = await getDodo().subscriptions.list({ customer_id: customerId, page_number: 0, page_size: 100 });
   return page.items.some((s) => s.product_id === planProductId && LIVE_SUBSCRIPTION_STATUSES.includes(s.status));
 }
@@ -66,4 +67,17 @@ export async function customerPortalUrl(user: SessionUser): Promise<string> {
     return_url: `${getEnv().APP_URL}/dashboard/billing`,
   });
   return portal.link;
+}
+
+/**
+ * Cancels the user's plan at the end of the current cycle (credits already granted stay until they expire).
+ * MailKit's row changes when Dodo's subscription.updated webhook arrives, like any other plan change.
+ */
+export async function cancelPlanAtPeriodEnd(user: SessionUser): Promise<void> {
+  const live = await db.subscription.findFirst({
+    where: { userId: user.id, status: { in: LIVE_SUBSCRIPTION_STATUSES } },
+    orderBy: { createdAt: "desc" },
+  });
+  if (!live) throw new BillingError("no_plan", "You have no plan to cancel.");
+  await getDodo().subscriptions.update(live.id, { cancel_at_next_billing_date: true });
 }

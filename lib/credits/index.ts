@@ -1,3 +1,4 @@
+import { PRODUCT } from "@/lib/catalog/product";
 import { db } from "@/lib/db";
 import { getCatalog } from "@/lib/dodo/catalog";
 import { getDodo, isNotFound, toCredits } from "@/lib/dodo/client";
@@ -16,7 +17,7 @@ import type { Tx } from "@/lib/outbox";
  * hold and queues the send for a coalesced Dodo debit (lib/credits/debits.ts); if Resend refuses, it releases.
  */
 
-export const LOW_BALANCE_PERCENT = 20;
+export const LOW_BALANCE_PERCENT = PRODUCT.plan.lowBalancePercent;
 
 /** Credits a customer can spend now: MailKit's balance minus what sends in flight hold (never negative). */
 export function availableOf(account: { balance: number; reserved: number } | null | undefined): number {

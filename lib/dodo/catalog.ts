@@ -1,30 +1,17 @@
 import type DodoPayments from "dodopayments";
 
+import { PRODUCT, PRODUCT_COPY } from "@/lib/catalog/product";
 import { getEnv } from "@/lib/env";
 import { getDodo } from "./client";
 
-/** What MailKit sells. The names are how the catalog is found in a Dodo account (no IDs needed locally). */
+/**
+ * What MailKit sells, as Dodo needs it. The names are how the catalog is found in a Dodo account (no IDs
+ * needed locally); the numbers come from the product catalog.
+ */
 export const CATALOG = {
-  entitlement: {
-    name: "Email Credits",
-    unit: "email",
-    precision: 0,
-    expiresAfterDays: 30,
-    description: "Each credit sends one email to one recipient.",
-  },
-  plan: {
-    name: "MailKit Plan",
-    priceCents: 1900,
-    credits: 5000,
-    lowBalancePercent: 20,
-    description: "5,000 email credits every month.",
-  },
-  topUp: {
-    name: "Email Top-Up Pack",
-    priceCents: 900,
-    credits: 5000,
-    description: "+5,000 email credits, stacked on your plan.",
-  },
+  entitlement: { ...PRODUCT.credits, precision: 0 },
+  plan: { ...PRODUCT.plan, description: `${PRODUCT_COPY.planSummary}.` },
+  topUp: { ...PRODUCT.topUp, description: `${PRODUCT_COPY.topUpSummary}.` },
 } as const;
 
 export type Catalog = { entitlementId: string; planProductId: string; topUpProductId: string };

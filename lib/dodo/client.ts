@@ -33,6 +33,13 @@ export function toCredits(value: string | number | null | undefined): number {
   return Number(big);
 }
 
+/**
+ * Dodo's 404 (e.g. the balance of a customer never granted anything: a normal state, not an error). Checked by
+ * status as well as class: a bundler can load the SDK's error classes twice, and then instanceof fails.
+ */
 export function isNotFound(error: unknown): boolean {
-  return error instanceof DodoPayments.NotFoundError;
+  return (
+    error instanceof DodoPayments.NotFoundError ||
+    (error instanceof Error && (error as { status?: unknown }).status === 404)
+  );
 }

@@ -11,7 +11,7 @@ export function EmailLayout({ preview, children }: { preview: string; children: 
         style={{ backgroundColor: "#f4f5f7", fontFamily: "Helvetica, Arial, sans-serif", margin: 0, padding: "32px 0" }}
       >
         <Container style={{ backgroundColor: "#ffffff", borderRadius: 12, padding: "32px 40px", maxWidth: 520 }}>
-          <Text style={{ fontSize: 18, fontWeight: 700, color: "#1d34d8", margin: "0 0 24px" }}>✉ MailKit</Text>
+          <Text style={{ fontSize: 18, fontWeight: 700, color: "#1d34d8", margin: "0 0 24px" }}>MailKit</Text>
           {children}
           <Hr style={{ borderColor: "#e5e7eb", margin: "32px 0 16px" }} />
           <Section>

@@ -1,5 +1,7 @@
 import { Button, Heading, Text } from "@react-email/components";
 
+import { PRODUCT, PRODUCT_COPY } from "@/lib/catalog/product";
+
 import { EmailLayout, buttonStyle, textStyle } from "./layout";
 
 export type LowBalanceEmailProps = {
@@ -18,10 +20,13 @@ export function LowBalanceEmail({ available, threshold, allowance, topUpUrl }: L
         You are running low on email credits
       </Heading>
       <Text style={textStyle}>
-        Your MailKit balance is down to <strong>{n(available)} credits</strong>, below {n(threshold)} (20% of your
+        Your MailKit balance is down to <strong>{n(available)} credits</strong>, below {n(threshold)} ({PRODUCT_COPY.lowBalance} of your
         plan&apos;s {n(allowance)} per cycle). When it reaches zero, MailKit refuses new sends until you add credits.
       </Text>
-      <Text style={textStyle}>A Top-Up Pack adds 5,000 credits for $9 and stacks on your plan.</Text>
+      <Text style={textStyle}>
+        A {PRODUCT.topUp.name} adds {PRODUCT_COPY.topUpCredits} credits for {PRODUCT_COPY.topUpPrice} and stacks on
+        your plan. {PRODUCT_COPY.expiry}.
+      </Text>
       <Button href={topUpUrl} style={buttonStyle}>
         Buy a top-up pack
       </Button>

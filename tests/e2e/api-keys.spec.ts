@@ -52,6 +52,7 @@ test("API keys: create, send with the resend SDK, see it in the log, revoke", as
 
   await page.goto("/dashboard/keys");
   await page.getByTestId("revoke-api-key").click();
+  await page.getByTestId("revoke-api-key-confirm").click();
   await expect(page.getByTestId("api-key-row")).toContainText(/revoked/i);
   const refused = await mailkit.emails.send({
     from: "App <app@example.com>",

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { adjustBalance, emulator, payOnHostedCheckout, shot, signIn, waitForEmail } from "./support/mailkit";
+import { adjustBalance, dodoCustomer, emulator, payOnHostedCheckout, shot, signIn, waitForEmail } from "./support/mailkit";
 
 /**
  * Accounts and billing as a person does it: sign in through the inbox, subscribe on the hosted checkout,
@@ -11,6 +11,7 @@ test.describe.configure({ mode: "serial" });
 const owner = `owner-${Date.now()}@example.com`;
 
 test("sign in, subscribe, top up, renew, low-balance warning", async ({ page }) => {
+  test.setTimeout(120_000); // a long journey on 2 shared cores
   await signIn(page, owner);
   await expect(page.getByTestId("balance")).toHaveText("0");
   await expect(page.getByText("No credits yet")).toBeVisible();
@@ -55,8 +56,9 @@ test("sign in, subscribe, top up, renew, low-balance warning", async ({ page }) 
   await expect
     .poll(async () => (await page.goto("/dashboard"), await page.getByTestId("next-renewal").textContent()))
     .not.toBe(firstRenewal);
-  // The plan's leftover 4,900 expired and a fresh, untouched 5,000 grant arrived. The top-up (30-day expiry)
-  // survives a 30-day cycle but not a 31-day one, so the total is 10,000 or 5,000 depending on the month.
+  // The plan's leftover 4,900 expired and a fresh, untouched 5,000 grant arrived. The top-up lasts 31 days from
+  // its purchase: in a 31-day month, bought seconds after the plan, it ends seconds after this renewal, so the
+  // balance is 10,000 or 5,000 depending on the month and on timing.
   await page.goto("/dashboard/billing");
   await expect(page.getByTestId("grant-row").filter({ hasText: "Plan credits" })).toContainText("5,000 / 5,000");
   const renewedBalance = Number((await page.getByTestId("balance").textContent())!.replace(/,/g, ""));
@@ -66,7 +68,9 @@ test("sign in, subscribe, top up, renew, low-balance warning", async ({ page }) 
   await shot(page, "dashboard-renewed");
 
   // Below 20% of the plan (1,000): the banner and one warning email with a top-up link.
-  await adjustBalance(page.request, owner, -(renewedBalance - 900));
+  const customer = await dodoCustomer(page.request, owner);
+  const current = Number(customer.balances.find((b) => b.name === "Email Credits")!.balance);
+  await adjustBalance(page.request, owner, -(current - 900));
   await expect
     .poll(async () => (await page.goto("/dashboard"), await page.getByTestId("low-balance-banner").count()), {
       timeout: 15_000,

@@ -40,7 +40,7 @@ test("subscribe, send, get warned, top up, run dry, get a 402 with a way out", a
 
   // One email to one recipient costs one credit.
   await send(page, "First email");
-  await expect(page.getByTestId("send-result")).toContainText("Accepted for delivery to 1 recipient");
+  await expect(page.getByTestId("send-result")).toContainText("To 1 recipient");
   await expect(page.getByTestId("balance-after-send")).toContainText("4,999 left");
   await shot(page, "journey-sent");
   await expect.poll(() => liveBalance(page)).toBe("4,999"); // the debit reached Dodo's ledger

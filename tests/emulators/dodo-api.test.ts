@@ -2,6 +2,7 @@ import DodoPayments from "dodopayments";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startTestbed, type Catalog, type Testbed } from "@/emulators/dodo/testing";
+import { PRODUCT } from "@/lib/catalog/product";
 
 /** The REST surface, driven with the real SDK: shapes, pagination, auth, 404/422, and that bad requests change nothing. */
 let t: Testbed;
@@ -55,7 +56,7 @@ describe("credit entitlements and products", () => {
       name: "Email Credits",
       unit: "email",
       precision: 0,
-      expires_after_days: 30,
+      expires_after_days: PRODUCT.credits.expiresAfterDays,
       rollover_enabled: false,
       overage_enabled: false,
       overage_behavior: "forgive_at_reset",
@@ -117,7 +118,7 @@ describe("credit entitlements and products", () => {
         credit_entitlement_name: "Email Credits",
         credits_amount: "5000",
         low_balance_threshold_percent: 20,
-        expires_after_days: 30,
+        expires_after_days: PRODUCT.credits.expiresAfterDays,
       }),
     ]);
     const recurring = await t.client.products.list({ recurring: true });
@@ -269,7 +270,7 @@ describe("checkout sessions, subscriptions, portal", () => {
         unit: "email",
         balance: "5000",
         overage: "0",
-        description: null,
+        description: PRODUCT.credits.description,
       },
     ]);
     expect((await status(t.client.customers.customerPortal.create("cus_missing"))).status).toBe(404);

@@ -2,6 +2,7 @@ import DodoPayments from "dodopayments";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { startTestbed, type Catalog, type ReceivedWebhook, type Testbed } from "@/emulators/dodo/testing";
+import { PRODUCT } from "@/lib/catalog/product";
 
 /** Webhooks: signatures, payload shapes, the checkout/renewal/on_hold sequences, balance_low, redelivery, reordering, retries. */
 let t: Testbed;
@@ -110,7 +111,7 @@ describe("checkout webhooks", () => {
       initial_amount: "5000",
     });
     const days = (Date.parse(grants.items[0]!.expires_at!) - Date.parse(grants.items[0]!.created_at)) / 86_400_000;
-    expect(days).toBe(30);
+    expect(days).toBe(PRODUCT.credits.expiresAfterDays);
   });
 
   it("sends subscription.renewed on the first charge only with the switch", async () => {

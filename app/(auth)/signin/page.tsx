@@ -29,11 +29,11 @@ export default async function SignInPage({
   const { callbackUrl, error } = await searchParams;
   if (await getSessionUser()) redirect(safeRedirectPath(callbackUrl));
   return (
-    <main className="flex min-h-screen flex-col items-center justify-center px-6">
+    <main id="main" className="flex min-h-screen flex-col items-center justify-center px-4 sm:px-6">
       <div className="mb-8">
         <Logo />
       </div>
-      <div className="w-full max-w-sm rounded-2xl border border-gray-200 bg-white p-8 shadow-sm">
+      <div className="w-full max-w-sm rounded-2xl border border-gray-200 bg-surface p-8 shadow-sm">
         <h1 className="text-xl font-semibold">Sign in to MailKit</h1>
         <p className="mt-1 text-sm text-gray-500">We&apos;ll email you a magic link. No password needed.</p>
         {error ? (

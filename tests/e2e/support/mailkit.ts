@@ -73,3 +73,29 @@ export async function adjustBalance(request: APIRequestContext, email: string, a
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 }
+
+/** Subscribes the signed-in user to the plan through the hosted checkout and waits for the confirmation. */
+export async function subscribe(page: Page): Promise<void> {
+  await page.goto("/dashboard/billing");
+  await page.getByTestId("subscribe-button").click();
+  await payOnHostedCheckout(page);
+  await expect(page.getByTestId("checkout-state")).toHaveText("Payment confirmed");
+}
+
+/** Sends one email from the composer (the page stays open on the result). */
+export async function sendFromComposer(page: Page, to: string, subject: string): Promise<void> {
+  await page.goto("/dashboard/send");
+  await page.getByTestId("composer-to").fill(to);
+  await page.getByTestId("composer-subject").fill(subject);
+  await page.getByTestId("composer-body").fill("Hello from the MailKit e2e tests.");
+  await page.getByTestId("send-button").click();
+  await expect(page.getByTestId("send-result")).toBeVisible();
+}
+
+/** Holds the Dodo emulator's webhooks (a late webhook), then lets them go. */
+export async function pauseDodoWebhooks(request: APIRequestContext): Promise<void> {
+  expect((await request.post(`${emulator}/_emulator/dodo/webhooks/pause`)).ok()).toBe(true);
+}
+export async function resumeDodoWebhooks(request: APIRequestContext): Promise<void> {
+  expect((await request.post(`${emulator}/_emulator/dodo/webhooks/resume`, { data: {} })).ok()).toBe(true);
+}

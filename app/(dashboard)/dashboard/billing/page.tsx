@@ -1,23 +1,25 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 
 import { BalanceCard } from "@/components/billing/balance-card";
 import { GrantsTable } from "@/components/billing/grants-table";
 import { LedgerTable } from "@/components/billing/ledger-table";
+import { PaymentsTable } from "@/components/billing/payments-table";
+import { PlanActivating } from "@/components/billing/plan-activating";
 import { PlanCard } from "@/components/billing/plan-card";
 import { SubscribeButton, TopUpButton } from "@/components/billing/top-up-button";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody } from "@/components/ui/card";
+import { ConfirmForm } from "@/components/ui/confirm-form";
 import { requireUser } from "@/lib/auth/session";
-import {
-  getLedgerPage,
-  getLiveCredits,
-  getPayments,
-  getPlan,
-  getSendingCredits,
-  hasLivePlan,
-} from "@/lib/billing/overview";
-import { formatCents, formatDate } from "@/lib/format";
+import { getLedgerPage, getLiveCredits } from "@/lib/billing/overview";
+import { PRODUCT, PRODUCT_COPY } from "@/lib/catalog/product";
+import { getPlanState, getSendableCredits } from "@/lib/dashboard/account";
+import { getPaymentHistory } from "@/lib/dashboard/payments";
+import { formatDate } from "@/lib/format";
 import { pageNumber } from "@/lib/validations/page";
+
+import { cancelPlanAction } from "./actions";
 
 export const metadata: Metadata = { title: "Billing" };
 export const dynamic = "force-dynamic";
@@ -36,14 +38,14 @@ export default async function BillingPage({
   const user = await requireUser("/dashboard/billing");
   const params = await searchParams;
   const page = pageNumber(params.ledgerPage);
-  const [credits, plan, ledger, payments, sending] = await Promise.all([
+  const [credits, planState, ledger, payments] = await Promise.all([
     getLiveCredits(user),
-    getPlan(user.id),
+    getPlanState(user),
     getLedgerPage(user, page),
-    getPayments(user.id),
-    getSendingCredits(user),
+    getPaymentHistory(user.id),
   ]);
-  const subscribed = hasLivePlan(plan);
+  const sending = await getSendableCredits(user, planState);
+  const plan = planState.kind === "live" ? planState.plan : null;
   return (
     <>
       <div>
@@ -53,17 +55,19 @@ export default async function BillingPage({
         </p>
       </div>
       {params.error ? <Alert tone="error" title={errors[params.error] ?? "Something went wrong."} /> : null}
-      <BalanceCard credits={credits} threshold={sending.threshold} />
+      <BalanceCard credits={credits} threshold={sending.threshold} planState={planState} />
 
       <div className="grid gap-6 md:grid-cols-2">
         <ProductCard
-          name="MailKit Plan"
-          price="$19"
+          name={PRODUCT.plan.name}
+          price={PRODUCT_COPY.planPrice}
           period="/ month"
-          body="5,000 email credits every billing cycle. Credits expire after 30 days."
+          body={`${PRODUCT_COPY.planSummary}. ${PRODUCT_COPY.expiry}.`}
           action={
-            subscribed ? (
-              <p className="text-sm font-medium text-green-700">✓ You are subscribed</p>
+            planState.kind === "live" ? (
+              <p className="text-sm font-medium text-green-700">You are subscribed</p>
+            ) : planState.kind === "activating" ? (
+              <PlanActivating compact />
             ) : (
               <SubscribeButton />
             )
@@ -71,41 +75,41 @@ export default async function BillingPage({
         />
         <div id="top-up">
           <ProductCard
-            name="Email Top-Up Pack"
-            price="$9"
+            name={PRODUCT.topUp.name}
+            price={PRODUCT_COPY.topUpPrice}
             period="one-time"
-            body="+5,000 email credits that stack on your plan's credits."
-            action={<TopUpButton />}
+            body={`${PRODUCT_COPY.topUpSummary}. ${PRODUCT_COPY.expiry}.`}
+            action={<TopUpButton caption={false} />}
           />
         </div>
       </div>
 
-      <PlanCard plan={plan} showSubscribe={false} />
+      <PlanCard
+        state={planState}
+        showSubscribe={false}
+        cancel={
+          plan ? (
+            <ConfirmForm
+              action={cancelPlanAction}
+              trigger="Cancel plan"
+              title="Cancel your MailKit Plan?"
+              description={
+                <p>
+                  It stops renewing on {formatDate(plan.nextBillingDate)}. No more charges and no new credits after
+                  that; the credits you have stay usable until they expire.
+                </p>
+              }
+              confirmLabel="Cancel plan"
+              success="Your plan will end at the close of this billing cycle."
+              testId="cancel-plan"
+              triggerVariant="secondary"
+            />
+          ) : null
+        }
+      />
       {credits.ok ? <GrantsTable grants={credits.grants} /> : null}
       <LedgerTable result={ledger} page={page} basePath="/dashboard/billing" />
-
-      <Card>
-        <div className="border-b border-gray-100 px-6 py-4">
-          <h2 className="text-base font-semibold">Payments</h2>
-        </div>
-        {payments.length === 0 ? (
-          <p className="px-6 py-5 text-sm text-gray-500">No payments yet.</p>
-        ) : (
-          <ul className="divide-y divide-gray-100 text-sm">
-            {payments.map((p) => (
-              <li key={p.id} className="flex justify-between px-6 py-3" data-testid="payment-row">
-                <span>
-                  {p.subscriptionId ? "MailKit Plan" : "Top-up pack"} ·{" "}
-                  <span className="text-gray-500">{formatDate(p.paidAt)}</span>
-                </span>
-                <span className={p.status === "succeeded" ? "font-medium" : "text-red-700"}>
-                  {formatCents(p.totalAmount, p.currency)} · {p.status}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </Card>
+      <PaymentsTable payments={payments} />
     </>
   );
 }
@@ -121,7 +125,7 @@ function ProductCard({
   price: string;
   period: string;
   body: string;
-  action: React.ReactNode;
+  action: ReactNode;
 }) {
   return (
     <Card className="h-full">

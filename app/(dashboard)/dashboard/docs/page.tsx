@@ -3,8 +3,10 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
+import { apiBaseUrl, curlSnippet, nodeSnippet } from "@/lib/dashboard/snippets";
 import { getEnv } from "@/lib/env";
 import { getSendingConfig } from "@/lib/sending/config";
 
@@ -13,7 +15,7 @@ export const dynamic = "force-dynamic";
 
 export default async function DocsPage() {
   await requireUser("/dashboard/docs");
-  const apiBase = `${getEnv().APP_URL.replace(/\/$/, "")}/api`;
+  const apiBase = apiBaseUrl(getEnv().APP_URL);
   const { rateLimitPerSecond } = getSendingConfig();
   return (
     <>
@@ -34,32 +36,13 @@ export default async function DocsPage() {
       </div>
 
       <Section title="Quick start" description={`Base URL: ${apiBase}`}>
-        <Code>{`npm install resend
-
-import { Resend } from "resend";
-
-const mailkit = new Resend(process.env.MAILKIT_API_KEY, { baseUrl: "${apiBase}" });
-// or set RESEND_BASE_URL=${apiBase}
-
-const { data, error } = await mailkit.emails.send(
-  {
-    from: "Acme <hello@acme.com>",
-    to: ["ada@example.com"],
-    subject: "Welcome",
-    html: "<p>Hello!</p>",
-  },
-  { idempotencyKey: "welcome/user-123" },
-);
-// data → { id, credits_charged: 1, credits_remaining: 4999 }`}</Code>
-        <Code>{`curl ${apiBase}/emails \\
-  -H "Authorization: Bearer mk_..." \\
-  -H "Content-Type: application/json" \\
-  -H "Idempotency-Key: welcome/user-123" \\
-  -d '{"from":"Acme <hello@acme.com>","to":"ada@example.com","subject":"Welcome","text":"Hello!"}'`}</Code>
+        <CodeBlock label="Node.js (resend SDK)" code={nodeSnippet(apiBase, "process.env.MAILKIT_API_KEY")} />
+        <CodeBlock label="curl" code={curlSnippet(apiBase, "mk_...")} />
       </Section>
 
       <Section title="Endpoints">
         <Table
+          stack
           bodyClassName="align-top"
           head={
             <>
@@ -146,19 +129,13 @@ function Section({ title, description, children }: { title: string; description?
   );
 }
 
-function Code({ children }: { children: string }) {
-  return (
-    <pre className="overflow-x-auto rounded-lg bg-gray-900 p-4 text-xs leading-relaxed text-gray-100">{children}</pre>
-  );
-}
-
 function Row({ endpoint, access, children }: { endpoint: string; access: string; children: ReactNode }) {
   return (
     <tr>
       <Td inset className="whitespace-nowrap font-mono text-xs font-semibold text-gray-900">
         {endpoint}
       </Td>
-      <Td inset className="whitespace-nowrap text-gray-600">
+      <Td inset label="Key" className="whitespace-nowrap text-gray-600">
         {access}
       </Td>
       <Td inset className="text-gray-700">

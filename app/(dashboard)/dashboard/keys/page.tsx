@@ -3,12 +3,14 @@ import Link from "next/link";
 
 import { CreateKeyForm } from "@/components/sending/create-key-form";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { ConfirmForm } from "@/components/ui/confirm-form";
+import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { listApiKeys } from "@/lib/api/keys";
 import { requireUser } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format";
+import { apiBaseUrl } from "@/lib/dashboard/snippets";
+import { getEnv } from "@/lib/env";
 
 import { createKeyAction, revokeKeyAction } from "./actions";
 
@@ -37,7 +39,7 @@ export default async function KeysPage() {
           description="Full access can send and read your emails; sending only can just send."
         />
         <CardBody>
-          <CreateKeyForm action={createKeyAction} />
+          <CreateKeyForm action={createKeyAction} apiBase={apiBaseUrl(getEnv().APP_URL)} />
         </CardBody>
       </Card>
 
@@ -47,7 +49,7 @@ export default async function KeysPage() {
           <p className="px-6 py-5 text-sm text-gray-500">No keys yet.</p>
         ) : (
           <Table
-            scroll
+            stack
             head={
               <>
                 <Th>Name</Th>
@@ -60,26 +62,45 @@ export default async function KeysPage() {
             }
           >
             {keys.map((key) => (
-              <tr key={key.id} data-testid="api-key-row" className={key.revokedAt ? "text-gray-400" : ""}>
-                <Td className="font-medium">{key.name}</Td>
-                <Td className="font-mono text-xs">{key.prefix}…</Td>
-                <Td>
+              <tr key={key.id} data-testid="api-key-row" className={key.revokedAt ? "text-gray-500" : ""}>
+                <Td className={`whitespace-nowrap font-medium ${key.revokedAt ? "line-through" : ""}`}>{key.name}</Td>
+                <Td label="Key" className="font-mono text-xs">
+                  {key.prefix}…
+                </Td>
+                <Td label="Permission">
                   <Badge tone={key.permission === "full_access" ? "blue" : "gray"}>
                     {key.permission === "full_access" ? "Full access" : "Sending only"}
                   </Badge>
                 </Td>
-                <Td className="whitespace-nowrap">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : "Never"}</Td>
-                <Td className="whitespace-nowrap">{formatDateTime(key.createdAt)}</Td>
+                <Td label="Last used" className="whitespace-nowrap">
+                  {key.lastUsedAt ? <LocalTime date={key.lastUsedAt} /> : "Never"}
+                </Td>
+                <Td label="Created" className="whitespace-nowrap">
+                  <LocalTime date={key.createdAt} />
+                </Td>
                 <Td align="right">
                   {key.revokedAt ? (
                     <Badge tone="red">Revoked</Badge>
                   ) : (
-                    <form action={revokeKeyAction}>
-                      <input type="hidden" name="id" value={key.id} />
-                      <Button type="submit" variant="danger" size="sm" data-testid="revoke-api-key">
-                        Revoke
-                      </Button>
-                    </form>
+                    <ConfirmForm
+                      action={revokeKeyAction}
+                      fields={{ id: key.id }}
+                      trigger={
+                        <>
+                          Revoke<span className="sr-only"> {key.name}</span>
+                        </>
+                      }
+                      title={`Revoke “${key.name}”?`}
+                      description={
+                        <p>
+                          Requests with <code>{key.prefix}…</code> are refused at once (401). This cannot be undone;
+                          create a new key to replace it.
+                        </p>
+                      }
+                      confirmLabel="Revoke key"
+                      success={`Key “${key.name}” revoked`}
+                      testId="revoke-api-key"
+                    />
                   )}
                 </Td>
               </tr>

@@ -7,7 +7,8 @@ import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
-import { formatDateTime, formatNumber } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
+import { formatNumber } from "@/lib/format";
 import { listMessageLog } from "@/lib/sending/queries";
 import { SEND_STATUSES, STATUS_LABELS, type SendStatus } from "@/lib/sending/status";
 import { messageLogQuery } from "@/lib/validations/email";
@@ -65,7 +66,7 @@ export default async function MessagesPage({
           </p>
         ) : (
           <Table
-            scroll
+            stack
             head={
               <>
                 <Th>To</Th>
@@ -78,7 +79,7 @@ export default async function MessagesPage({
             }
           >
             {log.items.map((m) => (
-              <tr key={m.id} data-testid="message-row" className="hover:bg-gray-50">
+              <tr key={m.id} data-testid="message-row" data-status={m.status} className="hover:bg-gray-50">
                 <Td>
                   {/* Truncate inside a block: table cells ignore max-width, and squeeze instead. */}
                   <div className="max-w-[14rem] truncate" title={[...m.to, ...m.cc, ...m.bcc].join(", ")}>
@@ -90,19 +91,21 @@ export default async function MessagesPage({
                     ) : null}
                   </div>
                 </Td>
-                <Td className="text-gray-700">
+                <Td label="Subject" className="text-gray-700">
                   <div className="max-w-[18rem] truncate">{m.subject}</div>
                 </Td>
-                <Td>
+                <Td label="Status">
                   <SendStatusBadge status={m.status} />
                 </Td>
-                <Td align="right" className="tabular-nums">
+                <Td label="Credits" align="right" className="tabular-nums">
                   {m.status === "failed" ? 0 : formatNumber(m.cost)}
                 </Td>
-                <Td className="whitespace-nowrap text-gray-600">
+                <Td label="Via" className="whitespace-nowrap text-gray-600">
                   {m.source === "api" ? `API${m.apiKey ? ` · ${m.apiKey.name}` : ""}` : "Dashboard"}
                 </Td>
-                <Td className="whitespace-nowrap text-gray-600">{formatDateTime(m.createdAt)}</Td>
+                <Td label="Sent" className="whitespace-nowrap text-gray-600">
+                  <LocalTime date={m.createdAt} />
+                </Td>
               </tr>
             ))}
           </Table>
@@ -150,7 +153,7 @@ function FilterLink({ href, active, label }: { href: string; active: boolean; la
     <Link
       href={href}
       aria-current={active ? "page" : undefined}
-      className={`rounded-full px-3 py-1 font-medium ring-1 ring-inset ${active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-gray-700 ring-gray-300 hover:bg-gray-50"}`}
+      className={`rounded-full px-3 py-1 font-medium ring-1 ring-inset ${active ? "bg-brand-600 text-white ring-brand-600" : "bg-surface text-gray-700 ring-gray-300 hover:bg-gray-50"}`}
     >
       {label}
     </Link>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 
 import { Composer } from "@/components/sending/composer";
 import { requireUser } from "@/lib/auth/session";
-import { getSendingCredits } from "@/lib/billing/overview";
+import { getPlanState, getSendableCredits } from "@/lib/dashboard/account";
 import { getEnv } from "@/lib/env";
 
 import { sendEmailAction } from "./actions";
@@ -12,7 +12,8 @@ export const dynamic = "force-dynamic";
 
 export default async function SendPage() {
   const user = await requireUser("/dashboard/send");
-  const credits = await getSendingCredits(user);
+  const planState = await getPlanState(user);
+  const credits = await getSendableCredits(user, planState);
   return (
     <>
       <div>
@@ -21,7 +22,12 @@ export default async function SendPage() {
           One credit per distinct recipient. The same pipeline as the API: nothing is charged unless the email goes out.
         </p>
       </div>
-      <Composer action={sendEmailAction} available={credits.available} defaultFrom={getEnv().EMAIL_FROM} />
+      <Composer
+        action={sendEmailAction}
+        available={credits.available}
+        defaultFrom={getEnv().EMAIL_FROM}
+        activating={planState.kind === "activating"}
+      />
     </>
   );
 }

@@ -1,4 +1,4 @@
 import { checkoutHandler } from "../route-handler";
 
-// POST /api/checkout/subscribe — the MailKit Plan ($19/month, 5,000 credits per cycle).
+// POST /api/checkout/subscribe — the MailKit Plan (prices and credits: lib/catalog/product.ts).
 export const POST = checkoutHandler("subscribe");

@@ -1,4 +1,4 @@
 import { checkoutHandler } from "../route-handler";
 
-// POST /api/checkout/topup — an Email Top-Up Pack ($9, +5,000 credits).
+// POST /api/checkout/topup — an Email Top-Up Pack (prices and credits: lib/catalog/product.ts).
 export const POST = checkoutHandler("topup");

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 
-import { AutoRefresh } from "@/components/billing/auto-refresh";
+import { Check, LoaderCircle, X } from "lucide-react";
+
 import { TopUpButton } from "@/components/billing/top-up-button";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
@@ -27,7 +28,9 @@ export default async function CheckoutReturnPage({ searchParams }: { searchParam
       <CardBody className="space-y-4 py-10 text-center">
         {state === "confirmed" ? (
           <>
-            <div className="mx-auto grid h-12 w-12 place-items-center rounded-full bg-green-100 text-2xl">✓</div>
+            <div className="mx-auto grid h-12 w-12 place-items-center rounded-full bg-green-100 text-green-700">
+              <Check className="h-6 w-6" aria-hidden />
+            </div>
             <h1 className="text-xl font-semibold" data-testid="checkout-state">
               Payment confirmed
             </h1>
@@ -36,12 +39,14 @@ export default async function CheckoutReturnPage({ searchParams }: { searchParam
           </>
         ) : state === "failed" ? (
           <>
-            <div className="mx-auto grid h-12 w-12 place-items-center rounded-full bg-red-100 text-2xl">✕</div>
+            <div className="mx-auto grid h-12 w-12 place-items-center rounded-full bg-red-100 text-red-700">
+              <X className="h-6 w-6" aria-hidden />
+            </div>
             <h1 className="text-xl font-semibold" data-testid="checkout-state">
               Payment failed
             </h1>
             <p className="text-gray-600">Your card was not charged and no credits were added. You can try again.</p>
-            <div className="flex justify-center gap-3">
+            <div className="flex flex-wrap justify-center gap-3">
               <ButtonLink href="/dashboard/billing" variant="secondary">
                 Back to billing
               </ButtonLink>
@@ -50,11 +55,8 @@ export default async function CheckoutReturnPage({ searchParams }: { searchParam
           </>
         ) : (
           <>
-            <AutoRefresh />
-            <div
-              className="mx-auto h-10 w-10 animate-spin rounded-full border-4 border-brand-200 border-t-brand-600"
-              aria-hidden
-            />
+            {/* The dashboard's live updates re-render this page as soon as the webhooks land. */}
+            <LoaderCircle className="mx-auto h-10 w-10 motion-safe:animate-spin text-brand-600" aria-hidden />
             <h1 className="text-xl font-semibold" data-testid="checkout-state">
               Payment received, credits on the way
             </h1>

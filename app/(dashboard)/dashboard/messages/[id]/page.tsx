@@ -7,16 +7,22 @@ import { SendStatusBadge } from "@/components/sending/status-badge";
 import { MessageTimeline } from "@/components/sending/message-timeline";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/session";
-import { formatDateTime, formatNumber } from "@/lib/format";
+import { CopyButton } from "@/components/ui/copy-button";
+import { LocalTime } from "@/components/ui/local-time";
+import { formatNumber } from "@/lib/format";
 import { getMessage } from "@/lib/sending/queries";
+import { isOpen } from "@/lib/sending/status";
 
 export const metadata: Metadata = { title: "Message" };
 export const dynamic = "force-dynamic";
 
+const ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+
 export default async function MessagePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/dashboard/messages/${id}`);
-  const message = await getMessage(user.id, id);
+  // Someone else's message, a made-up id or a malformed one: all the same 404 (no hint that it exists).
+  const message = ID_SHAPE.test(id) ? await getMessage(user.id, id) : null;
   if (!message) notFound();
   const payload = message.payload as { html?: string; text?: string; replyTo?: string[] };
   const charged = message.status === "failed" ? 0 : message.cost;
@@ -37,7 +43,12 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
         <CardBody>
           <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[10rem_1fr]">
             <Term label="Message id">
-              <code data-testid="message-id">{message.id}</code>
+              <span className="flex flex-wrap items-center gap-2">
+                <code data-testid="message-id" className="break-all">
+                  {message.id}
+                </code>
+                <CopyButton value={message.id} label="Copy id" />
+              </span>
             </Term>
             <Term label="From">{message.fromAddress}</Term>
             <Term label="To">{message.to.join(", ")}</Term>
@@ -48,7 +59,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
               <span data-testid="message-credits">{formatNumber(charged)}</span>
               {message.status === "failed"
                 ? " (refunded: the email was not sent)"
-                : message.status === "queued" || message.status === "unknown"
+                : isOpen(message.status)
                   ? " (held until the provider confirms)"
                   : ""}
             </Term>
@@ -57,8 +68,17 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
                 ? `API${message.apiKey ? ` · ${message.apiKey.name} (${message.apiKey.prefix}…)` : ""}`
                 : "Dashboard"}
             </Term>
-            <Term label="Created">{formatDateTime(message.createdAt)}</Term>
-            {message.resendId ? <Term label="Provider id">{message.resendId}</Term> : null}
+            <Term label="Created">
+              <LocalTime date={message.createdAt} />
+            </Term>
+            {message.resendId ? (
+              <Term label="Provider id">
+                <span className="flex flex-wrap items-center gap-2">
+                  <code className="break-all">{message.resendId}</code>
+                  <CopyButton value={message.resendId} label="Copy id" />
+                </span>
+              </Term>
+            ) : null}
             {message.lastError && message.status !== "sent" ? (
               <Term label="Last problem">{message.lastError}</Term>
             ) : null}

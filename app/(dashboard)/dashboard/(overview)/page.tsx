@@ -6,7 +6,8 @@ import { PlanCard } from "@/components/billing/plan-card";
 import { UsageChartCard } from "@/components/sending/usage-chart";
 import { ButtonLink } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
-import { getLedgerPage, getLiveCredits, getPlan, getSendingCredits } from "@/lib/billing/overview";
+import { getLedgerPage, getLiveCredits } from "@/lib/billing/overview";
+import { getPlanState, getSendableCredits } from "@/lib/dashboard/account";
 import { pageNumber } from "@/lib/validations/page";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -15,12 +16,12 @@ export const dynamic = "force-dynamic";
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ ledgerPage?: string }> }) {
   const user = await requireUser("/dashboard");
   const page = pageNumber((await searchParams).ledgerPage);
-  const [credits, plan, ledger, sending] = await Promise.all([
+  const [credits, planState, ledger] = await Promise.all([
     getLiveCredits(user),
-    getPlan(user.id),
+    getPlanState(user),
     getLedgerPage(user, page),
-    getSendingCredits(user),
   ]);
+  const sending = await getSendableCredits(user, planState);
   return (
     <>
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -30,8 +31,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </div>
         <ButtonLink href="/dashboard/send">Send an email</ButtonLink>
       </div>
-      <BalanceCard credits={credits} threshold={sending.threshold} />
-      <PlanCard plan={plan} />
+      <BalanceCard credits={credits} threshold={sending.threshold} planState={planState} />
+      <PlanCard state={planState} />
       <UsageChartCard userId={user.id} />
       <LedgerTable result={ledger} page={page} basePath="/dashboard" />
     </>

@@ -1,0 +1,266 @@
+import { expect, test } from "@playwright/test";
+
+import {
+  adjustBalance,
+  dodoCustomer,
+  emulator,
+  pauseDodoWebhooks,
+  payOnHostedCheckout,
+  resumeDodoWebhooks,
+  sendFromComposer,
+  shot,
+  signIn,
+  subscribe,
+} from "./support/mailkit";
+
+/**
+ * Issue 10: the dashboard stays current without reloads, says one consistent thing while a plan activates,
+ * and fixes the bugs found by trying it as a new customer would (each test names its bug).
+ */
+test.describe.configure({ mode: "serial" });
+
+const owner = `dash-${Date.now()}@example.com`;
+
+test("bug 5: one 'plan activating' state while the checkout's webhooks are late, then live without reload", async ({
+  page,
+}) => {
+  await signIn(page, owner);
+  await pauseDodoWebhooks(page.request);
+  try {
+    await page.goto("/dashboard/billing");
+    await page.getByTestId("subscribe-button").click();
+    await payOnHostedCheckout(page);
+    await expect(page.getByTestId("checkout-state")).toHaveText("Payment received, credits on the way");
+
+    // Dodo has the plan and its credits; MailKit has not heard yet. Every page says the same thing.
+    await page.goto("/dashboard");
+    await expect(page.getByTestId("balance")).toHaveText("5,000");
+    await expect(page.getByTestId("plan-activating").first()).toBeVisible();
+    await expect(page.getByText("no plan", { exact: true })).toHaveCount(0);
+    await expect(page.getByTestId("subscribe-button")).toHaveCount(0);
+    await shot(page, "dashboard-plan-activating");
+    await page.goto("/dashboard/send");
+    await expect(page.getByTestId("plan-activating")).toBeVisible();
+    await expect(page.getByTestId("composer-balance")).toHaveText("5,000");
+    await page.goto("/dashboard/billing");
+    await expect(page.getByTestId("subscribe-button")).toHaveCount(0);
+    await expect(page.getByTestId("plan-activating").first()).toBeVisible();
+  } finally {
+    await resumeDodoWebhooks(page.request);
+  }
+  // The webhooks land: the open page turns active by itself.
+  await expect(page.getByTestId("plan-activating")).toHaveCount(0, { timeout: 10_000 });
+  await expect(page.getByText("active", { exact: true })).toBeVisible();
+  await expect(page.getByText("You are subscribed")).toBeVisible();
+});
+
+test("bug 9: a balance changed through the emulator shows on an open dashboard within 5 s", async ({ page }) => {
+  await signIn(page, owner);
+  await page.goto("/dashboard");
+  await expect(page.getByTestId("balance")).toHaveText("5,000");
+  // A marker in the page's JavaScript state survives an in-place update but not a reload.
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  await adjustBalance(page.request, owner, -250);
+  await expect(page.getByTestId("balance")).toHaveText("4,750", { timeout: 5_000 });
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+});
+
+test("bug 10: credits expire 31 days after each grant, and every place that sells or shows them says so", async ({
+  page,
+}) => {
+  await signIn(page, owner);
+  await page.goto("/dashboard/billing");
+  const row = page.getByTestId("grant-row").filter({ hasText: "Plan credits" });
+  const cells = row.getByRole("cell");
+  const granted = Date.parse(`${await cells.nth(1).textContent()} UTC`);
+  const expires = Date.parse(`${await cells.nth(3).textContent()} UTC`);
+  expect((expires - granted) / 86_400_000).toBe(31);
+  await expect(page.getByText("Credits expire 31 days after they are added").first()).toBeVisible();
+  await expect(page.getByTestId("top-up-caption").or(page.locator("#top-up")).first()).toContainText("31 days");
+  await page.goto("/");
+  await expect(page.getByTestId("price-card").first()).toContainText("expire 31 days");
+  await expect(page.getByTestId("price-card").nth(1)).toContainText("expire 31 days");
+});
+
+test("composer: live estimate, toast, live status; edits clear stale results and errors (bug 7)", async ({ page }) => {
+  await signIn(page, owner);
+  await page.goto("/dashboard/send");
+  const available = Number((await page.getByTestId("composer-balance").textContent())!.replace(/,/g, ""));
+  await expect(page.locator("form[data-ready]")).toBeAttached(); // hydrated: typing now updates the estimate
+  await page.getByTestId("composer-to").fill("ada@example.com, grace@example.com, ADA@example.com");
+  await expect(page.getByTestId("composer-estimate")).toHaveText(
+    `2 recipients · 2 credits · ${(available - 2).toLocaleString("en-US")} left`,
+  );
+
+  // A field error goes away as soon as the field is corrected.
+  await page.getByTestId("send-button").click();
+  await expect(page.getByTestId("composer-error-subject")).toBeVisible();
+  await page.getByTestId("composer-subject").fill("Hello");
+  await expect(page.getByTestId("composer-error-subject")).toHaveCount(0);
+
+  await page.getByTestId("composer-to").fill("delivered@resend.dev");
+  await page.getByTestId("composer-body").fill("Hi");
+  await page.getByTestId("send-button").click();
+  await expect(page.getByText("on its way")).toBeVisible(); // the toast
+  await expect(page.getByTestId("send-result")).toContainText("1 credit");
+  // The status moves on its own (queued/sent → delivered) through the live updates.
+  await expect(page.getByTestId("send-result").getByTestId("send-status")).toHaveAttribute("data-status", "delivered");
+  await shot(page, "composer-sent");
+
+  // The form is empty and starting the next email hides the previous result.
+  await expect(page.getByTestId("composer-to")).toHaveValue("");
+  await page.getByTestId("composer-to").fill("x@example.com");
+  await expect(page.getByTestId("send-result")).toHaveCount(0);
+});
+
+test("bug 3: the timeline lists MailKit's steps before the provider's, to the second", async ({ page }) => {
+  await signIn(page, owner);
+  await sendFromComposer(page, "delivered@resend.dev", "Timeline order");
+  await page.getByRole("link", { name: "View message" }).first().click();
+  await expect(page).toHaveURL(/\/dashboard\/messages\/[^/]+$/);
+  const entries = page.getByTestId("timeline-entry");
+  const titleOf = entries.locator("p:first-of-type");
+  await expect(titleOf.filter({ hasText: /^Delivered$/ })).toHaveCount(1); // arrives live
+  const titles = await titleOf.allTextContents();
+  const accepted = titles.findIndex((t) => t.startsWith("Accepted"));
+  const delivered = titles.findIndex((t) => t === "Delivered");
+  expect(accepted).toBeGreaterThan(0);
+  expect(delivered).toBeGreaterThan(accepted);
+  await expect(entries.first().locator("time")).toHaveText(/\d{1,2}:\d{2}:\d{2}\s?[AP]M/);
+  await expect(page.getByTestId("message-id")).toBeVisible();
+  await expect(page.getByTestId("copy-button").first()).toBeVisible();
+});
+
+test("the message log updates statuses without a reload", async ({ page }) => {
+  await signIn(page, owner);
+  await page.goto("/dashboard/messages");
+  const before = await page.getByTestId("message-row").count();
+  const { Resend } = await import("resend");
+  await page.goto("/dashboard/keys");
+  await page.getByTestId("api-key-name").fill("Live log");
+  await page.getByTestId("create-api-key").click();
+  const token = (await page.getByTestId("new-api-key").textContent())!.trim();
+  await page.goto("/dashboard/messages");
+  const mailkit = new Resend(token, { baseUrl: `${new URL(page.url()).origin}/api` });
+  const sent = await mailkit.emails.send({
+    from: "a@example.com",
+    to: "bounced@resend.dev",
+    subject: "Live row",
+    text: "x",
+  });
+  expect(sent.error).toBeNull();
+  await expect(page.getByTestId("message-row")).toHaveCount(before + 1, { timeout: 10_000 });
+  await expect(page.getByTestId("message-row").first()).toHaveAttribute("data-status", "bounced", { timeout: 10_000 });
+});
+
+test("bug 2: at zero credits with an active plan the overview does not say 'subscribe'", async ({ page }) => {
+  await signIn(page, owner);
+  const customer = await dodoCustomer(page.request, owner);
+  const balance = Number(customer.balances.find((b) => b.name === "Email Credits")!.balance);
+  await adjustBalance(page.request, owner, -balance);
+  await page.goto("/dashboard");
+  await expect(page.getByTestId("balance")).toHaveText("0");
+  await expect(page.getByTestId("balance-summary")).toContainText("You've used all your credits");
+  await expect(page.getByText("No credits yet")).toHaveCount(0);
+  await expect(page.getByText("so your sends don't stop at zero")).toHaveCount(0);
+  await expect(page.getByTestId("low-balance-banner")).toContainText("Out of credits");
+  await shot(page, "dashboard-zero-with-plan");
+  await adjustBalance(page.request, owner, 5_000);
+});
+
+test("bug 6: revoking a key needs a confirmation", async ({ page }) => {
+  await signIn(page, owner);
+  await page.goto("/dashboard/keys");
+  await page.getByTestId("api-key-name").fill("To revoke");
+  await page.getByTestId("create-api-key").click();
+  // The snippet to send with the new key, ready to copy.
+  const token = (await page.getByTestId("new-api-key").textContent())!.trim();
+  const blocks = page.getByTestId("code-block");
+  await expect(blocks.filter({ hasText: "curl" })).toContainText(`Bearer ${token}`);
+  await expect(blocks.filter({ hasText: "new Resend(" })).toContainText(token);
+  await shot(page, "api-keys-snippet");
+
+  await page.reload();
+  const row = page.getByTestId("api-key-row").filter({ hasText: "To revoke" });
+  await row.getByTestId("revoke-api-key").click();
+  const dialog = page.getByTestId("revoke-api-key-dialog").filter({ visible: true });
+  await expect(dialog).toBeVisible();
+  await shot(page, "api-keys-revoke-dialog");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(row).not.toContainText("Revoked");
+
+  await row.getByTestId("revoke-api-key").click();
+  await page.getByTestId("revoke-api-key-confirm").filter({ visible: true }).click();
+  await expect(row).toContainText("Revoked");
+  await expect(page.getByText(/Key “To revoke” revoked/)).toBeVisible(); // toast
+});
+
+test("bug 8: unknown dashboard URLs and other people's messages are a 404 inside the app", async ({
+  page,
+  browser,
+}) => {
+  await signIn(page, owner);
+  const missing = await page.goto("/dashboard/does-not-exist");
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByTestId("not-found")).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeAttached();
+  await shot(page, "dashboard-404");
+
+  await page.goto("/dashboard/messages");
+  const href = await page.getByTestId("message-row").first().getByRole("link").first().getAttribute("href");
+  const other = await browser.newPage();
+  await signIn(other, `stranger-${Date.now()}@example.com`);
+  const foreign = await other.goto(href!);
+  expect(foreign?.status()).toBe(404);
+  await expect(other.getByTestId("not-found")).toBeVisible();
+  expect((await other.goto("/dashboard/messages/not-a-real-id"))?.status()).toBe(404);
+  expect((await other.goto("/dashboard/messages/%00"))?.status()).toBe(404);
+  await other.close();
+});
+
+test("bug 1: a declined plan payment is labelled the plan, with the reason; paid ones link a receipt", async ({
+  page,
+}) => {
+  const buyer = `declined-${Date.now()}@example.com`;
+  await signIn(page, buyer);
+  await page.goto("/dashboard/billing");
+  await page.getByTestId("subscribe-button").click();
+  await payOnHostedCheckout(page, "4000 0000 0000 0002");
+  await expect(page).toHaveURL(/status=failed/);
+  await page.goto("/dashboard/billing");
+  const failed = page.getByTestId("payment-row").filter({ hasText: "failed" });
+  await expect(failed).toContainText("MailKit Plan");
+  await expect(failed).toContainText("$19.00");
+  await expect(failed.getByTestId("payment-reason")).toHaveText("Your card was declined.");
+
+  await subscribe(page);
+  await page.goto("/dashboard/billing");
+  const paid = page.getByTestId("payment-row").filter({ hasText: "succeeded" });
+  await expect(paid).toContainText("MailKit Plan");
+  const receipt = await paid.getByTestId("payment-receipt").getAttribute("href");
+  expect(receipt).toContain(`${emulator}/invoices/payments/pay_`);
+  await page.goto(receipt!);
+  await expect(page.getByTestId("receipt-total")).toHaveText("$19.00");
+});
+
+test("cancel plan needs a confirmation and ends the plan at the period's end", async ({ page }) => {
+  await signIn(page, owner);
+  await page.goto("/dashboard/billing");
+  await page.getByTestId("cancel-plan").click();
+  const dialog = page.getByTestId("cancel-plan-dialog");
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByTestId("cancel-plan").click();
+  await page.getByTestId("cancel-plan-confirm").click();
+  await expect(page.getByTestId("plan-ends")).toBeVisible({ timeout: 10_000 }); // via Dodo's webhook, live
+});
+
+test("landing pricing cards have buttons that lead to billing", async ({ page }) => {
+  await page.goto("/");
+  const cards = page.getByTestId("price-card");
+  await expect(cards).toHaveCount(2);
+  await cards.first().getByRole("link", { name: "Subscribe" }).click();
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fdashboard%2Fbilling/);
+});
