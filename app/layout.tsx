@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 
 import { Providers } from "@/components/shell/providers";
@@ -18,12 +19,15 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // proxy.ts puts this request's CSP (with its nonce) on the request: next-themes' inline script needs the nonce.
+  const csp = (await headers()).get("content-security-policy") ?? "";
+  const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
   return (
     // next-themes sets the class on <html> before React hydrates.
     <html lang="en" suppressHydrationWarning>
       <body className="min-h-screen bg-gray-50 font-sans text-gray-900">
-        <Providers>
+        <Providers nonce={nonce}>
           <SkipLink />
           {children}
         </Providers>

@@ -5,9 +5,9 @@ import type { ReactNode } from "react";
 import { Toaster } from "sonner";
 
 /** Theme (follows the system until the person picks one) and the toasts, for every page. */
-export function Providers({ children }: { children: ReactNode }) {
+export function Providers({ children, nonce }: { children: ReactNode; nonce?: string }) {
   return (
-    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
+    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange nonce={nonce}>
       {children}
       <ThemedToaster />
     </ThemeProvider>

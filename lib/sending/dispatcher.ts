@@ -50,16 +50,17 @@ async function dispatchSafely(): Promise<boolean> {
 export async function dispatchOne(): Promise<boolean> {
   const batch = (await claimDueBatch()) ?? (await packNewBatch());
   if (!batch) return false;
-  const wait = await takeResendSlot();
-  if (wait > 0) {
-    await sleep(wait);
-    await renewLease(batch.id);
-  }
   const emails = await loadPayloads(batch);
   if (!emails) {
     // Every member was settled already (another dispatcher got there first): nothing to send again.
     await db.deliveryBatch.updateMany({ where: { id: batch.id }, data: { status: "done", completedAt: new Date() } });
     return true;
+  }
+  // The slot is taken last, so the call leaves as close to its slot as possible.
+  const wait = await takeResendSlot();
+  if (wait > 0) {
+    await sleep(wait);
+    await renewLease(batch.id);
   }
   const answer = await deliverToResend({ idempotencyKey: batch.idempotencyKey, emails, mode: batch.mode as CallMode });
   await learnResendLimit(answer.limitPerSecond);
