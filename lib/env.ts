@@ -73,8 +73,9 @@ const schema = z.object({
   METRICS_TOKEN: optionalString,
 
   // How many reverse proxies in front of MailKit append to X-Forwarded-For (0: none, use the socket address).
-  // Magic links per client address per hour (per email address it is always 5).
+  // Magic links per client address and per email address, per hour.
   SIGNIN_LINKS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+  SIGNIN_LINKS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(5),
   TRUST_PROXY: z.coerce.number({ message: "must be a number of proxies (0–10)" }).int().min(0).max(10).default(0),
 
   // Local emulators (local mode only)

@@ -18,8 +18,9 @@ Object.assign(process.env, {
   PGLITE_DIR: ".data/e2e/pglite",
   EMULATOR_STATE_DIR: ".data/e2e/emulators",
   NEXT_TELEMETRY_DISABLED: "1",
-  // Every browser in the suite signs in from 127.0.0.1: one client address for the whole run.
+  // Every browser in the suite signs in from 127.0.0.1, and some test users sign in many times in one run.
   SIGNIN_LINKS_PER_CLIENT_PER_HOUR: "10000",
+  SIGNIN_LINKS_PER_ADDRESS_PER_HOUR: "10000",
 });
 // Local mode only: real keys in the environment would make the tests talk to real services.
 for (const key of [

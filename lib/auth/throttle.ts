@@ -9,7 +9,8 @@ import { getEnv } from "@/lib/env";
  */
 
 const HOUR_MS = 60 * 60 * 1000;
-export const SIGN_IN_LIMITS = { perEmail: 5, windowMs: HOUR_MS } as const; // per client: SIGNIN_LINKS_PER_CLIENT_PER_HOUR
+// Per client and per address: SIGNIN_LINKS_PER_CLIENT_PER_HOUR (20) and SIGNIN_LINKS_PER_ADDRESS_PER_HOUR (5).
+export const SIGN_IN_LIMITS = { windowMs: HOUR_MS } as const;
 
 /** Set by lib/http/client-address.ts from the TCP socket on every request, overwriting any value a client sent. */
 export const SOCKET_ADDRESS_HEADER = "x-mailkit-socket-address";
@@ -34,8 +35,9 @@ export function clientAddress(headers: Headers): string {
 
 /** Counts one sign-in request (per client first, so a refused client does not use up an address's links). */
 export async function takeSignInAllowance(email: string, client: string): Promise<SignInAllowance> {
-  const { perEmail, windowMs } = SIGN_IN_LIMITS;
+  const { windowMs } = SIGN_IN_LIMITS;
   const perClient = getEnv().SIGNIN_LINKS_PER_CLIENT_PER_HOUR;
+  const perEmail = getEnv().SIGNIN_LINKS_PER_ADDRESS_PER_HOUR;
   const byClient = await takeRateLimit(`signin:client:${client}`, perClient, windowMs);
   if (!byClient.allowed) return { allowed: false, retryAfterSeconds: byClient.resetSeconds };
   const emailKey = createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
