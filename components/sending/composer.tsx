@@ -49,7 +49,7 @@ export function Composer({ action, available, defaultFrom, activating = false }:
   const showResult = edited.size === 0;
   const balance = live?.available ?? available;
   const cost = costOf({ to: splitRecipients(to) });
-  const sentStatus = state.status === "sent" ? (live?.sends[state.sendId] ?? (state.settled ? "sent" : "queued")) : null;
+  const sentStatus = state.status === "sent" ? (live?.sends[state.sendId] ?? "queued") : null;
 
   useEffect(() => {
     if (state.status !== "sent") return;

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { lowBalanceThreshold } from "@/lib/credits";
+import { availableOf, lowBalanceThreshold } from "@/lib/credits";
 import { sendLowBalanceEmail } from "@/lib/emails/send";
 import { getEnv } from "@/lib/env";
 import { completeJob, enqueue, type ClaimedJob, type Tx } from "@/lib/outbox";
@@ -40,7 +40,7 @@ export async function sendLowBalanceWarning(job: ClaimedJob): Promise<void> {
   await sendLowBalanceEmail(
     account.user.email,
     {
-      available: Math.max(0, account.balance - account.reserved),
+      available: availableOf(account),
       threshold: lowBalanceThreshold(account.allowance) ?? 0,
       allowance: account.allowance,
       topUpUrl: `${env.APP_URL}/dashboard/billing#top-up`,
@@ -57,5 +57,5 @@ export async function sendLowBalanceWarning(job: ClaimedJob): Promise<void> {
 export async function getLowBalanceNotice(userId: string): Promise<{ available: number } | null> {
   const account = await db.creditAccount.findUnique({ where: { userId } });
   if (!account?.lowBalanceSince) return null;
-  return { available: Math.max(0, account.balance - account.reserved) };
+  return { available: availableOf(account) };
 }

@@ -1,7 +1,7 @@
 import type { BalanceListGrantsResponse, CreditLedgerEntry } from "dodopayments/resources/credit-entitlements/balances";
 
 import type { SessionUser } from "@/lib/auth/session";
-import { lowBalanceThreshold, syncCreditsFromDodo } from "@/lib/credits";
+import { availableOf, lowBalanceThreshold, syncCreditsFromDodo } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { getCatalog } from "@/lib/dodo/catalog";
 import { getDodo, isNotFound, toCredits } from "@/lib/dodo/client";
@@ -120,7 +120,7 @@ export async function getSendingCredits(user: SessionUser, options: { refresh?: 
   const account = await db.creditAccount.findUnique({ where: { customerId: user.dodoCustomerId } });
   if (!account) return { available: 0, reserved: 0, threshold: null };
   return {
-    available: Math.max(0, account.balance - account.reserved),
+    available: availableOf(account),
     reserved: account.reserved,
     threshold: lowBalanceThreshold(account.allowance),
   };

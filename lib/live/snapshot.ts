@@ -1,3 +1,4 @@
+import { availableOf } from "@/lib/credits";
 import { db } from "@/lib/db";
 
 /**
@@ -38,7 +39,7 @@ export async function getLiveSnapshot(userId: string): Promise<LiveSnapshot> {
     .join(":");
   return {
     version,
-    available: account ? Math.max(0, account.balance - account.reserved) : 0,
+    available: availableOf(account),
     sends: Object.fromEntries(recent.map((s) => [s.id, s.status])),
   };
 }

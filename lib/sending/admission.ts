@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 
+import { availableOf } from "@/lib/credits";
 import { db, sql } from "@/lib/db";
 import { processSingleton } from "@/lib/runtime/singleton";
 
@@ -177,7 +178,7 @@ async function holdAndRecord(requests: AdmissionRequest[]): Promise<AdmissionRes
     where: { customerId },
     select: { balance: true, reserved: true },
   });
-  return { admitted: false, available: account ? Math.max(0, account.balance - account.reserved) : 0 };
+  return { admitted: false, available: availableOf(account) };
 }
 
 /** A unique index refused a row (here: an Idempotency-Key recorded by a concurrent request). */

@@ -14,8 +14,6 @@ export type ComposerState =
   | {
       status: "sent";
       sendId: string;
-      /** Always false now: the email is queued and the dispatcher hands it to Resend moments later. */
-      settled: boolean;
       creditsCharged: number;
       creditsRemaining: number;
       recipients: number;
@@ -40,7 +38,6 @@ export async function sendFromComposer(user: SessionUser, form: FormData): Promi
     return {
       status: "sent",
       sendId: result.emails[0]!.id,
-      settled: false,
       creditsCharged: result.creditsCharged,
       creditsRemaining: result.creditsRemaining,
       recipients: result.emails[0]!.cost,
