@@ -1,6 +1,10 @@
+import { timingSafeEqual } from "node:crypto";
+
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { HttpError } from "@/lib/http/errors";
 import { processSingleton } from "@/lib/runtime/singleton";
 
 /**
@@ -106,4 +110,29 @@ export const metrics = processSingleton("metrics", createMetrics);
 
 export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
   return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+}
+
+/**
+ * A scrape is allowed with `Authorization: Bearer $METRICS_TOKEN`; without a token configured the endpoint does not
+ * exist (404), so a deployment exposes nothing by accident.
+ */
+export function authorizeMetricsScrape(authorization: string | null): void {
+  const token = getEnv().METRICS_TOKEN;
+  if (!token) throw new HttpError("not_found", "Not found");
+  const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1] ?? "";
+  if (!sameSecret(given, token))
+    throw new HttpError(
+      "unauthorized",
+      "Send the metrics token as Authorization: Bearer <METRICS_TOKEN>.",
+      {},
+      {
+        "www-authenticate": "Bearer",
+      },
+    );
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -16,7 +16,7 @@ import { Input, Label, Textarea } from "@/components/ui/input";
 import { useMounted } from "@/components/ui/use-mounted";
 import type { ComposerState, ComposerValues } from "@/lib/sending/dashboard";
 import { costOf } from "@/lib/sending/recipients";
-import { splitRecipients } from "@/lib/validations/email";
+import { splitRecipients } from "@/lib/sending/email-schema";
 
 type Props = {
   action: (previous: ComposerState, form: FormData) => Promise<ComposerState>;

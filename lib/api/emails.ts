@@ -1,115 +1,99 @@
-import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, readJsonBody } from "@/lib/http/body";
 import { sendEmails, type SendResult } from "@/lib/sending";
+import { listEmailsQuery, parseBatchBody, parseSendEmailBody, SEND_ID_TAG } from "@/lib/sending/email-schema";
 import { IdempotencyConflictError } from "@/lib/sending/errors";
 import { getSendRow, listSendsPage, type SendRow } from "@/lib/sending/queries";
 import { lastEventOf } from "@/lib/sending/status";
-import { listEmailsQuery, parseBatchBody, parseSendEmailBody, SEND_ID_TAG } from "@/lib/validations/email";
 
-import { withApiKey } from "./auth";
-import { ApiError, apiErrors } from "./errors";
-import { hashRequestBody, priorOutcome, readIdempotencyKey, readPrior, type Prior } from "./idempotency";
-import { jsonResponse } from "./respond";
+import { apiErrors } from "./errors";
+import { hashRequestBody, priorOutcome, readPrior, type Prior, type StoredResponse } from "./idempotency";
+import type { ApiCaller, IdempotencyRow } from "./keys";
 
 /**
- * The Resend-compatible email endpoints under /api. Route handlers call these; each answers a Response.
+ * The Resend-compatible email endpoints (declared in app/api/emails/**, over lib/http/public-api.ts):
  *   POST /api/emails        queue one email for delivery   (sending or full access)
  *   POST /api/emails/batch  queue up to 100, all-or-nothing
  *   GET  /api/emails/{id}   one email                 (full access)
  *   GET  /api/emails        list, newest first        (full access)
+ * Each takes the caller and typed input and returns the answer's body, or throws an error of lib/api/errors.ts.
  */
 
-export function handleSendEmail(request: Request): Promise<Response> {
-  return handleSend(request, "POST /emails", false);
+type Answer = { status?: number; body: Record<string, unknown> };
+
+export async function getEmail(caller: ApiCaller, id: string): Promise<Answer> {
+  const row = await getSendRow(caller.userId, id);
+  if (!row) throw apiErrors.notFound();
+  return { body: toApiEmail(row, { full: true }) };
 }
 
-export function handleSendBatch(request: Request): Promise<Response> {
-  // MailKit holds a batch's credits all-or-nothing, so it cannot keep "the valid ones" of a permissive batch.
-  if (request.headers.get("x-batch-validation") === "permissive") {
-    return withApiKey(request, "sending", async () => {
-      throw apiErrors.invalidParameter(
-        "`x-batch-validation: permissive` is not supported: MailKit batches are all-or-nothing (strict).",
-      );
+export async function listEmails(caller: ApiCaller, query: Record<string, string>): Promise<Answer> {
+  const parsed = listEmailsQuery.safeParse(query);
+  if (!parsed.success)
+    throw apiErrors.validation({ name: "validation_error", message: parsed.error.issues[0]!.message });
+  const page = await listSendsPage(caller.userId, parsed.data);
+  if (!page)
+    throw apiErrors.validation({
+      name: "validation_error",
+      message: "The `after` or `before` cursor does not match any email.",
     });
-  }
-  return handleSend(request, "POST /emails/batch", true);
-}
-
-export function handleGetEmail(request: Request, id: string): Promise<Response> {
-  return withApiKey(request, "full", async (caller) => {
-    const row = await getSendRow(caller.userId, id);
-    if (!row) throw apiErrors.notFound();
-    return jsonResponse({ status: 200, body: toApiEmail(row, { full: true }) });
-  });
-}
-
-export function handleListEmails(request: Request): Promise<Response> {
-  return withApiKey(request, "full", async (caller) => {
-    const params = Object.fromEntries(new URL(request.url).searchParams);
-    const query = listEmailsQuery.safeParse(params);
-    if (!query.success)
-      throw apiErrors.validation({ name: "validation_error", message: query.error.issues[0]!.message });
-    const page = await listSendsPage(caller.userId, query.data);
-    if (!page)
-      throw apiErrors.validation({
-        name: "validation_error",
-        message: "The `after` or `before` cursor does not match any email.",
-      });
-    return jsonResponse({
-      status: 200,
-      body: { object: "list", has_more: page.hasMore, data: page.items.map((row) => toApiEmail(row, { full: false })) },
-    });
-  });
+  return {
+    body: { object: "list", has_more: page.hasMore, data: page.items.map((row) => toApiEmail(row, { full: false })) },
+  };
 }
 
 // ---- sending ----------------------------------------------------------------------------------------------
+
+export type SendRequest = {
+  body: unknown;
+  batch: boolean;
+  /** The request's Idempotency-Key, with the earlier request that used it (read by the API gate). */
+  idempotency: { endpoint: string; key: string; prior: IdempotencyRow | null } | null;
+  /** `x-batch-validation` of a batch request. */
+  batchValidation?: string | null;
+};
 
 /**
  * Admits the email(s) and answers 200 `{ id }` (Resend's "accepted for delivery"): the status is `queued`
  * until the dispatcher hands it to Resend. With an Idempotency-Key, the key and this answer are recorded in
  * the statement that holds the credits; a repeat replays it, another body with the same key is a 409.
  */
-function handleSend(request: Request, endpoint: string, batch: boolean): Promise<Response> {
-  const rawKey = request.headers.get("idempotency-key");
-  const gateKey = rawKey && rawKey.length <= 256 ? { endpoint, key: rawKey } : null;
-  return withApiKey(
-    request,
-    "sending",
-    async (caller, { prior }) => {
-      const body = await readSendBody(request);
-      const key = readIdempotencyKey(request);
-      const parsed = batch ? parseBatchBody(body) : parseSendEmailBody(body);
-      if (!parsed.ok) throw apiErrors.validation(parsed.error);
-      const emails = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
-      const idempotency = key ? { endpoint, key, requestHash: hashRequestBody(body) } : null;
-      if (idempotency) {
-        const earlier = await priorOutcome(caller.userId, idempotency, prior);
-        if (earlier) return answerPrior(earlier);
-      }
-      try {
-        const result = await sendEmails(
-          { userId: caller.userId, customerId: caller.customerId, apiKeyId: caller.keyId, source: "api" },
-          emails,
-          {
-            batch,
-            idempotency: idempotency
-              ? { userId: caller.userId, ...idempotency, respond: (r) => sendAnswerBody(r, batch) }
-              : undefined,
-          },
-        );
-        return jsonResponse({
-          status: 200,
-          body: { ...sendAnswerBody(result, batch), credits_remaining: result.creditsRemaining },
-        });
-      } catch (error) {
-        if (!(error instanceof IdempotencyConflictError) || !idempotency) throw error;
-        // A concurrent request with the same key was admitted first: answer as a repeat of it.
-        const winner = await readPrior(caller.userId, idempotency);
-        if (winner) return answerPrior(winner);
-        throw apiErrors.idempotencyInFlight();
-      }
-    },
-    { idempotency: gateKey },
-  );
+export async function sendFromApi(caller: ApiCaller, request: SendRequest): Promise<Answer> {
+  const { body, batch } = request;
+  // MailKit holds a batch's credits all-or-nothing, so it cannot keep "the valid ones" of a permissive batch.
+  if (batch && request.batchValidation === "permissive")
+    throw apiErrors.invalidParameter(
+      "`x-batch-validation: permissive` is not supported: MailKit batches are all-or-nothing (strict).",
+    );
+  const parsed = batch ? parseBatchBody(body) : parseSendEmailBody(body);
+  if (!parsed.ok) throw apiErrors.validation(parsed.error);
+  const emails = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
+  const idempotency = request.idempotency && {
+    endpoint: request.idempotency.endpoint,
+    key: request.idempotency.key,
+    requestHash: hashRequestBody(body),
+  };
+  if (idempotency) {
+    const earlier = await priorOutcome(caller.userId, idempotency, request.idempotency!.prior);
+    if (earlier) return answerPrior(earlier);
+  }
+  try {
+    const result = await sendEmails(
+      { userId: caller.userId, customerId: caller.customerId, apiKeyId: caller.keyId, source: "api" },
+      emails,
+      {
+        batch,
+        idempotency: idempotency
+          ? { userId: caller.userId, ...idempotency, respond: (r) => sendAnswerBody(r, batch) }
+          : undefined,
+      },
+    );
+    return { body: { ...sendAnswerBody(result, batch), credits_remaining: result.creditsRemaining } };
+  } catch (error) {
+    if (!(error instanceof IdempotencyConflictError) || !idempotency) throw error;
+    // A concurrent request with the same key was admitted first: answer as a repeat of it.
+    const winner = await readPrior(caller.userId, idempotency);
+    if (winner) return answerPrior(winner);
+    throw apiErrors.idempotencyInFlight();
+  }
 }
 
 /** The answer's body, without `credits_remaining` (known once the credits are held). */
@@ -119,10 +103,10 @@ function sendAnswerBody(result: Pick<SendResult, "emails" | "creditsCharged">, b
   return { id: result.emails[0]!.id, ...credits };
 }
 
-function answerPrior(prior: Prior): Response {
+function answerPrior(prior: Prior): StoredResponse {
   switch (prior.kind) {
     case "replay":
-      return jsonResponse(prior.response);
+      return prior.response;
     case "mismatch":
       throw apiErrors.idempotencyMismatch();
     case "in_flight":
@@ -154,18 +138,4 @@ export function toApiEmail(row: SendRow, { full }: { full: boolean }) {
     status: row.status,
     credits_charged: row.status === "failed" ? 0 : row.cost,
   };
-}
-
-// ---- request bodies ---------------------------------------------------------------------------------------
-
-/** The JSON body, read bounded while streaming (≤ 40 MB like Resend, nesting ≤ 64): 413 / 400 otherwise. */
-async function readSendBody(request: Request): Promise<unknown> {
-  try {
-    return await readJsonBody(request, { limitBytes: BODY_LIMITS.publicApi });
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) throw apiErrors.payloadTooLarge(error.limitBytes);
-    if (error instanceof InvalidJsonError)
-      throw error.reason === "syntax" ? apiErrors.invalidJson() : new ApiError(400, "validation_error", error.message);
-    throw error;
-  }
 }

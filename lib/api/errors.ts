@@ -1,31 +1,12 @@
-import type { ErrorResponse } from "resend";
-
 import { getEnv } from "@/lib/env";
-import type { ValidationFailure } from "@/lib/validations/email";
+import { HttpError } from "@/lib/http/errors";
+import type { ValidationFailure } from "@/lib/sending/email-schema";
+import { InsufficientCreditsError } from "@/lib/sending/errors";
 
 /**
- * Errors of the public API in Resend's shape `{ statusCode, name, message }`, plus MailKit fields where they
- * help (the 402 says what is needed and where to top up). Route handlers throw these; lib/api/respond.ts
- * writes them.
+ * The public API's error catalogue, in Resend's vocabulary (statuses from lib/http/errors.ts), plus MailKit
+ * fields where they help (the 402 says what is needed and where to top up). The OpenAPI document lists these.
  */
-
-export type ApiErrorName = ErrorResponse["name"] | "insufficient_credits" | "payload_too_large";
-
-export class ApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: ApiErrorName,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-
-  toBody(): Record<string, unknown> {
-    return { statusCode: this.statusCode, name: this.code, message: this.message, ...this.extra };
-  }
-}
 
 export const INSUFFICIENT_CREDITS_MESSAGE = "No email credits remaining. Buy a top-up pack or upgrade your plan.";
 
@@ -33,61 +14,55 @@ export function topUpUrl(): string {
   return `${getEnv().APP_URL.replace(/\/$/, "")}/dashboard/billing`;
 }
 
+/** A domain error the public API answers in its own words; anything else passes through. */
+export function toApiError<E>(error: E): HttpError | E {
+  if (error instanceof InsufficientCreditsError) return apiErrors.insufficientCredits(error.required, error.available);
+  return error;
+}
+
 export const apiErrors = {
   missingApiKey: () =>
-    new ApiError(
-      401,
+    new HttpError(
       "missing_api_key",
       "Missing API key in the authorization header. Include the following header in the request: Authorization: Bearer mk_...",
     ),
-  invalidApiKey: () => new ApiError(401, "invalid_api_key", "API key is invalid or has been revoked"),
-  restrictedApiKey: () => new ApiError(401, "restricted_api_key", "This API key is restricted to only send emails"),
+  invalidApiKey: () => new HttpError("invalid_api_key", "API key is invalid or has been revoked"),
+  restrictedApiKey: () => new HttpError("restricted_api_key", "This API key is restricted to only send emails"),
   rateLimited: (headers: Record<string, string>) =>
-    new ApiError(
-      429,
+    new HttpError(
       "rate_limit_exceeded",
       "Too many requests. Please limit the number of requests per second.",
       {},
       headers,
     ),
-  invalidJson: () => new ApiError(400, "validation_error", "The request body is not valid JSON."),
+  invalidJson: () => new HttpError("invalid_json", "The request body is not valid JSON."),
+  jsonTooDeep: (message: string) => new HttpError("json_too_deep", message),
   payloadTooLarge: (limitBytes: number) =>
-    new ApiError(
-      413,
-      "payload_too_large",
-      `The request body is larger than ${Math.round(limitBytes / 1024 / 1024)} MB.`,
-    ),
-  validation: (failure: ValidationFailure) => new ApiError(422, failure.name, failure.message),
-  invalidParameter: (message: string) => new ApiError(422, "invalid_parameter", message),
+    new HttpError("payload_too_large", `The request body is larger than ${Math.round(limitBytes / 1024 / 1024)} MB.`),
+  validation: (failure: ValidationFailure) => new HttpError(failure.name, failure.message),
+  invalidParameter: (message: string) => new HttpError("invalid_parameter", message),
   invalidIdempotencyKey: () =>
-    new ApiError(
-      400,
-      "invalid_idempotency_key",
-      "Idempotency keys, if present, must have between 1 and 256 characters.",
-    ),
+    new HttpError("invalid_idempotency_key", "Idempotency keys, if present, must have between 1 and 256 characters."),
   idempotencyMismatch: () =>
-    new ApiError(
-      409,
+    new HttpError(
       "invalid_idempotent_request",
       "This idempotency key has been used with this endpoint within the last 24 hours, but the request body was modified and doesn't match the original request.",
     ),
   idempotencyInFlight: () =>
-    new ApiError(
-      409,
+    new HttpError(
       "concurrent_idempotent_requests",
       "There is another request in progress with the same idempotency key.",
     ),
-  notFound: (what = "Email not found") => new ApiError(404, "not_found", what),
-  methodNotAllowed: () => new ApiError(405, "method_not_allowed", "Method is not allowed for the requested path."),
+  notFound: (what = "Email not found") => new HttpError("not_found", what),
+  methodNotAllowed: () => new HttpError("method_not_allowed", "Method is not allowed for the requested path."),
   insufficientCredits: (required: number, available: number) =>
-    new ApiError(402, "insufficient_credits", INSUFFICIENT_CREDITS_MESSAGE, {
+    new HttpError("insufficient_credits", INSUFFICIENT_CREDITS_MESSAGE, {
       required,
       available,
       top_up_url: topUpUrl(),
     }),
   internal: () =>
-    new ApiError(
-      500,
+    new HttpError(
       "internal_server_error",
       "An unexpected error occurred. Retry with the same Idempotency-Key to get the original result without sending twice.",
     ),

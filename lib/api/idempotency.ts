@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 
 import { db } from "@/lib/db";
 
-import { apiErrors } from "./errors";
 import type { IdempotencyRow } from "./keys";
 
 /**
@@ -18,14 +17,6 @@ import type { IdempotencyRow } from "./keys";
 export type StoredResponse = { status: number; body: Record<string, unknown> };
 
 export type Prior = { kind: "replay"; response: StoredResponse } | { kind: "mismatch" } | { kind: "in_flight" };
-
-/** The header's value, or null without one; 400 when it is empty or longer than 256 characters. */
-export function readIdempotencyKey(request: Request): string | null {
-  const value = request.headers.get("idempotency-key");
-  if (value === null) return null;
-  if (value.length < 1 || value.length > 256) throw apiErrors.invalidIdempotencyKey();
-  return value;
-}
 
 /** sha256 of the body with object keys sorted, so the same payload matches whatever its key order. */
 export function hashRequestBody(body: unknown): string {

@@ -1,9 +1,19 @@
 import { createHash, randomBytes } from "node:crypto";
 
+import { z } from "zod";
+
 import { db, sql } from "@/lib/db";
 
 import { rateLimitCte } from "./rate-limit";
-import type { ApiKeyPermission } from "@/lib/validations/email";
+
+export const API_KEY_PERMISSIONS = ["full_access", "sending_access"] as const;
+export type ApiKeyPermission = (typeof API_KEY_PERMISSIONS)[number];
+
+/** The dashboard's "Create key" form. */
+export const createApiKeyForm = z.object({
+  name: z.string().trim().min(1, { error: "Give the key a name" }).max(50, { error: "At most 50 characters" }),
+  permission: z.enum(API_KEY_PERMISSIONS, { error: "Choose full access or sending only" }),
+});
 
 /**
  * Customers' API keys. A token is `mk_` + 32 random base64url characters; only its sha256 is stored, and the

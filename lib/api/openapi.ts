@@ -1,5 +1,5 @@
 import { ACCEPTED_STATUSES, SEND_STATUSES } from "@/lib/sending/status";
-import { MAX_BATCH_SIZE, MAX_RECIPIENTS_PER_FIELD } from "@/lib/validations/email";
+import { MAX_BATCH_SIZE, MAX_RECIPIENTS_PER_FIELD } from "@/lib/sending/email-schema";
 
 /** The OpenAPI 3.1 description of MailKit's public API (served at /api/openapi.json). */
 export function openApiDocument(apiBase: string) {

@@ -5,15 +5,14 @@ import { getEnv } from "@/lib/env";
 
 import { ensureDodoCustomer } from "./customer";
 import type { SessionUser } from "@/lib/auth/session";
+import { HttpError } from "@/lib/http/errors";
 
 export type CheckoutKind = "subscribe" | "topup";
 
-export class BillingError extends Error {
-  constructor(
-    readonly code: "already_subscribed" | "no_plan",
-    message: string,
-  ) {
-    super(message);
+/** A purchase that cannot be made in the customer's state (409; the billing page shows its code). */
+export class BillingError extends HttpError {
+  constructor(code: "already_subscribed" | "no_plan", message: string) {
+    super(code, message);
   }
 }
 

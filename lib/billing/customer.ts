@@ -32,6 +32,6 @@ export async function ensureDodoCustomer(user: {
 }
 
 /** The user who owns a Dodo customer (webhooks arrive with a customer ID). */
-export async function findUserByCustomerId(customerId: string) {
-  return db.user.findUnique({ where: { dodoCustomerId: customerId } });
+export async function findUserByCustomerId(customerId: string, client: Pick<typeof db, "user"> = db) {
+  return client.user.findUnique({ where: { dodoCustomerId: customerId } });
 }

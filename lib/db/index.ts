@@ -1,4 +1,5 @@
 import { getEnv } from "@/lib/env";
+import { processSingleton } from "@/lib/runtime/singleton";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 import { openDatabase, type Database } from "./client";
@@ -7,27 +8,26 @@ import { migrate } from "./migrate";
 export type { Database } from "./client";
 export { Prisma } from "@/lib/generated/prisma/client";
 
-// One database per process, kept on globalThis: Next.js bundles route handlers, instrumentation and
-// server components separately, and hot reload re-evaluates modules, yet PGlite may be opened only once.
-const globalForDb = globalThis as unknown as { __mailkitDb?: Database; __mailkitDbReady?: Promise<void> };
+// One database per process (PGlite may be opened only once), whatever bundle asks for it.
+const state = processSingleton("database", (): { database?: Database; ready?: Promise<void> } => ({}));
 
 export function getDatabase(): Database {
-  globalForDb.__mailkitDb ??= openDatabase(getEnv().database);
-  return globalForDb.__mailkitDb;
+  state.database ??= openDatabase(getEnv().database);
+  return state.database;
 }
 
 /** Tests install their own (fresh) database before anything touches `db`. */
 export function setDatabaseForTests(database: Database | undefined): void {
-  globalForDb.__mailkitDb = database;
-  globalForDb.__mailkitDbReady = database ? Promise.resolve() : undefined;
+  state.database = database;
+  state.ready = database ? Promise.resolve() : undefined;
 }
 
 /** Applies pending migrations once per process (dev and start call this at boot). */
 export function ensureMigrated(): Promise<void> {
-  globalForDb.__mailkitDbReady ??= migrate(getDatabase()).then((result) => {
+  state.ready ??= migrate(getDatabase()).then((result) => {
     if (result.applied.length) console.log(`[db] applied migrations: ${result.applied.join(", ")}`);
   });
-  return globalForDb.__mailkitDbReady;
+  return state.ready;
 }
 
 /** One statement straight to the driver (see Database.query): only for the hot statements of the send path. */
@@ -43,3 +43,14 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
     return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(prisma) : value;
   },
 });
+
+/** Readiness: the database answers and its migrations are applied. */
+export async function checkDatabase(): Promise<{ ok: true } | { ok: false; error: string }> {
+  try {
+    await ensureMigrated();
+    await db.$queryRawUnsafe("SELECT 1");
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}

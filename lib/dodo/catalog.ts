@@ -2,6 +2,7 @@ import type DodoPayments from "dodopayments";
 
 import { PRODUCT, PRODUCT_COPY } from "@/lib/catalog/product";
 import { getEnv } from "@/lib/env";
+import { processLazy } from "@/lib/runtime/singleton";
 import { getDodo } from "./client";
 
 /**
@@ -16,20 +17,16 @@ export const CATALOG = {
 
 export type Catalog = { entitlementId: string; planProductId: string; topUpProductId: string };
 
-const globalForCatalog = globalThis as unknown as { __mailkitCatalog?: Promise<Catalog> };
-
 /** The catalog's IDs: from the environment when configured, else found by name (cached per process). */
-export function getCatalog(): Promise<Catalog> {
-  globalForCatalog.__mailkitCatalog ??= resolveCatalog().catch((error) => {
-    globalForCatalog.__mailkitCatalog = undefined; // try again next time
+const cached = processLazy("dodo-catalog", () =>
+  resolveCatalog().catch((error) => {
+    cached.reset(); // try again next time
     throw error;
-  });
-  return globalForCatalog.__mailkitCatalog;
-}
+  }),
+);
 
-export function resetCatalogForTests(): void {
-  globalForCatalog.__mailkitCatalog = undefined;
-}
+export const getCatalog = (): Promise<Catalog> => cached.get();
+export const resetCatalogForTests = (): void => cached.reset();
 
 async function resolveCatalog(): Promise<Catalog> {
   const env = getEnv();

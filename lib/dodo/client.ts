@@ -1,30 +1,26 @@
 import DodoPayments from "dodopayments";
 
 import { getEnv } from "@/lib/env";
-
-const globalForDodo = globalThis as unknown as { __mailkitDodo?: DodoPayments };
+import { processLazy } from "@/lib/runtime/singleton";
 
 /**
  * The Dodo Payments SDK client: the emulator in local mode, test_mode or live_mode with keys.
  * Only one of baseURL and environment may be given (the SDK throws "Ambiguous URL" otherwise).
  */
-export function getDodo(): DodoPayments {
-  if (!globalForDodo.__mailkitDodo) {
-    const { dodo } = getEnv();
-    globalForDodo.__mailkitDodo = new DodoPayments({
-      bearerToken: dodo.apiKey,
-      webhookKey: dodo.webhookKey,
-      ...(dodo.baseURL ? { baseURL: dodo.baseURL } : { environment: dodo.environment }),
-      timeout: 20_000,
-    });
-  }
-  return globalForDodo.__mailkitDodo;
-}
+const client = processLazy("dodo-client", () => {
+  const { dodo } = getEnv();
+  return new DodoPayments({
+    bearerToken: dodo.apiKey,
+    webhookKey: dodo.webhookKey,
+    ...(dodo.baseURL ? { baseURL: dodo.baseURL } : { environment: dodo.environment }),
+    timeout: 20_000,
+  });
+});
+
+export const getDodo = (): DodoPayments => client.get();
 
 /** Tests point the SDK elsewhere between files. */
-export function resetDodoForTests(): void {
-  globalForDodo.__mailkitDodo = undefined;
-}
+export const resetDodoForTests = (): void => client.reset();
 
 /** Dodo answers some amounts as strings and (on the real wire) some as numbers: accept both, exactly. */
 export function toCredits(value: string | number | null | undefined): number {

@@ -1,11 +1,14 @@
 import http from "node:http";
 
-import { SOCKET_ADDRESS_HEADER } from "@/lib/auth/throttle";
+import { getEnv } from "@/lib/env";
+
+/** Set from the TCP socket on every request (below), overwriting any value a client sent. */
+export const SOCKET_ADDRESS_HEADER = "x-mailkit-socket-address";
 
 /**
  * Next.js does not give route handlers or server actions the TCP peer address, and it keeps a client's own
  * X-Forwarded-For. So, once per server process, every incoming request gets the socket's address in a header of
- * MailKit's own, replacing whatever a client sent under that name (see clientAddress in lib/auth/throttle.ts).
+ * MailKit's own, replacing whatever a client sent under that name (read by clientAddress below).
  */
 export function recordSocketAddresses(): void {
   const proto = http.Server.prototype as http.Server & { __mailkitSocketAddress?: true };
@@ -19,4 +22,20 @@ export function recordSocketAddresses(): void {
     }
     return (emit as (...all: unknown[]) => boolean).call(this, event, ...args);
   } as typeof proto.emit;
+}
+
+/**
+ * The client's address: with TRUST_PROXY=N, the address the outermost of MailKit's N proxies saw (the N-th
+ * X-Forwarded-For entry from the right — entries further left are the client's own claims); otherwise the socket's.
+ */
+export function clientAddress(headers: Pick<Headers, "get">): string {
+  const proxies = getEnv().TRUST_PROXY;
+  if (proxies > 0) {
+    const hops = (headers.get("x-forwarded-for") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    return hops[Math.max(0, hops.length - proxies)] ?? "unknown";
+  }
+  return headers.get(SOCKET_ADDRESS_HEADER) ?? "unknown";
 }

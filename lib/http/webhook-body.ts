@@ -1,4 +1,4 @@
-import { containsUncleanText } from "@/lib/validations/text";
+import { containsUncleanText } from "@/lib/text";
 
 import {
   BODY_LIMITS,

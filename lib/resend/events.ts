@@ -1,47 +1,59 @@
 import type { WebhookEventPayload } from "resend";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import { z } from "zod";
 
-import { db, Prisma } from "@/lib/db";
+import { type Prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import {
+  WebhookSignatureError,
+  type EventHandler,
+  type HandlerTable,
+  type WebhookSource,
+} from "@/lib/http/webhook-inbox";
 import { metrics } from "@/lib/metrics";
+import { SEND_ID_TAG } from "@/lib/sending/email-schema";
 import { isAccepted, STATUS_BY_EVENT } from "@/lib/sending/status";
-import { SEND_ID_TAG } from "@/lib/validations/email";
 
 /**
- * Resend's delivery webhooks (Svix): verify the signature over the raw body, then record the event on its
- * send and move the send's delivery status. A redelivery (same svix-id) is recognised by the WebhookReceipt
- * inserted in the same transaction as the effect, and changes nothing.
+ * Resend's delivery webhooks (Svix), for lib/http/webhook-inbox.ts: each email.* event is recorded on its send's
+ * timeline and moves the send's delivery status. Events about anything else are recorded and ignored.
  */
 
-export class WebhookSignatureError extends Error {
-  override name = "WebhookSignatureError";
-}
-
 /** Verifies a Svix-signed body (Svix uses the Standard Webhooks scheme under `svix-*` header names). */
-export function verifyResendWebhook(
-  rawBody: string,
-  headers: Headers,
-): { webhookId: string; event: WebhookEventPayload } {
+function verifyResendWebhook(rawBody: string, headers: Headers): { id: string; event: WebhookEventPayload } {
   const secret = getEnv().resend.webhookSecret;
   if (!secret) throw new WebhookSignatureError("RESEND_WEBHOOK_SECRET is not configured");
-  const webhookId = headers.get("svix-id") ?? headers.get("webhook-id");
+  const id = headers.get("svix-id") ?? headers.get("webhook-id");
   const mapped = {
-    "webhook-id": webhookId ?? "",
+    "webhook-id": id ?? "",
     "webhook-timestamp": headers.get("svix-timestamp") ?? headers.get("webhook-timestamp") ?? "",
     "webhook-signature": headers.get("svix-signature") ?? headers.get("webhook-signature") ?? "",
   };
   try {
     const event = new Webhook(secret).verify(rawBody, mapped) as WebhookEventPayload;
-    if (!webhookId || !event || typeof event !== "object" || typeof event.type !== "string")
-      throw new WebhookSignatureError("Malformed event");
-    return { webhookId, event };
+    return { id: id!, event };
   } catch (error) {
     if (error instanceof WebhookVerificationError) throw new WebhookSignatureError(error.message);
     throw error;
   }
 }
 
-export type EventOutcome = "applied" | "recorded" | "duplicate" | "ignored";
+/** The parts of a Resend event MailKit reads: a signed event without them is a 400, not a crash. */
+const resendEnvelope = z.object({
+  type: z.string().min(1).max(100),
+  created_at: z.string().max(100).optional(),
+  data: z.looseObject({
+    email_id: z.string().max(256).optional(),
+    created_at: z.string().max(100).optional(),
+    to: z.array(z.string()).optional(),
+    tags: z
+      .union([z.record(z.string(), z.string()), z.array(z.object({ name: z.string(), value: z.string() }))])
+      .optional(),
+  }),
+});
+
+/** Events about an email MailKit sent (`email.received` is inbound mail, not a send). */
+type EmailEvent = Exclude<Extract<WebhookEventPayload, { type: `email.${string}` }>, { type: "email.received" }>;
 
 type EmailEventData = {
   email_id?: string;
@@ -51,39 +63,18 @@ type EmailEventData = {
 };
 
 /**
- * Applies one verified event. `applied`: the send's status moved; `recorded`: kept on the timeline only
- * (older than what we know, not a status event, or the send is not settled yet); `ignored`: not about a
- * customer's send (MailKit's own emails, other event families); `duplicate`: seen before.
+ * One email event. `applied`: the send's status moved; `recorded`: kept on the timeline only (older than what
+ * we know, not a status event, or the send is not settled yet); `ignored`: not about a customer's send.
+ * The send's row is locked (settling takes the same lock), so an event and the acceptance never miss each other.
  */
-export async function handleResendEvent(webhookId: string, event: WebhookEventPayload): Promise<EventOutcome> {
-  const outcome = await applyResendEvent(webhookId, event);
-  metrics.webhooks.inc({ source: "resend", outcome });
-  const status = STATUS_BY_EVENT[event.type];
-  if (outcome === "applied" && status) metrics.deliveryEvents.inc({ status });
-  return outcome;
-}
-
-async function applyResendEvent(webhookId: string, event: WebhookEventPayload): Promise<EventOutcome> {
-  return db.$transaction(async (tx) => {
-    const receipt = await tx.webhookReceipt.createMany({
-      data: [{ id: webhookId, source: "resend", type: event.type }],
-      skipDuplicates: true,
-    });
-    if (receipt.count === 0) return "duplicate";
-    if (!event.type.startsWith("email.")) return "ignored";
-
-    const data = event.data as EmailEventData;
+const recordEmailEvent: EventHandler<EmailEvent> = {
+  async apply(event, tx, receiptId) {
+    const data: EmailEventData = event.data;
     const send = await findSend(tx, data);
-    if (!send) return "ignored";
+    if (!send) return { outcome: "ignored" };
 
     const occurredAt = parseTime(event.created_at) ?? new Date();
-    const {
-      email_id: _id,
-      created_at: _created,
-      to,
-      tags: _tags,
-      ...detail
-    } = data as EmailEventData & Record<string, unknown>;
+    const { email_id: _id, created_at: _created, to, tags: _tags, ...detail } = event.data;
     await tx.emailEvent.create({
       data: {
         sendId: send.id,
@@ -91,19 +82,19 @@ async function applyResendEvent(webhookId: string, event: WebhookEventPayload): 
         occurredAt,
         recipients: Array.isArray(to) ? to : [],
         detail: pickDetail(detail),
-        webhookId,
+        webhookId: receiptId,
       },
     });
 
     const status = STATUS_BY_EVENT[event.type];
-    if (!status) return "recorded";
+    if (!status) return { outcome: "recorded" };
     if (!isAccepted(send.status)) {
       // Before the acceptance is recorded the event waits on the timeline; lastEventAt tells settling to apply it.
       await tx.emailSend.updateMany({
         where: { id: send.id, OR: [{ lastEventAt: null }, { lastEventAt: { lt: occurredAt } }] },
         data: { lastEventAt: occurredAt },
       });
-      return "recorded";
+      return { outcome: "recorded" };
     }
     // An event older than the newest one applied never overwrites it (webhooks can arrive out of order).
     const { count } = await tx.emailSend.updateMany({
@@ -114,12 +105,33 @@ async function applyResendEvent(webhookId: string, event: WebhookEventPayload): 
       },
       data: { status, lastEventAt: occurredAt },
     });
-    return count === 1 ? "applied" : "recorded";
-  }, TX_OPTIONS);
-}
+    if (count === 0) return { outcome: "recorded" };
+    metrics.deliveryEvents.inc({ status });
+    return { outcome: "applied" };
+  },
+};
 
-// Bursts of webhooks queue behind sends on a busy database (PGlite runs one transaction at a time).
-const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
+const handlers: HandlerTable<WebhookEventPayload> = {
+  "email.sent": recordEmailEvent,
+  "email.scheduled": recordEmailEvent,
+  "email.delivered": recordEmailEvent,
+  "email.delivery_delayed": recordEmailEvent,
+  "email.complained": recordEmailEvent,
+  "email.bounced": recordEmailEvent,
+  "email.opened": recordEmailEvent,
+  "email.clicked": recordEmailEvent,
+  "email.failed": recordEmailEvent,
+  "email.suppressed": recordEmailEvent,
+};
+
+export const resendWebhooks: WebhookSource<WebhookEventPayload> = {
+  name: "resend",
+  verify: verifyResendWebhook,
+  envelope: resendEnvelope,
+  handlers,
+  // Bursts of webhooks queue behind sends on a busy database (PGlite runs one transaction at a time).
+  transaction: { maxWait: 15_000, timeout: 15_000 },
+};
 
 /**
  * The send an event is about, locked for this transaction: settling takes the same row lock, so an event and

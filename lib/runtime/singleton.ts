@@ -10,3 +10,14 @@ export function processSingleton<T>(name: string, create: () => T): T {
   if (!store.__mailkit.has(name)) store.__mailkit.set(name, create());
   return store.__mailkit.get(name) as T;
 }
+
+/** A per-process value created on first use, which tests (or a failed creation) can drop to be created again. */
+export function processLazy<T>(name: string, create: () => T): { get(): T; reset(): void } {
+  const slot = processSingleton(name, (): { value?: T } => ({}));
+  return {
+    get: () => (slot.value ??= create()),
+    reset: () => {
+      slot.value = undefined;
+    },
+  };
+}

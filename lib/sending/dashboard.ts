@@ -1,6 +1,6 @@
 import { ensureDodoCustomer } from "@/lib/billing/customer";
 import type { SessionUser } from "@/lib/auth/session";
-import { parseComposerForm, type ComposerFieldErrors } from "@/lib/validations/email";
+import type { ComposerFieldErrors, OutgoingEmail } from "./email-schema";
 
 import { InsufficientCreditsError } from "./errors";
 import { sendEmails } from "./pipeline";
@@ -22,19 +22,20 @@ export type ComposerState =
   | { status: "invalid"; fieldErrors: ComposerFieldErrors; values: ComposerValues }
   | { status: "failed"; message: string; values: ComposerValues };
 
-export async function sendFromComposer(user: SessionUser, form: FormData): Promise<ComposerState> {
-  const values: ComposerValues = {
-    from: String(form.get("from") ?? ""),
-    to: String(form.get("to") ?? ""),
-    subject: String(form.get("subject") ?? ""),
-    format: String(form.get("format") ?? "text"),
-    body: String(form.get("body") ?? ""),
-  };
-  const parsed = parseComposerForm(form);
-  if (!parsed.ok) return { status: "invalid", fieldErrors: parsed.fieldErrors, values };
+/** What the user typed, to show again next to an error. */
+export function composerValues(values: Record<string, string>): ComposerValues {
+  const { from = "", to = "", subject = "", format = "text", body = "" } = values;
+  return { from, to, subject, format: format || "text", body };
+}
+
+export async function sendFromComposer(
+  user: SessionUser,
+  email: OutgoingEmail,
+  values: ComposerValues,
+): Promise<ComposerState> {
   try {
     const customerId = user.dodoCustomerId ?? (await ensureDodoCustomer(user));
-    const result = await sendEmails({ userId: user.id, customerId, source: "dashboard" }, [parsed.value]);
+    const result = await sendEmails({ userId: user.id, customerId, source: "dashboard" }, [email]);
     return {
       status: "sent",
       sendId: result.emails[0]!.id,

@@ -5,7 +5,7 @@ import { pendingDebits, syncCreditsFromDodo } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { metrics } from "@/lib/metrics";
 import { wakeLoop } from "@/lib/runtime/loops";
-import { SEND_ID_TAG, type OutgoingEmail } from "@/lib/validations/email";
+import { SEND_ID_TAG, type OutgoingEmail } from "@/lib/sending/email-schema";
 
 import { admit, type IdempotencyRecord, type SendRowInput } from "./admission";
 import { getSendingConfig } from "./config";

@@ -61,7 +61,7 @@ describe("POST /api/webhooks/dodo", () => {
     await grant(customerId, 5000);
     const result = await deliverDodoWebhook(creditAdded(5000));
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ received: true });
+    expect(result.body).toEqual({ received: true, outcome: "applied" });
     expect((await account(customerId)).balance).toBe(5000);
     expect(await db.webhookReceipt.findUnique({ where: { id: result.id } })).not.toBeNull();
   });
@@ -82,7 +82,7 @@ describe("POST /api/webhooks/dodo", () => {
     await grant(customerId, 100);
     const result = await deliverDodoWebhook(creditAdded(100), { signedAt: new Date(Date.now() - 11 * 60_000) });
     expect(result.status).toBe(401);
-    expect(String(result.body.error)).toMatch(/too old/i);
+    expect(String(result.body.message)).toMatch(/too old/i);
     expect((await account(customerId)).balance).toBe(0);
   });
 
@@ -98,7 +98,7 @@ describe("POST /api/webhooks/dodo", () => {
     const first = await deliverDodoWebhook(event, { id: "msg_duplicate_test" + n });
     const second = await deliverDodoWebhook(event, { id: "msg_duplicate_test" + n });
     expect(first.status).toBe(200);
-    expect(second).toMatchObject({ status: 200, body: { received: true, duplicate: true } });
+    expect(second).toMatchObject({ status: 200, body: { received: true, outcome: "duplicate" } });
     expect(await db.outboxJob.count({ where: { customerId, kind: "email.low_balance" } })).toBe(1);
   });
 

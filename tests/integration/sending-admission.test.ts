@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { db } from "@/lib/db";
 import { ACCEPTED_STATUSES, InsufficientCreditsError, sendEmails, type Sender } from "@/lib/sending";
-import type { OutgoingEmail } from "@/lib/validations/email";
+import type { OutgoingEmail } from "@/lib/sending/email-schema";
 
 import {
   createFundedUser,

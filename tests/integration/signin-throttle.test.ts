@@ -4,7 +4,8 @@ import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { POST as authPost, GET as authGet } from "@/app/api/auth/[...nextauth]/route";
-import { clientAddress, SOCKET_ADDRESS_HEADER, takeSignInAllowance } from "@/lib/auth/throttle";
+import { takeSignInAllowance } from "@/lib/auth/throttle";
+import { clientAddress, SOCKET_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { resetEnvForTests } from "@/lib/env";
 import { recordSocketAddresses } from "@/lib/http/client-address";
 

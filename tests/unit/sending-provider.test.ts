@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { hashRequestBody } from "@/lib/api/idempotency";
 import { displayPrefix, generateToken, hashToken } from "@/lib/api/keys";
 import { openApiDocument } from "@/lib/api/openapi";
-import { toApiError } from "@/lib/api/respond";
+import { toApiError } from "@/lib/api/errors";
+import { HttpError, publicErrorBody } from "@/lib/http/errors";
 import { configureSending, getSendingConfig, retryDelayMs } from "@/lib/sending/config";
 import { InsufficientCreditsError } from "@/lib/sending/errors";
 import { batchIdempotencyKey, classifyProviderError, sendIdempotencyKey } from "@/lib/sending/provider";
@@ -43,7 +44,9 @@ describe("what a Resend error means for the money", () => {
 
   it("a 429 is retried after Resend's retry-after, and marked as rate limited", () => {
     expect(
-      classifyProviderError({ statusCode: 429, name: "rate_limit_exceeded", message: "x" }, false, { "retry-after": "2" }),
+      classifyProviderError({ statusCode: 429, name: "rate_limit_exceeded", message: "x" }, false, {
+        "retry-after": "2",
+      }),
     ).toEqual({ kind: "unknown", reason: expect.stringContaining("429"), rateLimited: true, retryAfterMs: 2000 });
   });
 
@@ -69,7 +72,9 @@ describe("API helpers", () => {
   });
 
   it("maps domain errors to Resend-shaped API errors", () => {
-    expect(toApiError(new InsufficientCreditsError(3, 1)).toBody()).toMatchObject({
+    const error = toApiError(new InsufficientCreditsError(3, 1));
+    expect(error).toBeInstanceOf(HttpError);
+    expect(publicErrorBody(error as HttpError)).toMatchObject({
       statusCode: 402,
       name: "insufficient_credits",
       message: "No email credits remaining. Buy a top-up pack or upgrade your plan.",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { parseBatchBody, parseComposerForm, parseSendEmailBody, splitRecipients } from "@/lib/validations/email";
+import { parseBatchBody, parseComposerForm, parseSendEmailBody, splitRecipients } from "@/lib/sending/email-schema";
 
 const valid = { from: "Acme <hello@acme.test>", to: "ada@example.com", subject: "Hi", html: "<p>Hi</p>" };
 

@@ -5,7 +5,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 
 import { signIn } from "@/lib/auth";
-import { clientAddress, takeSignInAllowance } from "@/lib/auth/throttle";
+import { takeSignInAllowance } from "@/lib/auth/throttle";
+import { clientAddress } from "@/lib/http/client-address";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 
 const form = z.object({

@@ -1,12 +1,11 @@
 // POST /api/emails – send one email; GET /api/emails – list sent emails (Resend-compatible, Bearer API key)
-import { handleListEmails, handleSendEmail } from "@/lib/api/emails";
+import { listEmails, sendFromApi } from "@/lib/api/emails";
+import { publicApi } from "@/lib/http/public-api";
 
 export const dynamic = "force-dynamic";
 
-export function POST(request: Request): Promise<Response> {
-  return handleSendEmail(request);
-}
+export const POST = publicApi({ access: "sending", body: "json", idempotent: "POST /emails" }, (req) =>
+  sendFromApi(req.caller, { body: req.body, batch: false, idempotency: req.idempotency }),
+);
 
-export function GET(request: Request): Promise<Response> {
-  return handleListEmails(request);
-}
+export const GET = publicApi({ access: "full" }, (req) => listEmails(req.caller, req.query));

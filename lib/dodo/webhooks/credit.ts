@@ -5,67 +5,89 @@ import { requestCreditSync, syncIfRequested } from "@/lib/credits";
 import { debitIdInReason } from "@/lib/credits/debits";
 import { db } from "@/lib/db";
 import { getCatalog } from "@/lib/dodo/catalog";
+import type { EventHandler, HandlerTable, Tx } from "@/lib/http/webhook-inbox";
 
-import type { Receipt } from "./index";
+import { dodoCreditEventShape } from "./shapes";
 
 type CreditEvent = Extract<UnwrapWebhookEvent, { type: `credit.${string}` }>;
 type LedgerEntry = Extract<CreditEvent, { type: "credit.deducted" }>["data"];
 
 /**
- * credit.added / deducted / expired / rolled_over / manual_adjustment / balance_low …: rather than applying
- * each event's delta (events come twice and out of order), MailKit re-reads the customer's balance from Dodo.
- * The re-read is requested in the transaction that records the webhook and runs right after it (or, if it
- * cannot settle now, in the credit-sync loop), so a webhook never fails because MailKit is busy sending.
- * MailKit's own debits come back as credit.deducted too: they are already in MailKit's view, so they cost no
- * Dodo read at all.
+ * credit.added / deducted / expired / rolled_over / manual_adjustment …: rather than applying each event's delta
+ * (events come twice and out of order), MailKit re-reads the customer's balance from Dodo. The re-read is
+ * requested in the transaction that records the webhook and runs right after it (or, if it cannot settle now, in
+ * the credit-sync loop), so a webhook never fails because MailKit is busy sending. MailKit's own debits come back
+ * as credit.deducted too: they are already in MailKit's view, so they cost no Dodo read at all.
  */
-export async function handleCreditEvent(event: UnwrapWebhookEvent, receipt: Receipt): Promise<string | undefined> {
-  const data = (event as CreditEvent).data;
-  const { entitlementId } = await getCatalog();
-  if (data.credit_entitlement_id !== entitlementId) {
-    await db.webhookReceipt.create({ data: receipt });
-    return `not MailKit's credit entitlement (${data.credit_entitlement_id})`;
-  }
-  const customerId = data.customer_id;
-  const account = await db.creditAccount.findUnique({ where: { customerId } });
-  if (!account) {
-    await db.webhookReceipt.create({ data: receipt });
-    return `no MailKit user for customer ${customerId}`;
-  }
-  const ledgerEvent = event.type === "credit.deducted" || event.type === "credit.manual_adjustment";
-  if (ledgerEvent && (await isOwnDebit(data as LedgerEntry, customerId))) {
-    await db.webhookReceipt.create({ data: receipt });
-    return "MailKit's own debit";
-  }
+const resyncBalance: EventHandler<CreditEvent> = {
+  shape: dodoCreditEventShape,
+  async prepare() {
+    await getCatalog(); // the entitlement id (cached) before the transaction
+  },
+  async apply(event, tx) {
+    const notOurs = await notMailKits(event, tx);
+    if (notOurs) return { ignored: notOurs };
+    const customerId = event.data.customer_id;
+    if (event.type === "credit.deducted" || event.type === "credit.manual_adjustment") {
+      if (await isOwnDebit(event.data, customerId, tx)) return { outcome: "recorded" };
+    }
+    await requestCreditSync(tx, customerId);
+    return { after: () => syncIfRequested(customerId).then(() => undefined) };
+  },
+};
 
-  if (event.type === "credit.balance_low") {
-    // The warning compares against MailKit's view, so bring it up to date first (best effort).
+/**
+ * credit.balance_low: show the banner and email the owner. The warning compares against MailKit's view, so the
+ * balance is brought up to date first (best effort, before the receipt: if this fails, Dodo retries).
+ */
+const warnLowBalance: EventHandler<Extract<CreditEvent, { type: "credit.balance_low" }>> = {
+  shape: dodoCreditEventShape,
+  async prepare(event) {
+    const customerId = event.data.customer_id;
+    await getCatalog();
+    if (!(await db.creditAccount.count({ where: { customerId } }))) return;
     await db.$transaction((tx) => requestCreditSync(tx, customerId));
     await syncIfRequested(customerId);
-    await db.$transaction(async (tx) => {
-      await tx.webhookReceipt.create({ data: receipt });
-      await recordLowBalance(tx, customerId, receipt.id);
-    });
-    return undefined;
-  }
-  await db.$transaction(async (tx) => {
-    await tx.webhookReceipt.create({ data: receipt });
-    await requestCreditSync(tx, customerId);
-  });
-  await syncIfRequested(customerId);
-  return undefined;
+  },
+  async apply(event, tx, receiptId) {
+    const notOurs = await notMailKits(event, tx);
+    if (notOurs) return { ignored: notOurs };
+    const warned = await recordLowBalance(tx, event.data.customer_id, receiptId);
+    return { outcome: warned === "warned" ? "applied" : "recorded" };
+  },
+};
+
+/** Why a credit event is not about MailKit's credits of one of its customers; undefined when it is. */
+async function notMailKits(event: CreditEvent, tx: Tx): Promise<string | undefined> {
+  const { entitlementId } = await getCatalog();
+  if (event.data.credit_entitlement_id !== entitlementId)
+    return `not MailKit's credit entitlement (${event.data.credit_entitlement_id})`;
+  const account = await tx.creditAccount.count({ where: { customerId: event.data.customer_id } });
+  return account ? undefined : `no MailKit user for customer ${event.data.customer_id}`;
 }
 
 /** A debit MailKit posted: its ledger entry id was recorded, or its reason names one of the customer's debits. */
-async function isOwnDebit(entry: LedgerEntry, customerId: string): Promise<boolean> {
+async function isOwnDebit(entry: LedgerEntry, customerId: string, tx: Tx): Promise<boolean> {
   if (entry.is_credit) return false;
-  const byEntry = await db.creditDebit.count({ where: { ledgerEntryId: entry.id, customerId } });
+  const byEntry = await tx.creditDebit.count({ where: { ledgerEntryId: entry.id, customerId } });
   if (byEntry > 0) return true;
   const debitId = debitIdInReason(entry.description) ?? stringOf(entry.metadata?.mailkit_debit_id);
   if (!debitId) return false;
-  return (await db.creditDebit.count({ where: { id: debitId, customerId } })) > 0;
+  return (await tx.creditDebit.count({ where: { id: debitId, customerId } })) > 0;
 }
 
 function stringOf(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }
+
+export const creditEvents: HandlerTable<CreditEvent> = {
+  "credit.added": resyncBalance,
+  "credit.deducted": resyncBalance,
+  "credit.expired": resyncBalance,
+  "credit.rolled_over": resyncBalance,
+  "credit.rollover_forfeited": resyncBalance,
+  "credit.manual_adjustment": resyncBalance,
+  "credit.overage_charged": resyncBalance,
+  "credit.overage_reset": resyncBalance,
+  "credit.balance_low": warnLowBalance,
+};

@@ -13,7 +13,7 @@ import { drainJobs } from "@/lib/outbox/worker";
 import { drainDispatcher } from "@/lib/sending/dispatcher";
 import { resetResendForTests } from "@/lib/resend/client";
 import { configureSending, type SendingConfig } from "@/lib/sending/config";
-import type { OutgoingEmail } from "@/lib/validations/email";
+import type { OutgoingEmail } from "@/lib/sending/email-schema";
 
 import { startAppServer, type AppServer } from "./app-server";
 

@@ -8,7 +8,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
 import { getLedgerPage, getLiveCredits } from "@/lib/billing/overview";
 import { getPlanState, getSendableCredits } from "@/lib/dashboard/account";
-import { pageNumber } from "@/lib/validations/page";
+import { pageNumber } from "@/lib/dashboard/page-number";
 
 export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";

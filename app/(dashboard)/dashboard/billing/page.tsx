@@ -17,7 +17,7 @@ import { PRODUCT, PRODUCT_COPY } from "@/lib/catalog/product";
 import { getPlanState, getSendableCredits } from "@/lib/dashboard/account";
 import { getPaymentHistory } from "@/lib/dashboard/payments";
 import { formatDate } from "@/lib/format";
-import { pageNumber } from "@/lib/validations/page";
+import { pageNumber } from "@/lib/dashboard/page-number";
 
 import { cancelPlanAction } from "./actions";
 

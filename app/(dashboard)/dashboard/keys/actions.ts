@@ -3,22 +3,27 @@
 import { revalidatePath } from "next/cache";
 
 import type { CreateKeyState } from "@/components/sending/create-key-form";
-import { createApiKey, revokeApiKey } from "@/lib/api/keys";
+import { createApiKey, createApiKeyForm, revokeApiKey } from "@/lib/api/keys";
 import { requireUser } from "@/lib/auth/session";
-import { createApiKeyForm } from "@/lib/validations/email";
+import { formAction } from "@/lib/http/server-action";
 
-export async function createKeyAction(_previous: CreateKeyState, form: FormData): Promise<CreateKeyState> {
-  const user = await requireUser("/dashboard/keys");
-  const parsed = createApiKeyForm.safeParse({ name: form.get("name") ?? "", permission: form.get("permission") ?? "" });
-  if (!parsed.success) {
-    const errors: Partial<Record<"name" | "permission", string>> = {};
-    for (const issue of parsed.error.issues) errors[issue.path[0] as "name" | "permission"] ??= issue.message;
-    return { status: "invalid", errors };
-  }
-  const key = await createApiKey(user.id, parsed.data);
-  revalidatePath("/dashboard/keys");
-  // The token leaves the server this once; only its hash is stored.
-  return { status: "created", name: key.name, permission: key.permission, token: key.token };
+const createKey = formAction(
+  {
+    page: "/dashboard/keys",
+    schema: createApiKeyForm,
+    fields: ["name", "permission"],
+    invalid: (errors): CreateKeyState => ({ status: "invalid", errors }),
+  },
+  async (user, input): Promise<CreateKeyState> => {
+    const key = await createApiKey(user.id, input);
+    revalidatePath("/dashboard/keys");
+    // The token leaves the server this once; only its hash is stored.
+    return { status: "created", name: key.name, permission: key.permission, token: key.token };
+  },
+);
+
+export async function createKeyAction(previous: CreateKeyState, form: FormData): Promise<CreateKeyState> {
+  return createKey(previous, form);
 }
 
 export async function revokeKeyAction(form: FormData): Promise<void> {

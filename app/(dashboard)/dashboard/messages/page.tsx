@@ -11,7 +11,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { formatNumber } from "@/lib/format";
 import { listMessageLog } from "@/lib/sending/queries";
 import { SEND_STATUSES, STATUS_LABELS, type SendStatus } from "@/lib/sending/status";
-import { messageLogQuery } from "@/lib/validations/email";
+import { messageLogQuery } from "@/lib/sending/email-schema";
 
 export const metadata: Metadata = { title: "Messages" };
 export const dynamic = "force-dynamic";

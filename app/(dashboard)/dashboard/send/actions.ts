@@ -2,15 +2,31 @@
 
 import { revalidatePath } from "next/cache";
 
-import { requireUser } from "@/lib/auth/session";
-import { sendFromComposer, type ComposerState } from "@/lib/sending/dashboard";
+import { formAction } from "@/lib/http/server-action";
+import { composerValues, sendFromComposer, type ComposerState } from "@/lib/sending/dashboard";
+import { COMPOSER_FIELDS, composerForm } from "@/lib/sending/email-schema";
 
-export async function sendEmailAction(_previous: ComposerState, form: FormData): Promise<ComposerState> {
-  const user = await requireUser("/dashboard/send");
-  const state = await sendFromComposer(user, form);
-  if (state.status === "sent") {
-    revalidatePath("/dashboard");
-    revalidatePath("/dashboard/messages");
-  }
-  return state;
+const send = formAction(
+  {
+    page: "/dashboard/send",
+    schema: composerForm,
+    fields: COMPOSER_FIELDS,
+    invalid: (fieldErrors, values): ComposerState => ({
+      status: "invalid",
+      fieldErrors,
+      values: composerValues(values),
+    }),
+  },
+  async (user, email, values) => {
+    const state = await sendFromComposer(user, email, composerValues(values));
+    if (state.status === "sent") {
+      revalidatePath("/dashboard");
+      revalidatePath("/dashboard/messages");
+    }
+    return state;
+  },
+);
+
+export async function sendEmailAction(previous: ComposerState, form: FormData): Promise<ComposerState> {
+  return send(previous, form);
 }

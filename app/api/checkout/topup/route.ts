@@ -1,4 +1,15 @@
-import { checkoutHandler } from "../route-handler";
+// POST /api/checkout/topup – a Dodo checkout for the Top-Up Pack, for the signed-in user
+import { startCheckout } from "@/lib/billing/checkout";
+import { sessionPost } from "@/lib/http/session-route";
 
-// POST /api/checkout/topup — an Email Top-Up Pack (prices and credits: lib/catalog/product.ts).
-export const POST = checkoutHandler("topup");
+export const POST = sessionPost(
+  {
+    signIn: "/dashboard/billing",
+    errorPage: "/dashboard/billing",
+    failure: { code: "checkout_failed", message: "Could not start the checkout. Please try again." },
+  },
+  async (user) => {
+    const url = await startCheckout(user, "topup");
+    return { redirect: url, json: { checkout_url: url } };
+  },
+);

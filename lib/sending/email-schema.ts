@@ -2,10 +2,11 @@ import emailAddresses from "email-addresses";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
-import { ADDRESS_FORMAT_HINT, bareAddress } from "@/lib/sending/recipients";
-import { SEND_STATUSES } from "@/lib/sending/status";
+import { fieldErrorsOf } from "@/lib/http/field-errors";
+import { containsUncleanText, isCleanText } from "@/lib/text";
 
-import { containsUncleanText, isCleanText } from "./text";
+import { ADDRESS_FORMAT_HINT, bareAddress } from "./recipients";
+import { SEND_STATUSES } from "./status";
 
 export { isCleanText };
 
@@ -359,7 +360,10 @@ export const composerForm = z
       .min(1, { error: "Enter a subject" })
       .max(MAX_SUBJECT_LENGTH, { error: "The subject is too long" })
       .refine((v) => !HEADER_BREAK.test(v) && isCleanText(v), { error: "The subject must be a single line of text" }),
-    format: z.enum(["html", "text"], { error: "Choose HTML or plain text" }),
+    format: z.preprocess(
+      (value) => (value === "" ? "text" : value),
+      z.enum(["html", "text"], { error: "Choose HTML or plain text" }),
+    ),
     body: z
       .string()
       .trim()
@@ -377,26 +381,17 @@ export const composerForm = z
     ...(f.format === "html" ? { html: f.body } : { text: f.body }),
   }));
 
-export type ComposerFieldErrors = Partial<Record<"from" | "to" | "subject" | "format" | "body", string>>;
+export const COMPOSER_FIELDS = ["from", "to", "subject", "format", "body"] as const;
+export type ComposerFieldErrors = Partial<Record<(typeof COMPOSER_FIELDS)[number], string>>;
 
 /** The composer's form data → an email, or one message per field. */
 export function parseComposerForm(
   form: FormData,
 ): { ok: true; value: OutgoingEmail } | { ok: false; fieldErrors: ComposerFieldErrors } {
-  const parsed = composerForm.safeParse({
-    from: form.get("from") ?? "",
-    to: form.get("to") ?? "",
-    subject: form.get("subject") ?? "",
-    format: form.get("format") ?? "text",
-    body: form.get("body") ?? "",
-  });
+  const values = Object.fromEntries(COMPOSER_FIELDS.map((name) => [name, String(form.get(name) ?? "")]));
+  const parsed = composerForm.safeParse(values);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const fieldErrors: ComposerFieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const field = issue.path[0] as keyof ComposerFieldErrors;
-    fieldErrors[field] ??= issue.message;
-  }
-  return { ok: false, fieldErrors };
+  return { ok: false, fieldErrors: fieldErrorsOf(parsed.error, COMPOSER_FIELDS) };
 }
 
 // ---- The message log --------------------------------------------------------------------------------------
@@ -404,14 +399,4 @@ export function parseComposerForm(
 export const messageLogQuery = z.object({
   status: z.enum(SEND_STATUSES).optional().catch(undefined),
   page: z.coerce.number().int().min(1).catch(1).default(1),
-});
-
-// ---- API keys ---------------------------------------------------------------------------------------------
-
-export const API_KEY_PERMISSIONS = ["full_access", "sending_access"] as const;
-export type ApiKeyPermission = (typeof API_KEY_PERMISSIONS)[number];
-
-export const createApiKeyForm = z.object({
-  name: z.string().trim().min(1, { error: "Give the key a name" }).max(50, { error: "At most 50 characters" }),
-  permission: z.enum(API_KEY_PERMISSIONS, { error: "Choose full access or sending only" }),
 });

@@ -1,0 +1,40 @@
+import { NextRequest } from "next/server";
+
+import { takeSignInAllowance } from "@/lib/auth/throttle";
+
+import { BODY_LIMITS, BodyTooLargeError, readBodyText } from "./body";
+import { clientAddress } from "./client-address";
+import { errorResponse, HttpError } from "./errors";
+
+type AuthHandlers = {
+  GET: (request: NextRequest) => Promise<Response>;
+  POST: (request: NextRequest) => Promise<Response>;
+};
+
+/**
+ * Auth.js's routes, with its own `POST /api/auth/signin/resend` (which sends a link, like the sign-in page) under
+ * the sign-in page's throttle: per address and per client, shared by every instance through the database.
+ */
+export function authRoutes(handlers: AuthHandlers) {
+  async function POST(request: NextRequest): Promise<Response> {
+    if (!new URL(request.url).pathname.endsWith("/signin/resend")) return handlers.POST(request);
+    let body: string;
+    try {
+      body = await readBodyText(request, { limitBytes: BODY_LIMITS.form });
+    } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        return errorResponse(new HttpError("payload_too_large", error.message), "plain");
+      throw error;
+    }
+    const email = new URLSearchParams(body).get("email") ?? "";
+    const allowance = await takeSignInAllowance(email, clientAddress(request.headers));
+    if (!allowance.allowed) {
+      return new Response(null, {
+        status: 303,
+        headers: { location: "/signin?error=rate_limited", "retry-after": String(allowance.retryAfterSeconds) },
+      });
+    }
+    return handlers.POST(new NextRequest(request.url, { method: "POST", headers: request.headers, body }));
+  }
+  return { GET: handlers.GET, POST };
+}

@@ -1,0 +1,26 @@
+import { errorResponse } from "./errors";
+
+/**
+ * Routes for operators and tools (health, metrics, the OpenAPI document): no session, no API key. The handler
+ * reads what it needs through `header()` and returns JSON or text; errors are `{ error, message }`.
+ */
+
+export type PlainRequest = { header: (name: string) => string | null };
+
+export type PlainAnswer = {
+  status?: number;
+  headers?: Record<string, string>;
+} & ({ json: unknown } | { text: string; contentType: string });
+
+export function plainRoute(handler: (request: PlainRequest) => Promise<PlainAnswer> | PlainAnswer) {
+  return async function route(request: Request): Promise<Response> {
+    try {
+      const answer = await handler({ header: (name) => request.headers.get(name) });
+      const init = { status: answer.status ?? 200, headers: answer.headers ?? {} };
+      if ("json" in answer) return Response.json(answer.json, init);
+      return new Response(answer.text, { ...init, headers: { ...init.headers, "content-type": answer.contentType } });
+    } catch (error) {
+      return errorResponse(error, "plain", { label: new URL(request.url).pathname });
+    }
+  };
+}

@@ -1,0 +1,122 @@
+import type { z } from "zod";
+
+import { apiErrors, toApiError } from "@/lib/api/errors";
+import { authorizeToken, type ApiCaller, type IdempotencyRow } from "@/lib/api/keys";
+import { rateLimitDecision } from "@/lib/api/rate-limit";
+import { getSendingConfig } from "@/lib/sending/config";
+
+import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, readJsonBody } from "./body";
+import { errorResponse } from "./errors";
+
+/**
+ * The public, Resend-compatible API's edge. Every route under /api/emails, /api/domains… is declared as
+ * `export const POST = publicApi({ access: "sending", body: "json" }, (req) => domainFunction(req))`. In order:
+ * path parameters (an impossible id is a 404 before anything else) → Bearer key, its permission, the per-key rate
+ * limit and an earlier Idempotency-Key (one database round trip, lib/api/keys.ts) → the JSON body, bounded while
+ * streaming → the handler. Its answer is JSON; any error is rendered in Resend's shape, with the rate headers.
+ */
+
+export type Access = "sending" | "full";
+
+export type PublicApiRequest<P> = {
+  caller: ApiCaller;
+  params: P;
+  query: Record<string, string>;
+  header: (name: string) => string | null;
+  /** The parsed JSON body (routes declared with `body: "json"`), else undefined. */
+  body: unknown;
+  /** The request's Idempotency-Key and the earlier request that used it (routes declared `idempotent`). */
+  idempotency: { endpoint: string; key: string; prior: IdempotencyRow | null } | null;
+};
+
+/** A successful answer: JSON `body` with `status` (200 by default). */
+export type PublicAnswer = { status?: number; body: Record<string, unknown> };
+
+export type PublicRouteOptions<P> = {
+  access: Access;
+  body?: "json";
+  /** The endpoint name an Idempotency-Key is remembered under (e.g. "POST /emails"). */
+  idempotent?: string;
+  /** Path parameters; anything the schema refuses is answered 404 `notFound`. */
+  params?: z.ZodType<P>;
+  notFound?: string;
+};
+
+export const CREDITS_CHARGED_HEADER = "x-mailkit-credits-charged";
+export const CREDITS_REMAINING_HEADER = "x-mailkit-credits-remaining";
+
+type RouteContext = { params?: Promise<unknown> };
+
+export function publicApi<P = Record<string, never>>(
+  options: PublicRouteOptions<P>,
+  handler: (request: PublicApiRequest<P>) => Promise<PublicAnswer>,
+) {
+  return async function route(request: Request, context?: RouteContext): Promise<Response> {
+    let rateHeaders: Record<string, string> = {};
+    try {
+      const params = await readParams(options, context);
+      const rawKey = options.idempotent ? request.headers.get("idempotency-key") : null;
+      const gateKey = rawKey && rawKey.length <= 256 ? { endpoint: options.idempotent!, key: rawKey } : null;
+
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+      if (!token) throw apiErrors.missingApiKey();
+      const authorization = await authorizeToken(token, { windowMs: 1000, idempotency: gateKey });
+      if (!authorization) throw apiErrors.invalidApiKey();
+      const { caller } = authorization;
+      if (options.access === "full" && caller.permission !== "full_access") throw apiErrors.restrictedApiKey();
+      const decision = rateLimitDecision(
+        authorization.requestCount,
+        authorization.windowResetInMs,
+        caller.rateLimitPerSecond ?? getSendingConfig().rateLimitPerSecond,
+      );
+      rateHeaders = decision.headers;
+      if (!decision.allowed) throw apiErrors.rateLimited(decision.headers);
+
+      const body = options.body === "json" ? await readPublicJson(request) : undefined;
+      // Checked after the body, as Resend does: a bad key with a bad body reports the body first.
+      if (rawKey !== null && (rawKey.length < 1 || rawKey.length > 256)) throw apiErrors.invalidIdempotencyKey();
+      const answer = await handler({
+        caller,
+        params,
+        query: Object.fromEntries(new URL(request.url).searchParams),
+        header: (name) => request.headers.get(name),
+        body,
+        idempotency: gateKey ? { ...gateKey, prior: authorization.prior } : null,
+      });
+      return Response.json(answer.body, {
+        status: answer.status ?? 200,
+        headers: { ...rateHeaders, ...creditHeaders(answer.body) },
+      });
+    } catch (error) {
+      return errorResponse(toApiError(error), "public", { headers: rateHeaders, label: "api" });
+    }
+  };
+}
+
+async function readParams<P>(options: PublicRouteOptions<P>, context?: RouteContext): Promise<P> {
+  if (!options.params) return {} as P; // a route without path parameters
+  const parsed = options.params.safeParse(await context?.params);
+  // Not an id (NUL, percent signs, huge strings…): no such thing, answered before any lookup.
+  if (!parsed.success) throw apiErrors.notFound(options.notFound);
+  return parsed.data;
+}
+
+/** The JSON body, read bounded while streaming (≤ 40 MB like Resend, nesting ≤ 64): 413 / 400 otherwise. */
+async function readPublicJson(request: Request): Promise<unknown> {
+  try {
+    return await readJsonBody(request, { limitBytes: BODY_LIMITS.publicApi });
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw apiErrors.payloadTooLarge(error.limitBytes);
+    if (error instanceof InvalidJsonError)
+      throw error.reason === "syntax" ? apiErrors.invalidJson() : apiErrors.jsonTooDeep(error.message);
+    throw error;
+  }
+}
+
+/** The credit figures also travel as headers, for SDKs that only surface `data`. */
+function creditHeaders(body: Record<string, unknown>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (typeof body.credits_charged === "number") headers[CREDITS_CHARGED_HEADER] = String(body.credits_charged);
+  if (typeof body.credits_remaining === "number") headers[CREDITS_REMAINING_HEADER] = String(body.credits_remaining);
+  return headers;
+}

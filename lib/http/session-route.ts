@@ -1,0 +1,86 @@
+import { getSessionUser, type SessionUser } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
+
+import { BODY_LIMITS, BodyTooLargeError, readBodyBytes } from "./body";
+import { errorResponse, HttpError, type ErrorCode } from "./errors";
+
+/**
+ * MailKit's own signed-in routes (billing buttons, the dashboard's live poll). A POST must come from MailKit's
+ * own pages (Origin check on top of SameSite=Lax cookies), its small form body is read bounded, and the answer
+ * suits the caller: a plain HTML form gets a 303 redirect, fetch() gets JSON. Errors are `{ error, message }`.
+ */
+
+/** Where a form post goes on success, and what a fetch() caller gets. */
+export type SessionAnswer = { redirect: string; json: Record<string, unknown> };
+
+export type SessionPostOptions = {
+  /** Where a signed-out form post is sent (the sign-in page, coming back here). */
+  signIn: string;
+  /** The page a form post returns to with `?error=<code>` when the action fails. */
+  errorPage: string;
+  /** What an unexpected failure (logged) is answered as. */
+  failure: { code: ErrorCode; message: string };
+};
+
+export function sessionPost(options: SessionPostOptions, handler: (user: SessionUser) => Promise<SessionAnswer>) {
+  return async function POST(request: Request): Promise<Response> {
+    if (isCrossSite(request))
+      return errorResponse(
+        new HttpError("cross_site_request", "This request must come from MailKit's own pages."),
+        "plain",
+      );
+    // The form carries nothing MailKit reads; draining it with a small limit keeps big bodies out of memory.
+    try {
+      await readBodyBytes(request, { limitBytes: BODY_LIMITS.form });
+    } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        return errorResponse(new HttpError("payload_too_large", "The request body is too large."), "plain");
+      throw error;
+    }
+    const form = wantsRedirect(request);
+    const user = await getSessionUser();
+    if (!user)
+      return form
+        ? seeOther(`/signin?callbackUrl=${encodeURIComponent(options.signIn)}`)
+        : errorResponse(new HttpError("unauthorized", "Sign in first."), "plain");
+    try {
+      const answer = await handler(user);
+      return form ? seeOther(answer.redirect) : Response.json(answer.json);
+    } catch (caught) {
+      const error = caught instanceof HttpError ? caught : new HttpError(options.failure.code, options.failure.message);
+      if (!(caught instanceof HttpError))
+        console.error(`[${new URL(request.url).pathname}]`, (caught as Error).message);
+      return form ? seeOther(`${options.errorPage}?error=${error.code}`) : errorResponse(error, "plain");
+    }
+  };
+}
+
+/** A signed-in GET answered with JSON that must never be cached. */
+export function sessionGet(handler: (user: SessionUser) => Promise<Record<string, unknown>>) {
+  return async function GET(): Promise<Response> {
+    const user = await getSessionUser();
+    if (!user) return errorResponse(new HttpError("unauthorized", "Sign in first."), "plain");
+    return Response.json(await handler(user), { headers: { "cache-control": "no-store" } });
+  };
+}
+
+/** A plain HTML form post (no JavaScript) wants a redirect; fetch() callers want JSON. */
+function wantsRedirect(request: Request): boolean {
+  const type = request.headers.get("content-type") ?? "";
+  const accept = request.headers.get("accept") ?? "";
+  return (
+    type.includes("application/x-www-form-urlencoded") ||
+    type.includes("multipart/form-data") ||
+    (accept.includes("text/html") && !accept.includes("application/json"))
+  );
+}
+
+function seeOther(location: string): Response {
+  return new Response(null, { status: 303, headers: { location } });
+}
+
+/** Browsers send Origin on every cross-origin POST: it must be MailKit's own. */
+function isCrossSite(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  return origin !== null && origin !== new URL(getEnv().APP_URL).origin;
+}
