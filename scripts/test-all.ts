@@ -16,6 +16,17 @@ const steps: Step[] = [
   { name: "typecheck", command: bin("tsc"), args: ["--noEmit"] },
   { name: "lint", command: bin("eslint"), args: [".", "--max-warnings=0"] },
   {
+    // Runtime import cycles (type-only imports are erased, so they cannot cycle).
+    name: "import cycles",
+    command: bin("dpdm"),
+    args: [
+      ...["--tsconfig", "tsconfig.json", "-T", "--no-warning", "--no-tree", "--exit-code", "circular:1"],
+      ...["--exclude", "node_modules|lib/generated"],
+      ...["lib/**/*.ts", "lib/**/*.tsx", "app/**/*.ts", "app/**/*.tsx", "components/**/*.tsx"],
+      ...["emulators/**/*.ts", "scripts/**/*.ts"],
+    ],
+  },
+  {
     name: "vitest",
     command: bin("vitest"),
     args: ["run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"],

@@ -41,7 +41,8 @@ export default async function LandingPage() {
           </h1>
           <p className="mx-auto mt-6 max-w-2xl text-lg text-gray-600">
             MailKit delivers your product&apos;s email through Resend and bills it with prepaid credits on Dodo
-            Payments. {PRODUCT_COPY.planCredits} emails a month for {PRODUCT_COPY.planPrice}, top-ups whenever you need them.
+            Payments. {PRODUCT_COPY.planCredits} emails a month for {PRODUCT_COPY.planPrice}, top-ups whenever you need
+            them.
           </p>
           <div className="mt-10 flex flex-wrap justify-center gap-3">
             <ButtonLink href="/signin">Start sending</ButtonLink>

@@ -1,8 +1,10 @@
+import { z } from "zod";
+
 import { sendEmails, type SendResult } from "@/lib/sending";
 import { listEmailsQuery, parseBatchBody, parseSendEmailBody, SEND_ID_TAG } from "@/lib/sending/email-schema";
 import { IdempotencyConflictError } from "@/lib/sending/errors";
 import { getSendRow, listSendsPage, type SendRow } from "@/lib/sending/queries";
-import { lastEventOf } from "@/lib/sending/status";
+import { lastEventOf, SEND_STATUSES } from "@/lib/sending/status";
 
 import { apiErrors } from "./errors";
 import { hashRequestBody, priorOutcome, readPrior, type Prior, type StoredResponse } from "./idempotency";
@@ -18,6 +20,44 @@ import type { ApiCaller, IdempotencyRow } from "./keys";
  */
 
 type Answer = { status?: number; body: Record<string, unknown> };
+
+// ---- answers (their zod schemas are the OpenAPI document's, lib/api/openapi.ts) --------------------------------
+
+const addressesOrNull = z.array(z.string()).nullable();
+
+/** An email in Resend's GET /emails shape, plus MailKit's `status` and `credits_charged`. */
+export const apiEmailSchema = z.object({
+  object: z.literal("email"),
+  id: z.string(),
+  from: z.string(),
+  to: z.array(z.string()),
+  cc: addressesOrNull,
+  bcc: addressesOrNull,
+  reply_to: addressesOrNull,
+  subject: z.string(),
+  created_at: z.iso.datetime(),
+  scheduled_at: z.null(),
+  last_event: z.string().meta({ description: "Resend's last event: `queued` until the provider has it" }),
+  html: z.string().nullable().optional().meta({ description: "Only when retrieving one email" }),
+  text: z.string().nullable().optional().meta({ description: "Only when retrieving one email" }),
+  tags: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+  status: z.enum(SEND_STATUSES),
+  credits_charged: z.number().int().meta({ description: "0 once the provider refused the email (credits released)" }),
+});
+export type ApiEmail = z.infer<typeof apiEmailSchema>;
+
+export const emailListSchema = z.object({
+  object: z.literal("list"),
+  has_more: z.boolean(),
+  data: z.array(apiEmailSchema),
+});
+
+const credits = {
+  credits_charged: z.number().int().meta({ description: "Credits this request took (one per distinct recipient)" }),
+  credits_remaining: z.number().int().meta({ description: "Credits left to spend" }),
+};
+export const sendAnswerSchema = z.object({ id: z.string(), ...credits });
+export const batchAnswerSchema = z.object({ data: z.array(z.object({ id: z.string() })), ...credits });
 
 export async function getEmail(caller: ApiCaller, id: string): Promise<Answer> {
   const row = await getSendRow(caller.userId, id);
@@ -119,7 +159,7 @@ function answerPrior(prior: Prior): StoredResponse {
 type StoredPayload = { replyTo?: string[]; html?: string; text?: string; tags?: { name: string; value: string }[] };
 
 /** A send in Resend's GET /emails shape, plus MailKit's `status` and `credits_charged`. */
-export function toApiEmail(row: SendRow, { full }: { full: boolean }) {
+export function toApiEmail(row: SendRow, { full }: { full: boolean }): ApiEmail {
   const payload = row.payload as StoredPayload;
   const tags = (payload.tags ?? []).filter((t) => t.name !== SEND_ID_TAG);
   return {
@@ -135,7 +175,7 @@ export function toApiEmail(row: SendRow, { full }: { full: boolean }) {
     scheduled_at: null,
     last_event: lastEventOf(row.status),
     ...(full ? { html: payload.html ?? null, text: payload.text ?? null, tags } : {}),
-    status: row.status,
+    status: row.status as ApiEmail["status"],
     credits_charged: row.status === "failed" ? 0 : row.cost,
   };
 }

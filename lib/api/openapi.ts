@@ -1,71 +1,105 @@
-import { ACCEPTED_STATUSES, SEND_STATUSES } from "@/lib/sending/status";
-import { MAX_BATCH_SIZE, MAX_RECIPIENTS_PER_FIELD } from "@/lib/sending/email-schema";
+import { z } from "zod";
 
-/** The OpenAPI 3.1 description of MailKit's public API (served at /api/openapi.json). */
-export function openApiDocument(apiBase: string) {
-  const error = (description: string, example: Record<string, unknown>) => ({
-    description,
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example } },
-  });
-  const rateHeaders = {
-    "ratelimit-limit": { schema: { type: "integer" }, description: "Requests allowed per second for this key" },
-    "ratelimit-remaining": { schema: { type: "integer" }, description: "Requests left in the current window" },
-    "ratelimit-reset": { schema: { type: "integer" }, description: "Seconds until the window resets" },
+import { publicErrorBody, type HttpError } from "@/lib/http/errors";
+import { listEmailsQuery, MAX_BATCH_SIZE, REQUIRED_FIELDS, wireEmail } from "@/lib/sending/email-schema";
+
+import { apiEmailSchema, batchAnswerSchema, emailListSchema, sendAnswerSchema } from "./emails";
+import { apiErrors } from "./errors";
+
+/**
+ * The OpenAPI 3.1 description of MailKit's public API (served at /api/openapi.json), generated from the zod
+ * schemas the API itself validates and answers with, and from its error catalogue: nothing is restated by hand.
+ */
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output" = "output"): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" });
+  return rest;
+}
+
+/** POST /emails's body: the wire schema, where a recipient field also takes one string, as Resend's does. */
+function sendEmailSchema() {
+  const schema = jsonSchema(wireEmail, "input") as { properties: Record<string, object>; required?: string[] };
+  for (const field of ["to", "cc", "bcc", "reply_to"]) {
+    const list = schema.properties[field]!;
+    schema.properties[field] = {
+      oneOf: [{ type: "string" }, list],
+      description: "`email@example.com` or `Name <email@example.com>`, or an array of them",
+    };
+  }
+  schema.required = [...REQUIRED_FIELDS];
+  return {
+    ...schema,
+    description: "Resend's email, as the official SDK sends it. `html` or `text` is required.",
   };
-  const creditHeaders = {
-    ...rateHeaders,
-    "x-mailkit-credits-charged": { schema: { type: "integer" }, description: "Credits this request took" },
-    "x-mailkit-credits-remaining": { schema: { type: "integer" }, description: "Credits left to spend" },
-  };
-  const common = {
-    "401": error("Missing, unknown or revoked key; or a sending-only key on a read endpoint", {
-      statusCode: 401,
-      name: "invalid_api_key",
-      message: "API key is invalid or has been revoked",
-    }),
-    "429": {
-      ...error("Rate limit exceeded", {
-        statusCode: 429,
-        name: "rate_limit_exceeded",
-        message: "Too many requests. Please limit the number of requests per second.",
-      }),
-      headers: { ...rateHeaders, "retry-after": { schema: { type: "integer" }, description: "Seconds to wait" } },
-    },
-  };
-  const sendErrors = {
-    ...common,
-    "400": error("Body is not JSON, or a bad Idempotency-Key", {
-      statusCode: 400,
-      name: "invalid_idempotency_key",
-      message: "Idempotency keys, if present, must have between 1 and 256 characters.",
-    }),
-    "402": {
-      description: "Not enough credits: nothing was sent or charged",
-      content: {
-        "application/json": {
-          schema: { $ref: "#/components/schemas/InsufficientCredits" },
-          example: {
-            statusCode: 402,
-            name: "insufficient_credits",
-            message: "No email credits remaining. Buy a top-up pack or upgrade your plan.",
-            required: 3,
-            available: 1,
-            top_up_url: "https://mailkit.example/dashboard/billing",
+}
+
+/** Query parameters from a zod object schema. */
+function queryParameters(schema: z.ZodType) {
+  const { properties = {} } = jsonSchema(schema, "input") as { properties?: Record<string, object> };
+  return Object.entries(properties).map(([name, property]) => ({ name, in: "query", schema: property }));
+}
+
+/** The catalogue's errors an operation can answer, grouped by status, each with its example body. */
+function errorResponses(errors: HttpError[]): Record<string, object> {
+  const byStatus = new Map<number, HttpError[]>();
+  for (const error of errors) byStatus.set(error.status, [...(byStatus.get(error.status) ?? []), error]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, group]) => [
+      String(status),
+      {
+        description: group.map((e) => `\`${e.wireName}\`: ${e.message}`).join(" — "),
+        content: {
+          "application/json": {
+            schema: { $ref: "#/components/schemas/Error" },
+            examples: Object.fromEntries(group.map((e) => [e.code, { value: publicErrorBody(e) }])),
           },
         },
+        ...(status === 429 ? { headers: { ...RATE_HEADERS, "retry-after": integerHeader("Seconds to wait") } } : {}),
       },
-    },
-    "409": error("Idempotency-Key reused with a different body, or the first request is still in flight", {
-      statusCode: 409,
-      name: "invalid_idempotent_request",
-      message: "…",
-    }),
-    "422": error("Validation failed (the message names the field); nothing charged", {
-      statusCode: 422,
+    ]),
+  );
+}
+
+const integerHeader = (description: string) => ({ schema: { type: "integer" }, description });
+const RATE_HEADERS = {
+  "ratelimit-limit": integerHeader("Requests allowed per second for this key"),
+  "ratelimit-remaining": integerHeader("Requests left in the current window"),
+  "ratelimit-reset": integerHeader("Seconds until the window resets"),
+};
+const CREDIT_HEADERS = {
+  ...RATE_HEADERS,
+  "x-mailkit-credits-charged": integerHeader("Credits this request took"),
+  "x-mailkit-credits-remaining": integerHeader("Credits left to spend"),
+};
+
+const ok = (description: string, schema: z.ZodType, headers: object = RATE_HEADERS) => ({
+  description,
+  headers,
+  content: { "application/json": { schema: jsonSchema(schema) } },
+});
+
+export function openApiDocument(apiBase: string) {
+  const keyErrors = [
+    apiErrors.missingApiKey(),
+    apiErrors.invalidApiKey(),
+    apiErrors.rateLimited({}),
+    apiErrors.internal(),
+  ];
+  const readErrors = [...keyErrors, apiErrors.restrictedApiKey()];
+  const sendErrors = [
+    ...keyErrors,
+    apiErrors.invalidJson(),
+    apiErrors.invalidIdempotencyKey(),
+    apiErrors.insufficientCredits(3, 1),
+    apiErrors.idempotencyMismatch(),
+    apiErrors.idempotencyInFlight(),
+    apiErrors.payloadTooLarge(40 * 1024 * 1024),
+    apiErrors.validation({ name: "missing_required_field", message: "Missing `to` field." }),
+    apiErrors.validation({
       name: "validation_error",
-      message: "Invalid `to` field: use `email@example.com` or `Name <email@example.com>`",
+      message: "Invalid `to` field: use `email@example.com` or `Name <email@example.com>` (one address per entry)",
     }),
-  };
+  ];
   const idempotencyKey = {
     name: "Idempotency-Key",
     in: "header",
@@ -73,10 +107,6 @@ export function openApiDocument(apiBase: string) {
     description:
       "1–256 characters, remembered 24 h: the same key and body replay the original response (no second send or charge).",
     schema: { type: "string", minLength: 1, maxLength: 256 },
-  };
-  const addresses = {
-    oneOf: [{ type: "string" }, { type: "array", items: { type: "string" }, maxItems: MAX_RECIPIENTS_PER_FIELD }],
-    description: "`email@example.com` or `Name <email@example.com>`, or an array of them",
   };
 
   return {
@@ -100,42 +130,22 @@ export function openApiDocument(apiBase: string) {
             content: { "application/json": { schema: { $ref: "#/components/schemas/SendEmail" } } },
           },
           responses: {
-            "200": {
-              description:
-                "Accepted for delivery: the credits are held and the email is `queued`; it is handed to the provider moments later (GET it to follow its status). Credits are released if the provider refuses it.",
-              headers: creditHeaders,
-              content: { "application/json": { schema: { $ref: "#/components/schemas/SendResult" } } },
-            },
-            ...sendErrors,
+            "200": ok(
+              "Accepted for delivery: the credits are held and the email is `queued`; it is handed to the provider moments later (GET it to follow its status). Credits are released if the provider refuses it.",
+              sendAnswerSchema,
+              CREDIT_HEADERS,
+            ),
+            ...errorResponses(sendErrors),
           },
         },
         get: {
           summary: "List sent emails (newest first)",
           operationId: "listEmails",
           description: "Needs a full-access key.",
-          parameters: [
-            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
-            { name: "after", in: "query", schema: { type: "string" }, description: "Emails older than this id" },
-            { name: "before", in: "query", schema: { type: "string" }, description: "Emails newer than this id" },
-          ],
+          parameters: queryParameters(listEmailsQuery),
           responses: {
-            "200": {
-              description: "A page of emails",
-              headers: rateHeaders,
-              content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    properties: {
-                      object: { const: "list" },
-                      has_more: { type: "boolean" },
-                      data: { type: "array", items: { $ref: "#/components/schemas/Email" } },
-                    },
-                  },
-                },
-              },
-            },
-            ...common,
+            "200": ok("A page of emails", emailListSchema),
+            ...errorResponses([...readErrors, apiErrors.validation({ name: "validation_error", message: "…" })]),
           },
         },
       },
@@ -160,12 +170,12 @@ export function openApiDocument(apiBase: string) {
             },
           },
           responses: {
-            "200": {
-              description: "Every email accepted for delivery (queued), all credits held",
-              headers: creditHeaders,
-              content: { "application/json": { schema: { $ref: "#/components/schemas/BatchResult" } } },
-            },
-            ...sendErrors,
+            "200": ok(
+              "Every email accepted for delivery (queued), all credits held",
+              batchAnswerSchema,
+              CREDIT_HEADERS,
+            ),
+            ...errorResponses(sendErrors),
           },
         },
       },
@@ -176,17 +186,8 @@ export function openApiDocument(apiBase: string) {
           description: "Needs a full-access key.",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
           responses: {
-            "200": {
-              description: "The email",
-              headers: rateHeaders,
-              content: { "application/json": { schema: { $ref: "#/components/schemas/Email" } } },
-            },
-            "404": error("No such email for this account", {
-              statusCode: 404,
-              name: "not_found",
-              message: "Email not found",
-            }),
-            ...common,
+            "200": ok("The email", apiEmailSchema),
+            ...errorResponses([...readErrors, apiErrors.notFound()]),
           },
         },
       },
@@ -196,95 +197,13 @@ export function openApiDocument(apiBase: string) {
         bearer: { type: "http", scheme: "bearer", description: "A MailKit API key (mk_…), from Dashboard → API keys" },
       },
       schemas: {
-        SendEmail: {
-          type: "object",
-          required: ["from", "to", "subject"],
-          properties: {
-            from: { type: "string" },
-            to: addresses,
-            cc: addresses,
-            bcc: addresses,
-            reply_to: addresses,
-            subject: { type: "string", maxLength: 998 },
-            html: { type: "string" },
-            text: { type: "string", description: "`html` or `text` is required" },
-            headers: { type: "object", additionalProperties: { type: "string" } },
-            tags: {
-              type: "array",
-              items: {
-                type: "object",
-                required: ["name", "value"],
-                properties: { name: { type: "string" }, value: { type: "string" } },
-              },
-            },
-            attachments: {
-              type: "array",
-              items: {
-                type: "object",
-                properties: {
-                  content: { type: "string", description: "base64" },
-                  path: { type: "string", format: "uri" },
-                  filename: { type: "string" },
-                  content_type: { type: "string" },
-                },
-              },
-            },
-          },
-        },
-        SendResult: {
-          type: "object",
-          required: ["id", "credits_charged", "credits_remaining"],
-          properties: {
-            id: { type: "string" },
-            credits_charged: { type: "integer" },
-            credits_remaining: { type: "integer" },
-          },
-        },
-        BatchResult: {
-          type: "object",
-          properties: {
-            data: { type: "array", items: { type: "object", properties: { id: { type: "string" } } } },
-            credits_charged: { type: "integer" },
-            credits_remaining: { type: "integer" },
-          },
-        },
-        Email: {
-          type: "object",
-          properties: {
-            object: { const: "email" },
-            id: { type: "string" },
-            from: { type: "string" },
-            to: { type: "array", items: { type: "string" } },
-            cc: { type: ["array", "null"], items: { type: "string" } },
-            bcc: { type: ["array", "null"], items: { type: "string" } },
-            reply_to: { type: ["array", "null"], items: { type: "string" } },
-            subject: { type: "string" },
-            html: { type: ["string", "null"] },
-            text: { type: ["string", "null"] },
-            created_at: { type: "string", format: "date-time" },
-            scheduled_at: { type: "null" },
-            last_event: { enum: ["queued", "failed", ...ACCEPTED_STATUSES] },
-            status: { enum: [...SEND_STATUSES] },
-            credits_charged: { type: "integer" },
-          },
-        },
+        SendEmail: sendEmailSchema(),
         Error: {
           type: "object",
           required: ["statusCode", "name", "message"],
+          description:
+            "Resend's error shape. A 402 adds `required`, `available` (credits) and `top_up_url`; nothing was sent or charged.",
           properties: { statusCode: { type: "integer" }, name: { type: "string" }, message: { type: "string" } },
-        },
-        InsufficientCredits: {
-          allOf: [
-            { $ref: "#/components/schemas/Error" },
-            {
-              type: "object",
-              properties: {
-                required: { type: "integer" },
-                available: { type: "integer" },
-                top_up_url: { type: "string", format: "uri" },
-              },
-            },
-          ],
         },
       },
     },

@@ -80,3 +80,13 @@ export async function cancelPlanAtPeriodEnd(user: SessionUser): Promise<void> {
   if (!live) throw new BillingError("no_plan", "You have no plan to cancel.");
   await getDodo().subscriptions.update(live.id, { cancel_at_next_billing_date: true });
 }
+
+/** How the billing page's checkout buttons (POST /api/checkout/{subscribe,topup}) are answered. */
+export const checkoutRoute = {
+  signIn: "/dashboard/billing",
+  errorPage: "/dashboard/billing",
+  failure: { code: "checkout_failed", message: "Could not start the checkout. Please try again." },
+} as const;
+
+/** A form post goes to the checkout page; fetch() gets its URL. */
+export const checkoutAnswer = (url: string) => ({ redirect: url, json: { checkout_url: url } });

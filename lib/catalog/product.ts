@@ -41,4 +41,3 @@ export const PRODUCT_COPY = {
   topUpSummary: `+${count(PRODUCT.topUp.credits)} email credits that stack on your plan's credits`,
   lowBalance: `${PRODUCT.plan.lowBalancePercent}%`,
 };
-

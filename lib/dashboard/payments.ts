@@ -24,7 +24,13 @@ export async function getPaymentHistory(userId: string): Promise<PaymentRow[]> {
   const payments = await getPayments(userId);
   if (payments.length === 0) return [];
   const catalog = await getCatalog().catch(() => null);
-  const details = await Promise.all(payments.map((p) => getDodo().payments.retrieve(p.id).catch(() => null)));
+  const details = await Promise.all(
+    payments.map((p) =>
+      getDodo()
+        .payments.retrieve(p.id)
+        .catch(() => null),
+    ),
+  );
   return payments.map((p, i) => {
     const dodo = details[i];
     const productIds = dodo?.product_cart?.map((line) => line.product_id) ?? [];

@@ -20,12 +20,13 @@ export function LowBalanceEmail({ available, threshold, allowance, topUpUrl }: L
         You are running low on email credits
       </Heading>
       <Text style={textStyle}>
-        Your MailKit balance is down to <strong>{n(available)} credits</strong>, below {n(threshold)} ({PRODUCT_COPY.lowBalance} of your
-        plan&apos;s {n(allowance)} per cycle). When it reaches zero, MailKit refuses new sends until you add credits.
+        Your MailKit balance is down to <strong>{n(available)} credits</strong>, below {n(threshold)} (
+        {PRODUCT_COPY.lowBalance} of your plan&apos;s {n(allowance)} per cycle). When it reaches zero, MailKit refuses
+        new sends until you add credits.
       </Text>
       <Text style={textStyle}>
-        A {PRODUCT.topUp.name} adds {PRODUCT_COPY.topUpCredits} credits for {PRODUCT_COPY.topUpPrice} and stacks on
-        your plan. {PRODUCT_COPY.expiry}.
+        A {PRODUCT.topUp.name} adds {PRODUCT_COPY.topUpCredits} credits for {PRODUCT_COPY.topUpPrice} and stacks on your
+        plan. {PRODUCT_COPY.expiry}.
       </Text>
       <Button href={topUpUrl} style={buttonStyle}>
         Buy a top-up pack

@@ -153,7 +153,7 @@ const attachment = z
   });
 
 /** One email of POST /emails or of a batch, in Resend's wire format. Unknown fields are ignored, as Resend does. */
-const wireEmail = z
+export const wireEmail = z
   .object({
     from: address("from"),
     to: addressList("to"),
@@ -228,7 +228,7 @@ function toOutgoing(e: z.output<typeof wireEmail>): OutgoingEmail {
 export type ValidationFailure = { name: "missing_required_field" | "validation_error"; message: string };
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ValidationFailure };
 
-const REQUIRED_FIELDS = ["from", "to", "subject"] as const;
+export const REQUIRED_FIELDS = ["from", "to", "subject"] as const;
 
 function missingField(body: Record<string, unknown>, where: string): ValidationFailure | undefined {
   for (const field of REQUIRED_FIELDS) {

@@ -24,17 +24,25 @@ describe("configuration", () => {
 
   it("fails with one line naming the variable for a bad database URL", () => {
     expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(ConfigError);
-    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/^Invalid configuration: DATABASE_URL must be a postgres/);
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(
+      /^Invalid configuration: DATABASE_URL must be a postgres/,
+    );
   });
 
   it("names the variable for other bad values", () => {
     expect(() => parseEnv({ APP_URL: "not a url" })).toThrow(/APP_URL/);
     expect(() => parseEnv({ DODO_PAYMENTS_ENVIRONMENT: "staging" })).toThrow(/DODO_PAYMENTS_ENVIRONMENT/);
-    expect(() => parseEnv({ RESEND_WEBHOOK_SECRET: "plain-secret" })).toThrow(/RESEND_WEBHOOK_SECRET must look like whsec_/);
+    expect(() => parseEnv({ RESEND_WEBHOOK_SECRET: "plain-secret" })).toThrow(
+      /RESEND_WEBHOOK_SECRET must look like whsec_/,
+    );
   });
 
   it("talks to the real services with keys: no base URL, the chosen Dodo environment", () => {
-    const env = parseEnv({ DODO_PAYMENTS_API_KEY: "sk_test", DODO_PAYMENTS_WEBHOOK_KEY: "whsec_abc=", RESEND_API_KEY: "re_123" });
+    const env = parseEnv({
+      DODO_PAYMENTS_API_KEY: "sk_test",
+      DODO_PAYMENTS_WEBHOOK_KEY: "whsec_abc=",
+      RESEND_API_KEY: "re_123",
+    });
     expect(env.dodoLocal).toBe(false);
     expect(env.resendLocal).toBe(false);
     expect(env.dodo).toMatchObject({ apiKey: "sk_test", baseURL: undefined, environment: "test_mode" });

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { hashRequestBody } from "@/lib/api/idempotency";
 import { displayPrefix, generateToken, hashToken } from "@/lib/api/keys";
 import { openApiDocument } from "@/lib/api/openapi";
-import { toApiError } from "@/lib/api/errors";
+import { INSUFFICIENT_CREDITS_MESSAGE, toApiError } from "@/lib/api/errors";
+import { MAX_SUBJECT_LENGTH } from "@/lib/sending/email-schema";
+import { SEND_STATUSES } from "@/lib/sending/status";
 import { HttpError, publicErrorBody } from "@/lib/http/errors";
 import { configureSending, getSendingConfig, retryDelayMs } from "@/lib/sending/config";
 import { InsufficientCreditsError } from "@/lib/sending/errors";
@@ -90,8 +92,27 @@ describe("API helpers", () => {
     expect(doc.servers[0]!.url).toBe("https://mailkit.example/api");
     expect(Object.keys(doc.paths)).toEqual(["/emails", "/emails/batch", "/emails/{id}"]);
     expect(Object.keys(doc.paths["/emails"].post.responses)).toEqual(
-      expect.arrayContaining(["200", "402", "409", "422", "429"]),
+      expect.arrayContaining(["200", "400", "401", "402", "409", "413", "422", "429", "500"]),
     );
+  });
+
+  it("generates the OpenAPI schemas from the API's own zod schemas and error catalogue", () => {
+    const doc = openApiDocument("https://mailkit.example/api");
+    const send = doc.components.schemas.SendEmail as { properties: Record<string, { maxLength?: number }> };
+    expect(send.properties.subject!.maxLength).toBe(MAX_SUBJECT_LENGTH);
+    const responses: Record<string, unknown> = doc.paths["/emails"].post.responses;
+    const insufficient = responses["402"] as {
+      content: { "application/json": { examples: Record<string, { value: Record<string, unknown> }> } };
+    };
+    expect(insufficient.content["application/json"].examples.insufficient_credits!.value).toMatchObject({
+      statusCode: 402,
+      name: "insufficient_credits",
+      message: INSUFFICIENT_CREDITS_MESSAGE,
+    });
+    const answer = doc.paths["/emails/{id}"].get.responses["200"].content["application/json"].schema as {
+      properties: Record<string, { enum?: string[] }>;
+    };
+    expect(answer.properties.status!.enum).toEqual([...SEND_STATUSES]);
   });
 });
 

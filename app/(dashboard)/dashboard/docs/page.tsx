@@ -86,11 +86,11 @@ export default async function DocsPage() {
             <code>available</code> and <code>top_up_url</code>. Nothing is sent or charged.
           </li>
           <li>
-            <strong>200</strong> means accepted for delivery: the credits are held and the email is{" "}
-            <code>queued</code>; MailKit hands it to the provider moments later and it goes out at most once.{" "}
+            <strong>200</strong> means accepted for delivery: the credits are held and the email is <code>queued</code>;
+            MailKit hands it to the provider moments later and it goes out at most once.{" "}
             <code>GET /emails/{"{id}"}</code> follows it: <code>queued → sent → delivered</code> (or{" "}
-            <code>bounced</code>, …). If the provider refuses it, its status becomes <code>failed</code> and the
-            credits are released (<code>credits_charged: 0</code>).
+            <code>bounced</code>, …). If the provider refuses it, its status becomes <code>failed</code> and the credits
+            are released (<code>credits_charged: 0</code>).
           </li>
         </ul>
       </Section>

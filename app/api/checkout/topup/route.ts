@@ -1,15 +1,5 @@
-// POST /api/checkout/topup – a Dodo checkout for the Top-Up Pack, for the signed-in user
-import { startCheckout } from "@/lib/billing/checkout";
+// POST /api/checkout/topup – a Dodo checkout for a Top-Up Pack, for the signed-in user (never a customer from input)
+import { checkoutAnswer, checkoutRoute, startCheckout } from "@/lib/billing/checkout";
 import { sessionPost } from "@/lib/http/session-route";
 
-export const POST = sessionPost(
-  {
-    signIn: "/dashboard/billing",
-    errorPage: "/dashboard/billing",
-    failure: { code: "checkout_failed", message: "Could not start the checkout. Please try again." },
-  },
-  async (user) => {
-    const url = await startCheckout(user, "topup");
-    return { redirect: url, json: { checkout_url: url } };
-  },
-);
+export const POST = sessionPost(checkoutRoute, (user) => startCheckout(user, "topup").then(checkoutAnswer));
