@@ -9,7 +9,11 @@ import type { ValidationFailure } from "@/lib/validations/email";
  * writes them.
  */
 
-export type ApiErrorName = ErrorResponse["name"] | "insufficient_credits" | "payload_too_large";
+export type ApiErrorName =
+  | ErrorResponse["name"]
+  | "insufficient_credits"
+  | "payload_too_large"
+  | "recipients_suppressed";
 
 export class ApiError extends Error {
   constructor(
@@ -85,6 +89,9 @@ export const apiErrors = {
       available,
       top_up_url: topUpUrl(),
     }),
+  /** Every `to` recipient of an email is on the customer's suppression list (lib/suppressions). */
+  recipientsSuppressed: (message: string, suppressed: string[], index: number | null) =>
+    new ApiError(422, "recipients_suppressed", message, { suppressed, ...(index === null ? {} : { index }) }),
   internal: () =>
     new ApiError(
       500,

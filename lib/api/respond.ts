@@ -1,4 +1,4 @@
-import { InsufficientCreditsError } from "@/lib/sending/errors";
+import { AllRecipientsSuppressedError, InsufficientCreditsError } from "@/lib/sending/errors";
 
 import { ApiError, apiErrors } from "./errors";
 
@@ -23,6 +23,8 @@ export function jsonResponse(result: ApiResult, headers: Record<string, string> 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof InsufficientCreditsError) return apiErrors.insufficientCredits(error.required, error.available);
+  if (error instanceof AllRecipientsSuppressedError)
+    return apiErrors.recipientsSuppressed(error.message, error.addresses, error.index);
   console.error("[api]", error);
   return apiErrors.internal();
 }

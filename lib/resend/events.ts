@@ -5,6 +5,7 @@ import { db, Prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { metrics } from "@/lib/metrics";
 import { isAccepted, STATUS_BY_EVENT } from "@/lib/sending/status";
+import { recordDeliveryOutcome } from "@/lib/suppressions";
 import { SEND_ID_TAG } from "@/lib/validations/email";
 
 /**
@@ -94,6 +95,8 @@ async function applyResendEvent(webhookId: string, event: WebhookEventPayload): 
         webhookId,
       },
     });
+    // Hard bounces and complaints join the customer's suppression list; suppressed/failed emails are credited back.
+    await recordDeliveryOutcome(tx, send.id, event);
 
     const status = STATUS_BY_EVENT[event.type];
     if (!status) return "recorded";
