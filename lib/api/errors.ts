@@ -10,10 +10,7 @@ import type { ValidationFailure } from "@/lib/validations/email";
  */
 
 export type ApiErrorName =
-  | ErrorResponse["name"]
-  | "insufficient_credits"
-  | "payload_too_large"
-  | "recipients_suppressed";
+  ErrorResponse["name"] | "insufficient_credits" | "payload_too_large" | "recipients_suppressed";
 
 export class ApiError extends Error {
   constructor(

@@ -45,7 +45,10 @@ export async function postCreditBack(job: ClaimedJob): Promise<void> {
   if (!send || send.status === "failed") {
     await db.$transaction(async (tx) => {
       if (await completeJob(tx, job))
-        await tx.creditBack.updateMany({ where: { sendId, status: "pending" }, data: { status: "void", completedAt: new Date() } });
+        await tx.creditBack.updateMany({
+          where: { sendId, status: "pending" },
+          data: { status: "void", completedAt: new Date() },
+        });
     });
     return;
   }

@@ -23,6 +23,7 @@ export { normaliseAddress, suppressionsCsv, withoutSuppressed, type SuppressionR
  */
 
 export type SuppressionEntry = {
+  id: string;
   address: string;
   reason: SuppressionReason;
   createdAt: Date;
@@ -60,7 +61,9 @@ export async function recordDeliveryOutcome(tx: Tx, sendId: string, event: Webho
   if (!back) return;
   const key = creditBackKey(send.id);
   const created = await tx.creditBack.createMany({
-    data: [{ sendId: send.id, customerId: send.customerId, credits: back.credits, reason: back.reason, idempotencyKey: key }],
+    data: [
+      { sendId: send.id, customerId: send.customerId, credits: back.credits, reason: back.reason, idempotencyKey: key },
+    ],
     skipDuplicates: true,
   });
   if (created.count === 1)
@@ -84,18 +87,64 @@ export async function findSuppressed(customerId: string, addresses: string[]): P
   return rows.map((r) => r.address);
 }
 
-export type SuppressionQuery = { search?: string; limit?: number };
+export type SuppressionQuery = {
+  /** Part of the address (case-insensitive). */
+  search?: string;
+  reason?: SuppressionReason;
+  limit?: number;
+  /** Cursors (an entry's id): entries after it (older) or before it (newer) in the newest-first order. */
+  after?: string;
+  before?: string;
+};
 
-/** The user's list, newest first; `search` matches part of the address (case-insensitive). */
-export async function listSuppressions(userId: string, query: SuppressionQuery = {}): Promise<SuppressionEntry[]> {
+export type SuppressionPage = { items: SuppressionEntry[]; hasMore: boolean };
+
+/**
+ * The user's list, newest first (ties by id), filtered and paged like Resend's list endpoints. Null when a
+ * cursor names no entry of this user.
+ */
+export async function listSuppressions(userId: string, query: SuppressionQuery = {}): Promise<SuppressionPage | null> {
   const search = query.search?.trim().toLowerCase();
+  const where = {
+    userId,
+    ...(search ? { address: { contains: search } } : {}),
+    ...(query.reason ? { reason: query.reason } : {}),
+  };
+  const cursorId = query.after ?? query.before;
+  let range = {};
+  if (cursorId) {
+    const cursor = await db.suppression.findFirst({
+      where: { id: cursorId, userId },
+      select: { id: true, createdAt: true },
+    });
+    if (!cursor) return null;
+    const [cmp, idCmp] = query.after ? (["lt", "lt"] as const) : (["gt", "gt"] as const);
+    range = {
+      OR: [{ createdAt: { [cmp]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [idCmp]: cursor.id } }],
+    };
+  }
+  const newestFirst = !query.before;
+  const take = query.limit ?? 10_000;
   const rows = await db.suppression.findMany({
-    where: { userId, ...(search ? { address: { contains: search } } : {}) },
-    orderBy: [{ createdAt: "desc" }, { address: "asc" }],
-    take: query.limit,
-    select: { address: true, reason: true, createdAt: true, sendId: true },
+    where: { ...where, ...range },
+    orderBy: newestFirst ? [{ createdAt: "desc" }, { id: "desc" }] : [{ createdAt: "asc" }, { id: "asc" }],
+    take: take + 1,
+    select: { id: true, address: true, reason: true, createdAt: true, sendId: true },
   });
-  return rows.map((r) => ({ ...r, reason: r.reason as SuppressionReason }));
+  const hasMore = rows.length > take;
+  const page = rows.slice(0, take);
+  if (!newestFirst) page.reverse();
+  return { items: page.map((r) => ({ ...r, reason: r.reason as SuppressionReason })), hasMore };
+}
+
+/** One entry of the user's list, by its id or its address. */
+export async function getSuppression(userId: string, idOrAddress: string): Promise<SuppressionEntry | null> {
+  const address = normaliseAddress(idOrAddress);
+  const row = await db.suppression.findFirst({
+    where: { userId, ...(address ? { address } : { id: idOrAddress }) },
+    select: { id: true, address: true, reason: true, createdAt: true, sendId: true },
+  });
+  return row ? { ...row, reason: row.reason as SuppressionReason } : null;
 }
 
 export class InvalidAddressError extends Error {
@@ -105,12 +154,26 @@ export class InvalidAddressError extends Error {
   }
 }
 
-/** Takes an address off the user's list. Returns whether it was on it. */
-export async function removeSuppression(userId: string, value: string): Promise<boolean> {
+/** Puts an address on the customer's list by hand (reason "manual"); an address already there keeps its entry. */
+export async function addSuppression(
+  owner: { userId: string; customerId: string },
+  value: string,
+): Promise<SuppressionEntry> {
   const address = normaliseAddress(value);
   if (!address) throw new InvalidAddressError(value);
-  const { count } = await db.suppression.deleteMany({ where: { userId, address } });
-  return count > 0;
+  await db.suppression.createMany({
+    data: [{ customerId: owner.customerId, userId: owner.userId, address, reason: "manual" }],
+    skipDuplicates: true,
+  });
+  return (await getSuppression(owner.userId, address))!;
+}
+
+/** Takes an entry (by id or address) off the user's list. Returns the removed entry, or null if there was none. */
+export async function removeSuppression(userId: string, idOrAddress: string): Promise<SuppressionEntry | null> {
+  const entry = await getSuppression(userId, idOrAddress);
+  if (!entry) return null;
+  const { count } = await db.suppression.deleteMany({ where: { id: entry.id, userId } });
+  return count ? entry : null;
 }
 
 /** How a message was credited back, for the message log and page (null: not credited back). */
