@@ -1,4 +1,5 @@
 import { ACCEPTED_STATUSES, SEND_STATUSES } from "@/lib/sending/status";
+import { suppressionPaths, suppressionSchemas } from "@/lib/suppressions/openapi";
 import { MAX_BATCH_SIZE, MAX_RECIPIENTS_PER_FIELD } from "@/lib/validations/email";
 
 /** The OpenAPI 3.1 description of MailKit's public API (served at /api/openapi.json). */
@@ -60,11 +61,16 @@ export function openApiDocument(apiBase: string) {
       name: "invalid_idempotent_request",
       message: "…",
     }),
-    "422": error("Validation failed (the message names the field); nothing charged", {
-      statusCode: 422,
-      name: "validation_error",
-      message: "Invalid `to` field: use `email@example.com` or `Name <email@example.com>`",
-    }),
+    "422": {
+      ...error(
+        "Validation failed (the message names the field); or every `to` recipient of an email is on your suppression list (`recipients_suppressed`, naming them in `suppressed`). Nothing charged",
+        {
+          statusCode: 422,
+          name: "validation_error",
+          message: "Invalid `to` field: use `email@example.com` or `Name <email@example.com>`",
+        },
+      ),
+    },
   };
   const idempotencyKey = {
     name: "Idempotency-Key",
@@ -190,6 +196,7 @@ export function openApiDocument(apiBase: string) {
           },
         },
       },
+      ...suppressionPaths({ error, common, rateHeaders }),
     },
     components: {
       securitySchemes: {
@@ -238,14 +245,27 @@ export function openApiDocument(apiBase: string) {
             id: { type: "string" },
             credits_charged: { type: "integer" },
             credits_remaining: { type: "integer" },
+            suppressed: {
+              type: "array",
+              items: { type: "string" },
+              description:
+                "Only when some: recipients left out because they are on your suppression list (not charged)",
+            },
           },
         },
         BatchResult: {
           type: "object",
           properties: {
-            data: { type: "array", items: { type: "object", properties: { id: { type: "string" } } } },
+            data: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: { id: { type: "string" }, suppressed: { type: "array", items: { type: "string" } } },
+              },
+            },
             credits_charged: { type: "integer" },
             credits_remaining: { type: "integer" },
+            suppressed: { type: "array", items: { type: "string" } },
           },
         },
         Email: {
@@ -268,6 +288,7 @@ export function openApiDocument(apiBase: string) {
             credits_charged: { type: "integer" },
           },
         },
+        ...suppressionSchemas,
         Error: {
           type: "object",
           required: ["statusCode", "name", "message"],
