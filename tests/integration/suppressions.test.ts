@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
+import fc from "fast-check";
 import { Resend } from "resend";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 
+import * as suppressionRoute from "@/app/api/suppressions/[address]/route";
+import * as suppressionsRoute from "@/app/api/suppressions/route";
 import { POST as resendWebhook } from "@/app/api/webhooks/resend/route";
 import { createApiKey } from "@/lib/api/keys";
 import { runRequestedSyncs } from "@/lib/credits";
@@ -337,5 +340,73 @@ describe("credit-back of emails Resend suppressed or failed after accepting them
     expect(await dodoBalance(world, c.customerId)).toBe(10);
     expect(await dodoCreditBacks(c.customerId, id)).toHaveLength(1);
     expect((await mailkitCredits(c.customerId)).available).toBe(10);
+  });
+});
+
+describe("the suppression endpoints take any input without a 5xx", () => {
+  it("any query, reference or body answers JSON below 500, and a sending-only key is refused", async () => {
+    const a = await customer(1, "sup-fuzz");
+    const auth = { authorization: `Bearer ${a.token}` };
+    const nasty = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: "binary", maxLength: 40 }),
+      fc.emailAddress(),
+      fc.constantFrom("", " ", "\u0000", "\uD800", "%00", "%FF", "x".repeat(2000), "A <b@c.com>"),
+    );
+    const expectJsonBelow500 = async (response: Response) => {
+      const text = await response.text();
+      expect(response.status, text).toBeLessThan(500);
+      expect(() => JSON.parse(text)).not.toThrow();
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom("limit", "after", "before", "origin", "search", "x"), nasty, { maxKeys: 3 }),
+        async (params) => {
+          const url = new URL(`${world.app.apiBase}/suppressions`);
+          for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+          await expectJsonBelow500(await suppressionsRoute.GET(new Request(url, { headers: auth })));
+        },
+      ),
+      { numRuns: 150 },
+    );
+    await fc.assert(
+      fc.asyncProperty(nasty, fc.boolean(), async (ref, remove) => {
+        const request = new Request(`${world.app.apiBase}/suppressions/x`, {
+          method: remove ? "DELETE" : "GET",
+          headers: auth,
+        });
+        const context = { params: Promise.resolve({ address: ref }) };
+        await expectJsonBelow500(
+          await (remove ? suppressionRoute.DELETE(request, context) : suppressionRoute.GET(request, context)),
+        );
+      }),
+      { numRuns: 150 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+          nasty,
+        ),
+        async (body) => {
+          await expectJsonBelow500(
+            await suppressionsRoute.POST(
+              new Request(`${world.app.apiBase}/suppressions`, {
+                method: "POST",
+                headers: { ...auth, "content-type": "application/json" },
+                body,
+              }),
+            ),
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+    const sendingOnly = await createApiKey(a.user.id, { name: "s", permission: "sending_access" });
+    const restricted = await suppressionsRoute.GET(
+      new Request(`${world.app.apiBase}/suppressions`, { headers: { authorization: `Bearer ${sendingOnly.token}` } }),
+    );
+    expect(restricted.status).toBe(401);
+    expect(await restricted.json()).toMatchObject({ name: "restricted_api_key" });
   });
 });
