@@ -64,7 +64,8 @@ export function BalanceCard({
 }
 
 function summary(balance: number, total: number, percent: number, planState: PlanState): string {
-  if (balance > 0) return `${formatNumber(balance)} of ${formatNumber(total)} credits in your active grants (${percent}%)`;
+  if (balance > 0)
+    return `${formatNumber(balance)} of ${formatNumber(total)} credits in your active grants (${percent}%)`;
   if (planState.kind === "activating") return "Your plan's credits are on their way.";
   if (planState.kind === "live") {
     const renewal = planState.plan.cancelAtNextBillingDate ? null : planState.plan.nextBillingDate;

@@ -95,6 +95,26 @@ export function Composer({ action, available, defaultFrom, activating = false }:
               View message
             </Link>
           </span>
+          {state.suppressed.length ? (
+            <span data-testid="send-suppressed" className="mt-1 block">
+              Not sent to {state.suppressed.join(", ")}: on your{" "}
+              <Link className="font-medium underline" href="/dashboard/suppressions">
+                suppression list
+              </Link>{" "}
+              (not charged).
+            </span>
+          ) : null}
+        </Alert>
+      ) : null}
+      {showResult && state.status === "suppressed" ? (
+        <Alert tone="error" title="Not sent: every recipient is suppressed">
+          <span data-testid="send-all-suppressed">
+            {state.addresses.join(", ")} {state.addresses.length === 1 ? "is" : "are"} on your{" "}
+            <Link className="font-medium underline" href="/dashboard/suppressions">
+              suppression list
+            </Link>{" "}
+            after a hard bounce or a complaint. Nothing was sent or charged.
+          </span>
         </Alert>
       ) : null}
       {showResult && state.status === "insufficient" ? (

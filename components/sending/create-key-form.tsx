@@ -51,10 +51,7 @@ export function CreateKeyForm({
           </div>
         </div>
       ) : null}
-      <form
-        action={formAction}
-        className="grid gap-4 sm:grid-cols-[1fr_auto_auto] sm:items-end"
-      >
+      <form action={formAction} className="grid gap-4 sm:grid-cols-[1fr_auto_auto] sm:items-end">
         <div>
           <Label htmlFor="key-name">Name</Label>
           <Input

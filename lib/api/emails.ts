@@ -137,9 +137,11 @@ export async function sendFromApi(caller: ApiCaller, request: SendRequest): Prom
 }
 
 /** The answer's body, without `credits_remaining` (known once the credits are held). */
-function sendAnswerBody(result: Pick<SendResult, "emails" | "creditsCharged">, batch: boolean) {
-  const credits = { credits_charged: result.creditsCharged };
-  if (batch) return { data: result.emails.map((e) => ({ id: e.id })), ...credits };
+function sendAnswerBody(result: Pick<SendResult, "emails" | "creditsCharged" | "suppressed">, batch: boolean) {
+  // Recipients on the suppression list were taken out (not sent, not charged): named only when there are some.
+  const suppressed = (list: string[] | undefined) => (list?.length ? { suppressed: list } : {});
+  const credits = { credits_charged: result.creditsCharged, ...suppressed(result.suppressed) };
+  if (batch) return { data: result.emails.map((e) => ({ id: e.id, ...suppressed(e.suppressed) })), ...credits };
   return { id: result.emails[0]!.id, ...credits };
 }
 

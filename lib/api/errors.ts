@@ -1,7 +1,7 @@
 import { getEnv } from "@/lib/env";
 import { HttpError } from "@/lib/http/errors";
 import type { ValidationFailure } from "@/lib/sending/email-schema";
-import { InsufficientCreditsError } from "@/lib/sending/errors";
+import { AllRecipientsSuppressedError, InsufficientCreditsError } from "@/lib/sending/errors";
 
 /**
  * The public API's error catalogue, in Resend's vocabulary (statuses from lib/http/errors.ts), plus MailKit
@@ -17,6 +17,8 @@ export function topUpUrl(): string {
 /** A domain error the public API answers in its own words; anything else passes through. */
 export function toApiError<E>(error: E): HttpError | E {
   if (error instanceof InsufficientCreditsError) return apiErrors.insufficientCredits(error.required, error.available);
+  if (error instanceof AllRecipientsSuppressedError)
+    return apiErrors.recipientsSuppressed(error.message, error.addresses, error.index);
   return error;
 }
 
@@ -61,6 +63,9 @@ export const apiErrors = {
       available,
       top_up_url: topUpUrl(),
     }),
+  /** Every `to` recipient of an email is on the customer's suppression list (lib/suppressions). */
+  recipientsSuppressed: (message: string, suppressed: string[], index: number | null) =>
+    new HttpError("recipients_suppressed", message, { suppressed, ...(index === null ? {} : { index }) }),
   internal: () =>
     new HttpError(
       "internal_server_error",

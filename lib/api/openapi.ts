@@ -5,6 +5,7 @@ import { listEmailsQuery, MAX_BATCH_SIZE, REQUIRED_FIELDS, wireEmail } from "@/l
 
 import { apiEmailSchema, batchAnswerSchema, emailListSchema, sendAnswerSchema } from "./emails";
 import { apiErrors } from "./errors";
+import { suppressionPaths, suppressionSchemas } from "@/lib/suppressions/openapi";
 
 /**
  * The OpenAPI 3.1 description of MailKit's public API (served at /api/openapi.json), generated from the zod
@@ -72,6 +73,12 @@ const CREDIT_HEADERS = {
   "x-mailkit-credits-remaining": integerHeader("Credits left to spend"),
 };
 
+/** One error response with an example body (for operations whose errors are listed by hand). */
+const exampleError = (description: string, example: Record<string, unknown>) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example } },
+});
+
 const ok = (description: string, schema: z.ZodType, headers: object = RATE_HEADERS) => ({
   description,
   headers,
@@ -95,6 +102,11 @@ export function openApiDocument(apiBase: string) {
     apiErrors.idempotencyInFlight(),
     apiErrors.payloadTooLarge(40 * 1024 * 1024),
     apiErrors.validation({ name: "missing_required_field", message: "Missing `to` field." }),
+    apiErrors.recipientsSuppressed(
+      "Every `to` recipient is on your suppression list: a@example.com. Nothing was sent or charged.",
+      ["a@example.com"],
+      null,
+    ),
     apiErrors.validation({
       name: "validation_error",
       message: "Invalid `to` field: use `email@example.com` or `Name <email@example.com>` (one address per entry)",
@@ -198,6 +210,7 @@ export function openApiDocument(apiBase: string) {
       },
       schemas: {
         SendEmail: sendEmailSchema(),
+        ...suppressionSchemas,
         Error: {
           type: "object",
           required: ["statusCode", "name", "message"],

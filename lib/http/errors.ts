@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   validation_error: { status: 422 },
   missing_required_field: { status: 422 },
   invalid_parameter: { status: 422 },
+  recipients_suppressed: { status: 422 },
   rate_limit_exceeded: { status: 429 },
   // Ours or upstream's fault.
   internal_server_error: { status: 500 },
@@ -45,10 +46,7 @@ export const ERROR_CODES = {
   checkout_failed: { status: 502, name: "application_error" },
   portal_failed: { status: 502, name: "application_error" },
   unavailable: { status: 503, name: "application_error" },
-} as const satisfies Record<
-  string,
-  { status: number; name?: ResendName | "insufficient_credits" | "payload_too_large" }
->;
+} as const satisfies Record<string, { status: number; name?: ResendName }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -15,12 +15,15 @@ export type PlainAnswer = {
 export function plainRoute(handler: (request: PlainRequest) => Promise<PlainAnswer> | PlainAnswer) {
   return async function route(request: Request): Promise<Response> {
     try {
-      const answer = await handler({ header: (name) => request.headers.get(name) });
-      const init = { status: answer.status ?? 200, headers: answer.headers ?? {} };
-      if ("json" in answer) return Response.json(answer.json, init);
-      return new Response(answer.text, { ...init, headers: { ...init.headers, "content-type": answer.contentType } });
+      return renderAnswer(await handler({ header: (name) => request.headers.get(name) }));
     } catch (error) {
       return errorResponse(error, "plain", { label: new URL(request.url).pathname });
     }
   };
+}
+
+export function renderAnswer(answer: PlainAnswer): Response {
+  const init = { status: answer.status ?? 200, headers: answer.headers ?? {} };
+  if ("json" in answer) return Response.json(answer.json, init);
+  return new Response(answer.text, { ...init, headers: { ...init.headers, "content-type": answer.contentType } });
 }

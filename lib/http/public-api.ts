@@ -35,6 +35,8 @@ export type PublicAnswer = { status?: number; body: Record<string, unknown> };
 export type PublicRouteOptions<P> = {
   access: Access;
   body?: "json";
+  /** The body's limit (default: Resend's 40 MB, for emails with attachments). */
+  maxBodyBytes?: number;
   /** The endpoint name an Idempotency-Key is remembered under (e.g. "POST /emails"). */
   idempotent?: string;
   /** Path parameters; anything the schema refuses is answered 404 `notFound`. */
@@ -72,7 +74,10 @@ export function publicApi<P = Record<string, never>>(
       rateHeaders = decision.headers;
       if (!decision.allowed) throw apiErrors.rateLimited(decision.headers);
 
-      const body = options.body === "json" ? await readPublicJson(request) : undefined;
+      const body =
+        options.body === "json"
+          ? await readPublicJson(request, options.maxBodyBytes ?? BODY_LIMITS.publicApi)
+          : undefined;
       // Checked after the body, as Resend does: a bad key with a bad body reports the body first.
       if (rawKey !== null && (rawKey.length < 1 || rawKey.length > 256)) throw apiErrors.invalidIdempotencyKey();
       const answer = await handler({
@@ -102,9 +107,9 @@ async function readParams<P>(options: PublicRouteOptions<P>, context?: RouteCont
 }
 
 /** The JSON body, read bounded while streaming (≤ 40 MB like Resend, nesting ≤ 64): 413 / 400 otherwise. */
-async function readPublicJson(request: Request): Promise<unknown> {
+async function readPublicJson(request: Request, limitBytes: number): Promise<unknown> {
   try {
-    return await readJsonBody(request, { limitBytes: BODY_LIMITS.publicApi });
+    return await readJsonBody(request, { limitBytes });
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw apiErrors.payloadTooLarge(error.limitBytes);
     if (error instanceof InvalidJsonError)

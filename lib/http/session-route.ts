@@ -3,6 +3,7 @@ import { getEnv } from "@/lib/env";
 
 import { BODY_LIMITS, BodyTooLargeError, readBodyBytes } from "./body";
 import { errorResponse, HttpError, type ErrorCode } from "./errors";
+import { renderAnswer, type PlainAnswer } from "./plain-route";
 
 /**
  * MailKit's own signed-in routes (billing buttons, the dashboard's live poll). A POST must come from MailKit's
@@ -55,12 +56,13 @@ export function sessionPost(options: SessionPostOptions, handler: (user: Session
   };
 }
 
-/** A signed-in GET answered with JSON that must never be cached. */
-export function sessionGet(handler: (user: SessionUser) => Promise<Record<string, unknown>>) {
+/** A signed-in GET (JSON, or a download), never cached. */
+export function sessionGet(handler: (user: SessionUser) => Promise<PlainAnswer>) {
   return async function GET(): Promise<Response> {
     const user = await getSessionUser();
     if (!user) return errorResponse(new HttpError("unauthorized", "Sign in first."), "plain");
-    return Response.json(await handler(user), { headers: { "cache-control": "no-store" } });
+    const answer = await handler(user);
+    return renderAnswer({ ...answer, headers: { "cache-control": "no-store", ...answer.headers } });
   };
 }
 

@@ -1,10 +1,12 @@
 import { LOW_BALANCE_EMAIL_JOB, sendLowBalanceWarning } from "@/lib/billing/low-balance";
+import { CREDIT_BACK_JOB, postCreditBack } from "@/lib/suppressions/credit-back";
 
 import { claimDueJobs, failJob, type ClaimedJob } from "./index";
 
 /** Every kind of job and what runs it. Add new kinds here. */
 const handlers: Record<string, (job: ClaimedJob) => Promise<void>> = {
   [LOW_BALANCE_EMAIL_JOB]: sendLowBalanceWarning,
+  [CREDIT_BACK_JOB]: postCreditBack,
 };
 
 export function registerJobHandler(kind: string, handler: (job: ClaimedJob) => Promise<void>): void {

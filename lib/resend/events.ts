@@ -13,6 +13,7 @@ import {
 import { metrics } from "@/lib/metrics";
 import { SEND_ID_TAG } from "@/lib/sending/email-schema";
 import { isAccepted, STATUS_BY_EVENT } from "@/lib/sending/status";
+import { recordDeliveryOutcome } from "@/lib/suppressions";
 
 /**
  * Resend's delivery webhooks (Svix), for lib/http/webhook-inbox.ts: each email.* event is recorded on its send's
@@ -85,6 +86,8 @@ const recordEmailEvent: EventHandler<EmailEvent> = {
         webhookId: receiptId,
       },
     });
+    // Hard bounces and complaints join the customer's suppression list; suppressed/failed emails are credited back.
+    await recordDeliveryOutcome(tx, send.id, event);
 
     const status = STATUS_BY_EVENT[event.type];
     if (!status) return { outcome: "recorded" };

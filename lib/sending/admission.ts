@@ -3,6 +3,9 @@ import { randomUUID } from "node:crypto";
 import { availableOf } from "@/lib/credits";
 import { db, sql } from "@/lib/db";
 import { processSingleton } from "@/lib/runtime/singleton";
+import { findSuppressed } from "@/lib/suppressions";
+
+import { distinctRecipients } from "./recipients";
 
 /**
  * Admission: hold a request's credits and record its sends (and its Idempotency-Key with the answer) in ONE
@@ -54,6 +57,8 @@ export type AdmissionRequest = {
 export type AdmissionResult =
   | { admitted: true; available: number }
   | { admitted: false; available: number }
+  /** Some recipients are on the customer's suppression list (nothing was held): take them out and try again. */
+  | { admitted: false; suppressed: string[] }
   /** Another request recorded the same Idempotency-Key first (nothing was held for this one). */
   | { admitted: false; idempotencyConflict: true };
 
@@ -115,6 +120,8 @@ const ADMIT_SQL = `
 WITH hold AS (
   UPDATE "CreditAccount" SET "reserved" = "reserved" + $2::int, "updatedAt" = now()
   WHERE "customerId" = $1::text AND "balance" - "reserved" >= $2::int
+    AND NOT EXISTS (SELECT 1 FROM "Suppression" s
+                    WHERE s."customerId" = $1::text AND s."address" IN (SELECT jsonb_array_elements_text($7::jsonb)))
   RETURNING "balance", "reserved"
 ), sends AS (
   INSERT INTO "EmailSend"
@@ -142,6 +149,7 @@ async function holdAndRecord(requests: AdmissionRequest[]): Promise<AdmissionRes
   const customerId = requests[0]!.customerId;
   const rows = requests.flatMap((r) => r.rows);
   const cost = rows.reduce((sum, row) => sum + row.cost, 0);
+  const recipients = [...new Set(rows.flatMap((row) => distinctRecipients(row)))];
   const now = new Date().toISOString();
   const sendRows = rows.map((row) => ({
     ...row,
@@ -171,9 +179,13 @@ async function holdAndRecord(requests: AdmissionRequest[]): Promise<AdmissionRes
     JSON.stringify(keys),
     randomUUID(),
     reference,
+    JSON.stringify(recipients),
   ]);
   const held = result[0];
   if (held) return { admitted: true, available: held.balance - held.reserved };
+  // Refused: a suppressed recipient (lib/suppressions), or not enough credits.
+  const suppressed = await findSuppressed(customerId, recipients);
+  if (suppressed.length) return { admitted: false, suppressed };
   const account = await db.creditAccount.findUnique({
     where: { customerId },
     select: { balance: true, reserved: true },

@@ -2,7 +2,7 @@ import { ensureDodoCustomer } from "@/lib/billing/customer";
 import type { SessionUser } from "@/lib/auth/session";
 import type { ComposerFieldErrors, OutgoingEmail } from "./email-schema";
 
-import { InsufficientCreditsError } from "./errors";
+import { AllRecipientsSuppressedError, InsufficientCreditsError } from "./errors";
 import { sendEmails } from "./pipeline";
 
 /** The dashboard composer's send: the same pipeline as the API, with answers shaped for the form. */
@@ -17,7 +17,10 @@ export type ComposerState =
       creditsCharged: number;
       creditsRemaining: number;
       recipients: number;
+      /** Recipients left out because they are on the suppression list. */
+      suppressed: string[];
     }
+  | { status: "suppressed"; addresses: string[]; values: ComposerValues }
   | { status: "insufficient"; required: number; available: number; values: ComposerValues }
   | { status: "invalid"; fieldErrors: ComposerFieldErrors; values: ComposerValues }
   | { status: "failed"; message: string; values: ComposerValues };
@@ -42,10 +45,13 @@ export async function sendFromComposer(
       creditsCharged: result.creditsCharged,
       creditsRemaining: result.creditsRemaining,
       recipients: result.emails[0]!.cost,
+      suppressed: result.suppressed,
     };
   } catch (error) {
     if (error instanceof InsufficientCreditsError)
       return { status: "insufficient", required: error.required, available: error.available, values };
+    if (error instanceof AllRecipientsSuppressedError)
+      return { status: "suppressed", addresses: error.addresses, values };
     console.error("[composer]", error);
     return {
       status: "failed",

@@ -18,3 +18,18 @@ export class IdempotencyConflictError extends Error {
     super("Another request with the same Idempotency-Key was admitted first.");
   }
 }
+
+/** Every `to` recipient of an email is on the customer's suppression list: nothing was held or sent. */
+export class AllRecipientsSuppressedError extends Error {
+  override name = "AllRecipientsSuppressedError";
+  constructor(
+    readonly addresses: string[],
+    /** The email's position in a batch request (null for a single email). */
+    readonly index: number | null,
+  ) {
+    super(
+      `${index === null ? "The email's" : `Email ${index}'s`} recipients are on your suppression list (${addresses.join(", ")}): ` +
+        "nothing was sent or charged. Remove them from the list to send to them again.",
+    );
+  }
+}

@@ -6,11 +6,12 @@ import { db } from "@/lib/db";
 import { metrics } from "@/lib/metrics";
 import { wakeLoop } from "@/lib/runtime/loops";
 import { SEND_ID_TAG, type OutgoingEmail } from "@/lib/sending/email-schema";
+import { withoutSuppressed } from "@/lib/suppressions/recipients";
 
 import { admit, type IdempotencyRecord, type SendRowInput } from "./admission";
 import { getSendingConfig } from "./config";
 import { DISPATCHER_LOOP } from "./dispatcher";
-import { IdempotencyConflictError, InsufficientCreditsError } from "./errors";
+import { AllRecipientsSuppressedError, IdempotencyConflictError, InsufficientCreditsError } from "./errors";
 import { costOf } from "./recipients";
 import type { SendStatus } from "./status";
 
@@ -36,11 +37,17 @@ export type SendOptions = {
   batch?: boolean;
   /** The public API's Idempotency-Key: recorded with its answer in the admitting statement. */
   idempotency?: Omit<IdempotencyRecord, "responseBody" | "expiresAt"> & {
-    respond: (result: Pick<SendResult, "emails" | "creditsCharged">) => Record<string, unknown>;
+    respond: (result: Pick<SendResult, "emails" | "creditsCharged" | "suppressed">) => Record<string, unknown>;
   };
 };
 
-export type SentEmail = { id: string; cost: number; status: SendStatus };
+export type SentEmail = {
+  id: string;
+  cost: number;
+  status: SendStatus;
+  /** Recipients taken out because they are on the customer's suppression list (not sent, not charged). */
+  suppressed?: string[];
+};
 
 export type SendResult = {
   emails: SentEmail[];
@@ -48,16 +55,69 @@ export type SendResult = {
   creditsCharged: number;
   /** Credits the customer can still spend. */
   creditsRemaining: number;
+  /** Every distinct recipient taken out as suppressed (lib/suppressions). */
+  suppressed: string[];
 };
 
 export async function sendEmails(
   sender: Sender,
-  emails: OutgoingEmail[],
+  original: OutgoingEmail[],
   options: SendOptions = {},
 ): Promise<SendResult> {
-  if (emails.length === 0) throw new Error("sendEmails needs at least one email");
-  const batchId = (options.batch ?? emails.length > 1) ? randomUUID() : null;
-  const rows: SendRowInput[] = emails.map((email, index) => {
+  if (original.length === 0) throw new Error("sendEmails needs at least one email");
+  const batchId = (options.batch ?? original.length > 1) ? randomUUID() : null;
+  let emails = original;
+  let suppressed: string[][] = original.map(() => []);
+  for (let attempt = 1; ; attempt++) {
+    const rows = toRows(sender, emails, batchId);
+    const required = rows.reduce((sum, row) => sum + row.cost, 0);
+    if (!sender.customerId) throw new InsufficientCreditsError(required, 0);
+    const customerId = sender.customerId;
+
+    const queued: SentEmail[] = rows.map((row, i) => ({
+      id: row.id,
+      cost: row.cost,
+      status: "queued",
+      ...(suppressed[i]!.length ? { suppressed: suppressed[i] } : {}),
+    }));
+    const allSuppressed = [...new Set(suppressed.flat())];
+    const answer = { emails: queued, creditsCharged: required, suppressed: allSuppressed };
+    const idempotency: IdempotencyRecord | undefined = options.idempotency && {
+      userId: options.idempotency.userId,
+      endpoint: options.idempotency.endpoint,
+      key: options.idempotency.key,
+      requestHash: options.idempotency.requestHash,
+      responseBody: options.idempotency.respond(answer),
+      expiresAt: new Date(Date.now() + getSendingConfig().idempotencyTtlMs),
+    };
+
+    let result = await admit({ customerId, rows, idempotency });
+    // Suppressed recipients (lib/suppressions) are taken out before anything is held; the rest is admitted.
+    if ("suppressed" in result && attempt < 3) {
+      const stripped = withoutSuppressed(original, [...suppressed.flat(), ...result.suppressed]);
+      if (!stripped.ok) throw new AllRecipientsSuppressedError(stripped.addresses, batchId ? stripped.index : null);
+      emails = stripped.emails;
+      suppressed = stripped.suppressed;
+      continue;
+    }
+    if ("suppressed" in result) throw new Error("suppressed recipients kept changing during admission");
+    // MailKit's view may lag Dodo (a missed top-up webhook): re-read the live balance once, then try again.
+    if (!result.admitted && !("idempotencyConflict" in result) && (await resyncIfIdle(customerId)))
+      result = await admit({ customerId, rows, idempotency });
+    if ("idempotencyConflict" in result) throw new IdempotencyConflictError();
+    if ("suppressed" in result) throw new Error("a recipient was suppressed during admission; try again");
+    if (!result.admitted) {
+      metrics.sendsRefused.inc(rows.length);
+      throw new InsufficientCreditsError(required, result.available);
+    }
+    metrics.sendsAccepted.inc({ source: sender.source }, rows.length);
+    wakeLoop(DISPATCHER_LOOP);
+    return { ...answer, creditsRemaining: Math.max(0, result.available) };
+  }
+}
+
+function toRows(sender: Sender, emails: OutgoingEmail[], batchId: string | null): SendRowInput[] {
+  return emails.map((email, index) => {
     const id = randomUUID();
     return {
       id,
@@ -78,32 +138,6 @@ export async function sendEmails(
       batchable: !email.attachments?.length,
     };
   });
-  const required = rows.reduce((sum, row) => sum + row.cost, 0);
-  if (!sender.customerId) throw new InsufficientCreditsError(required, 0);
-  const customerId = sender.customerId;
-
-  const queued: SentEmail[] = rows.map((row) => ({ id: row.id, cost: row.cost, status: "queued" }));
-  const idempotency: IdempotencyRecord | undefined = options.idempotency && {
-    userId: options.idempotency.userId,
-    endpoint: options.idempotency.endpoint,
-    key: options.idempotency.key,
-    requestHash: options.idempotency.requestHash,
-    responseBody: options.idempotency.respond({ emails: queued, creditsCharged: required }),
-    expiresAt: new Date(Date.now() + getSendingConfig().idempotencyTtlMs),
-  };
-
-  let result = await admit({ customerId, rows, idempotency });
-  // MailKit's view may lag Dodo (a missed top-up webhook): re-read the live balance once, then try again.
-  if (!result.admitted && !("idempotencyConflict" in result) && (await resyncIfIdle(customerId)))
-    result = await admit({ customerId, rows, idempotency });
-  if ("idempotencyConflict" in result) throw new IdempotencyConflictError();
-  if (!result.admitted) {
-    metrics.sendsRefused.inc(rows.length);
-    throw new InsufficientCreditsError(required, result.available);
-  }
-  metrics.sendsAccepted.inc({ source: sender.source }, rows.length);
-  wakeLoop(DISPATCHER_LOOP);
-  return { emails: queued, creditsCharged: required, creditsRemaining: Math.max(0, result.available) };
 }
 
 /** The options given to Resend's SDK, with MailKit's send id as a tag (delivery webhooks find the send by it). */

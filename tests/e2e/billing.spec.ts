@@ -1,6 +1,14 @@
 import { expect, test } from "@playwright/test";
 
-import { adjustBalance, dodoCustomer, emulator, payOnHostedCheckout, shot, signIn, waitForEmail } from "./support/mailkit";
+import {
+  adjustBalance,
+  dodoCustomer,
+  emulator,
+  payOnHostedCheckout,
+  shot,
+  signIn,
+  waitForEmail,
+} from "./support/mailkit";
 
 /**
  * Accounts and billing as a person does it: sign in through the inbox, subscribe on the hosted checkout,

@@ -21,6 +21,7 @@ const dashboardPages = [
   { name: "messages", path: "/dashboard/messages" },
   { name: "message", path: () => messagePath },
   { name: "keys", path: "/dashboard/keys" },
+  { name: "suppressions", path: "/dashboard/suppressions" },
   { name: "billing", path: "/dashboard/billing" },
   { name: "checkout-return", path: "/dashboard/billing/return?kind=topup" },
   { name: "docs", path: "/dashboard/docs" },

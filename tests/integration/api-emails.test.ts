@@ -126,11 +126,15 @@ describe("the official resend SDK against MailKit", () => {
   it("the request path costs two database transactions per accepted send, with no provider call", async () => {
     const { resend, customerId } = await customerWithKey(100);
     await world.emulators.dodo.idle(); // the funding webhook has been processed
-    const xid = async () => Number((await db.$queryRawUnsafe<{ x: string }[]>("SELECT txid_current()::text AS x"))[0]!.x);
+    const xid = async () =>
+      Number((await db.$queryRawUnsafe<{ x: string }[]>("SELECT txid_current()::text AS x"))[0]!.x);
     const resendCalls = world.emulators.resend.messages().length;
     const before = await xid();
     for (let i = 0; i < 20; i++) {
-      const sent = await resend.emails.send({ ...message, to: `path-${i}@example.com` }, { idempotencyKey: `path-${i}` });
+      const sent = await resend.emails.send(
+        { ...message, to: `path-${i}@example.com` },
+        { idempotencyKey: `path-${i}` },
+      );
       expect(sent.error).toBeNull();
     }
     // Each txid_current() call is a transaction of its own: subtract the second one.

@@ -4,4 +4,4 @@ import { getLiveSnapshot } from "@/lib/live/snapshot";
 
 export const dynamic = "force-dynamic";
 
-export const GET = sessionGet((user) => getLiveSnapshot(user.id));
+export const GET = sessionGet(async (user) => ({ json: await getLiveSnapshot(user.id) }));

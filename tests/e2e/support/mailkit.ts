@@ -7,7 +7,12 @@ export const emulator = E2E.emulatorUrl;
 type InboxMessage = { id: string; to: string[]; subject: string; links: string[]; created_at: string };
 
 /** The newest message to `email` in the Resend emulator's inbox matching the subject, waiting for it. */
-export async function waitForEmail(request: APIRequestContext, email: string, subject: RegExp, timeoutMs = 15_000): Promise<InboxMessage> {
+export async function waitForEmail(
+  request: APIRequestContext,
+  email: string,
+  subject: RegExp,
+  timeoutMs = 15_000,
+): Promise<InboxMessage> {
   let found: InboxMessage | undefined;
   await expect
     .poll(
@@ -48,7 +53,11 @@ export async function balanceOnDashboard(page: Page): Promise<string> {
   return (await page.getByTestId("balance").textContent()) ?? "";
 }
 
-type EmulatorCustomer = { customer_id: string; email: string; balances: { credit_entitlement_id: string; name: string; balance: string | number }[] };
+type EmulatorCustomer = {
+  customer_id: string;
+  email: string;
+  balances: { credit_entitlement_id: string; name: string; balance: string | number }[];
+};
 
 /** The emulator's record of a customer (read through its control plane, as a test of the outside world). */
 export async function dodoCustomer(request: APIRequestContext, email: string): Promise<EmulatorCustomer> {
@@ -65,7 +74,12 @@ export async function adjustBalance(request: APIRequestContext, email: string, a
   const entitlement = customer.balances.find((b) => b.name === "Email Credits");
   expect(entitlement, "the customer has an Email Credits balance").toBeTruthy();
   const response = await request.post(`${emulator}/_emulator/dodo/balances/adjust`, {
-    data: { customer_id: customer.customer_id, credit_entitlement_id: entitlement!.credit_entitlement_id, amount, reason: "e2e adjustment" },
+    data: {
+      customer_id: customer.customer_id,
+      credit_entitlement_id: entitlement!.credit_entitlement_id,
+      amount,
+      reason: "e2e adjustment",
+    },
   });
   expect(response.ok(), await response.text()).toBe(true);
 }

@@ -6,6 +6,8 @@ import * as batchRoute from "@/app/api/emails/batch/route";
 import * as emailByIdRoute from "@/app/api/emails/[id]/route";
 import * as resendWebhookRoute from "@/app/api/webhooks/resend/route";
 import * as dodoWebhookRoute from "@/app/api/webhooks/dodo/route";
+import * as suppressionsRoute from "@/app/api/suppressions/route";
+import * as suppressionRoute from "@/app/api/suppressions/[address]/route";
 
 /**
  * MailKit's own route handlers (the exported GET/POST functions, unchanged) behind a plain Node HTTP server,
@@ -24,6 +26,20 @@ const routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
     method: "GET",
     pattern: /^\/api\/emails\/(?<id>[^/]+)$/,
     handler: (r, p) => emailByIdRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }),
+  },
+  { method: "GET", pattern: /^\/api\/suppressions$/, handler: (r) => suppressionsRoute.GET(r) },
+  { method: "POST", pattern: /^\/api\/suppressions$/, handler: (r) => suppressionsRoute.POST(r) },
+  {
+    method: "GET",
+    pattern: /^\/api\/suppressions\/(?<address>[^/]+)$/,
+    handler: (r, p) =>
+      suppressionRoute.GET(r, { params: Promise.resolve({ address: decodeURIComponent(p.address!) }) }),
+  },
+  {
+    method: "DELETE",
+    pattern: /^\/api\/suppressions\/(?<address>[^/]+)$/,
+    handler: (r, p) =>
+      suppressionRoute.DELETE(r, { params: Promise.resolve({ address: decodeURIComponent(p.address!) }) }),
   },
   { method: "POST", pattern: /^\/api\/webhooks\/resend$/, handler: (r) => resendWebhookRoute.POST(r) },
   { method: "POST", pattern: /^\/api\/webhooks\/dodo$/, handler: (r) => dodoWebhookRoute.POST(r) },

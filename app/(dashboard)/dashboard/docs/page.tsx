@@ -68,7 +68,48 @@ export default async function DocsPage() {
           <Row endpoint="GET /emails" access="full">
             Your emails, newest first: <code>limit</code> (1–100), <code>after</code> / <code>before</code> cursors.
           </Row>
+          <Row endpoint="GET /suppressions" access="full">
+            Your suppression list, newest first (as Resend&apos;s <code>suppressions.list</code>): <code>email</code>,{" "}
+            <code>origin</code> (bounce, complaint, manual), <code>source_id</code> (the email that caused it),{" "}
+            <code>created_at</code>. Filters: <code>origin</code>, <code>search</code> (part of the address);{" "}
+            <code>limit</code>, <code>after</code> / <code>before</code>.
+          </Row>
+          <Row endpoint="POST /suppressions" access="full">
+            Adds <code>{`{ "email": … }`}</code> to the list by hand (origin <code>manual</code>).
+          </Row>
+          <Row endpoint="GET /suppressions/{id or email}" access="full">
+            One entry.
+          </Row>
+          <Row endpoint="DELETE /suppressions/{id or email}" access="full">
+            Removes the entry: later emails to the address are sent and charged again.
+          </Row>
         </Table>
+      </Section>
+
+      <Section title="Suppressions">
+        <ul className="list-disc space-y-1 pl-5 text-sm text-gray-700" data-testid="docs-suppressions">
+          <li>
+            A hard bounce or a spam complaint puts the recipient on <em>your</em> suppression list (see{" "}
+            <Link className="font-medium text-brand-700" href="/dashboard/suppressions">
+              Suppressions
+            </Link>
+            ); other customers&apos; lists are separate.
+          </li>
+          <li>
+            A later email leaves suppressed recipients out before anything is held: you are charged only for the others,
+            and the <strong>200</strong> answer names the ones left out in <code>suppressed</code> (in a batch, per
+            email in <code>data[i].suppressed</code> and all of them at the top).
+          </li>
+          <li>
+            If no <code>to</code> recipient is left, the email is refused with <strong>422</strong>{" "}
+            <code>recipients_suppressed</code> naming them in <code>suppressed</code>; nothing is sent or charged. In a
+            batch (all-or-nothing) that refuses the whole batch, with the email&apos;s <code>index</code>.
+          </li>
+          <li>
+            An email the provider accepted but then reports as <code>suppressed</code> or <code>failed</code> is
+            credited back to your balance (once per email); the message log says &ldquo;credited back&rdquo;.
+          </li>
+        </ul>
       </Section>
 
       <Section title="Credits">

@@ -10,6 +10,7 @@ import { requireUser } from "@/lib/auth/session";
 import { LocalTime } from "@/components/ui/local-time";
 import { formatNumber } from "@/lib/format";
 import { listMessageLog } from "@/lib/sending/queries";
+import { creditBacksOf } from "@/lib/suppressions";
 import { SEND_STATUSES, STATUS_LABELS, type SendStatus } from "@/lib/sending/status";
 import { messageLogQuery } from "@/lib/sending/email-schema";
 
@@ -25,6 +26,7 @@ export default async function MessagesPage({
   const raw = await searchParams;
   const query = messageLogQuery.parse({ status: first(raw.status), page: first(raw.page) });
   const log = await listMessageLog(user.id, { status: query.status, page: query.page });
+  const creditBacks = await creditBacksOf(log.items.map((m) => m.id));
   const href = (params: { status?: SendStatus; page?: number }) => {
     const search = new URLSearchParams();
     if (params.status) search.set("status", params.status);
@@ -99,6 +101,11 @@ export default async function MessagesPage({
                 </Td>
                 <Td label="Credits" align="right" className="tabular-nums">
                   {m.status === "failed" ? 0 : formatNumber(m.cost)}
+                  {creditBacks.has(m.id) ? (
+                    <span className="block text-xs text-gray-500" data-testid="credited-back">
+                      {formatNumber(creditBacks.get(m.id)!.credits)} credited back
+                    </span>
+                  ) : null}
                 </Td>
                 <Td label="Via" className="whitespace-nowrap text-gray-600">
                   {m.source === "api" ? `API${m.apiKey ? ` · ${m.apiKey.name}` : ""}` : "Dashboard"}

@@ -12,6 +12,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { formatNumber } from "@/lib/format";
 import { getMessage } from "@/lib/sending/queries";
 import { isOpen } from "@/lib/sending/status";
+import { creditBacksOf } from "@/lib/suppressions";
 
 export const metadata: Metadata = { title: "Message" };
 export const dynamic = "force-dynamic";
@@ -26,6 +27,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
   if (!message) notFound();
   const payload = message.payload as { html?: string; text?: string; replyTo?: string[] };
   const charged = message.status === "failed" ? 0 : message.cost;
+  const creditBack = (await creditBacksOf([message.id])).get(message.id);
 
   return (
     <>
@@ -62,6 +64,13 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
                 : isOpen(message.status)
                   ? " (held until the provider confirms)"
                   : ""}
+              {creditBack ? (
+                <span data-testid="message-credited-back" data-status={creditBack.status}>
+                  {" "}
+                  · {formatNumber(creditBack.credits)} credited back
+                  {creditBack.status === "done" ? "" : " (pending)"} (the email was {creditBack.reason} after sending)
+                </span>
+              ) : null}
             </Term>
             <Term label="Sent via">
               {message.source === "api"

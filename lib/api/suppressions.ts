@@ -1,0 +1,77 @@
+import {
+  addSuppression,
+  getSuppression,
+  InvalidAddressError,
+  listSuppressions,
+  removeSuppression,
+  type SuppressionEntry,
+} from "@/lib/suppressions";
+import { addSuppressionBody, listSuppressionsQuery, suppressionRef } from "@/lib/suppressions/validation";
+
+import { apiErrors } from "./errors";
+import type { ApiCaller } from "./keys";
+
+/**
+ * The customer's suppression list, wire-compatible with Resend's `suppressions.*` (full-access key):
+ *   GET    /api/suppressions                 list, newest first (limit/after/before, origin, MailKit's `search`)
+ *   POST   /api/suppressions                 add an address by hand (origin "manual")
+ *   GET    /api/suppressions/{id|email}      one entry
+ *   DELETE /api/suppressions/{id|email}      remove it: sends to it are charged and delivered again
+ */
+
+const notFound = () => apiErrors.notFound("Suppression not found");
+
+type Answer = { status?: number; body: Record<string, unknown> };
+
+export async function listSuppressionsPage(caller: ApiCaller, query: Record<string, string>): Promise<Answer> {
+  const parsed = listSuppressionsQuery.safeParse(query);
+  if (!parsed.success)
+    throw apiErrors.validation({ name: "validation_error", message: parsed.error.issues[0]!.message });
+  const { origin, ...rest } = parsed.data;
+  const page = await listSuppressions(caller.userId, { ...rest, reason: origin });
+  if (!page)
+    throw apiErrors.validation({ name: "validation_error", message: "The cursor does not match any suppression." });
+  return {
+    body: { object: "list", has_more: page.hasMore, data: page.items.map((e) => toApiSuppression(e, false)) },
+  };
+}
+
+export async function addSuppressionFromApi(caller: ApiCaller, body: unknown): Promise<Answer> {
+  const parsed = addSuppressionBody.safeParse(body);
+  if (!parsed.success)
+    throw apiErrors.validation({ name: "validation_error", message: parsed.error.issues[0]!.message });
+  if (!caller.customerId)
+    throw apiErrors.validation({ name: "validation_error", message: "This account has no billing customer yet." });
+  try {
+    const entry = await addSuppression({ userId: caller.userId, customerId: caller.customerId }, parsed.data.email);
+    return { status: 201, body: { object: "suppression", id: entry.id } };
+  } catch (error) {
+    if (error instanceof InvalidAddressError)
+      throw apiErrors.validation({ name: "validation_error", message: error.message });
+    throw error;
+  }
+}
+
+export async function getSuppressionEntry(caller: ApiCaller, ref: string): Promise<Answer> {
+  const entry = suppressionRef.safeParse(ref).success ? await getSuppression(caller.userId, ref) : null;
+  if (!entry) throw notFound();
+  return { body: toApiSuppression(entry, true) };
+}
+
+export async function removeSuppressionEntry(caller: ApiCaller, ref: string): Promise<Answer> {
+  const entry = suppressionRef.safeParse(ref).success ? await removeSuppression(caller.userId, ref) : null;
+  if (!entry) throw notFound();
+  return { body: { object: "suppression", id: entry.id, deleted: true } };
+}
+
+/** An entry in Resend's shape (`origin`, `source_id` = the MailKit email id that caused it). */
+export function toApiSuppression(entry: SuppressionEntry, withObject: boolean) {
+  return {
+    ...(withObject ? { object: "suppression" as const } : {}),
+    id: entry.id,
+    email: entry.address,
+    origin: entry.reason,
+    source_id: entry.sendId,
+    created_at: entry.createdAt.toISOString(),
+  };
+}
