@@ -203,6 +203,7 @@ export function openApiDocument(apiBase: string) {
           },
         },
       },
+      ...suppressionPaths({ error: exampleError, common: errorResponses(readErrors), rateHeaders: RATE_HEADERS }),
     },
     components: {
       securitySchemes: {
