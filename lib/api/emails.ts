@@ -56,8 +56,16 @@ const credits = {
   credits_charged: z.number().int().meta({ description: "Credits this request took (one per distinct recipient)" }),
   credits_remaining: z.number().int().meta({ description: "Credits left to spend" }),
 };
-export const sendAnswerSchema = z.object({ id: z.string(), ...credits });
-export const batchAnswerSchema = z.object({ data: z.array(z.object({ id: z.string() })), ...credits });
+const suppressed = z
+  .array(z.string())
+  .optional()
+  .meta({ description: "Only when some: recipients left out because they are on your suppression list (not charged)" });
+export const sendAnswerSchema = z.object({ id: z.string(), ...credits, suppressed });
+export const batchAnswerSchema = z.object({
+  data: z.array(z.object({ id: z.string(), suppressed })),
+  ...credits,
+  suppressed,
+});
 
 export async function getEmail(caller: ApiCaller, id: string): Promise<Answer> {
   const row = await getSendRow(caller.userId, id);

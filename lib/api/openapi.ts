@@ -5,7 +5,13 @@ import { listEmailsQuery, MAX_BATCH_SIZE, REQUIRED_FIELDS, wireEmail } from "@/l
 
 import { apiEmailSchema, batchAnswerSchema, emailListSchema, sendAnswerSchema } from "./emails";
 import { apiErrors } from "./errors";
-import { suppressionPaths, suppressionSchemas } from "@/lib/suppressions/openapi";
+import {
+  apiSuppressionSchema,
+  suppressionAddedSchema,
+  suppressionListSchema,
+  suppressionRemovedSchema,
+} from "./suppressions";
+import { addSuppressionBody, listSuppressionsQuery } from "@/lib/suppressions/validation";
 
 /**
  * The OpenAPI 3.1 description of MailKit's public API (served at /api/openapi.json), generated from the zod
@@ -73,11 +79,13 @@ const CREDIT_HEADERS = {
   "x-mailkit-credits-remaining": integerHeader("Credits left to spend"),
 };
 
-/** One error response with an example body (for operations whose errors are listed by hand). */
-const exampleError = (description: string, example: Record<string, unknown>) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example } },
-});
+const suppressionRefParameter = {
+  name: "id_or_email",
+  in: "path",
+  required: true,
+  schema: { type: "string" },
+  description: "The entry's id, or the suppressed address",
+};
 
 const ok = (description: string, schema: z.ZodType, headers: object = RATE_HEADERS) => ({
   description,
@@ -203,7 +211,56 @@ export function openApiDocument(apiBase: string) {
           },
         },
       },
-      ...suppressionPaths({ error: exampleError, common: errorResponses(readErrors), rateHeaders: RATE_HEADERS }),
+      "/suppressions": {
+        get: {
+          summary: "List suppressed addresses (newest first)",
+          operationId: "listSuppressions",
+          description:
+            "Your suppression list: addresses that hard-bounced or complained (added by MailKit from delivery events) or that you added. Sends leave them out before anything is charged. Needs a full-access key.",
+          parameters: queryParameters(listSuppressionsQuery),
+          responses: {
+            "200": ok("A page of the list", suppressionListSchema),
+            ...errorResponses([...readErrors, apiErrors.validation({ name: "validation_error", message: "…" })]),
+          },
+        },
+        post: {
+          summary: "Add an address to the list",
+          operationId: "addSuppression",
+          description: "Origin `manual`. An address already on the list keeps its entry. Needs a full-access key.",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: jsonSchema(addSuppressionBody, "input") } },
+          },
+          responses: {
+            "201": ok("On the list", suppressionAddedSchema),
+            ...errorResponses([
+              ...readErrors,
+              apiErrors.validation({ name: "validation_error", message: "`nope` is not an email address." }),
+            ]),
+          },
+        },
+      },
+      "/suppressions/{id_or_email}": {
+        get: {
+          summary: "Retrieve a suppressed address",
+          operationId: "getSuppression",
+          parameters: [suppressionRefParameter],
+          responses: {
+            "200": ok("The entry", apiSuppressionSchema),
+            ...errorResponses([...readErrors, apiErrors.notFound("Suppression not found")]),
+          },
+        },
+        delete: {
+          summary: "Remove an address from the list",
+          operationId: "removeSuppression",
+          description: "Later sends to it are delivered and charged again. Needs a full-access key.",
+          parameters: [suppressionRefParameter],
+          responses: {
+            "200": ok("Removed", suppressionRemovedSchema),
+            ...errorResponses([...readErrors, apiErrors.notFound("Suppression not found")]),
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {
@@ -211,7 +268,6 @@ export function openApiDocument(apiBase: string) {
       },
       schemas: {
         SendEmail: sendEmailSchema(),
-        ...suppressionSchemas,
         Error: {
           type: "object",
           required: ["statusCode", "name", "message"],

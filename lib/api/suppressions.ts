@@ -6,6 +6,9 @@ import {
   removeSuppression,
   type SuppressionEntry,
 } from "@/lib/suppressions";
+import { z } from "zod";
+
+import { SUPPRESSION_REASONS } from "@/lib/suppressions/recipients";
 import { addSuppressionBody, listSuppressionsQuery, suppressionRef } from "@/lib/suppressions/validation";
 
 import { apiErrors } from "./errors";
@@ -65,7 +68,23 @@ export async function removeSuppressionEntry(caller: ApiCaller, ref: string): Pr
 }
 
 /** An entry in Resend's shape (`origin`, `source_id` = the MailKit email id that caused it). */
-export function toApiSuppression(entry: SuppressionEntry, withObject: boolean) {
+export const apiSuppressionSchema = z.object({
+  object: z.literal("suppression").optional().meta({ description: "On single entries" }),
+  id: z.string(),
+  email: z.string().meta({ description: "Bare and lower-cased" }),
+  origin: z.enum(SUPPRESSION_REASONS),
+  source_id: z.string().nullable().meta({ description: "The MailKit email whose bounce or complaint added it" }),
+  created_at: z.iso.datetime(),
+});
+export const suppressionListSchema = z.object({
+  object: z.literal("list"),
+  has_more: z.boolean(),
+  data: z.array(apiSuppressionSchema),
+});
+export const suppressionAddedSchema = z.object({ object: z.literal("suppression"), id: z.string() });
+export const suppressionRemovedSchema = suppressionAddedSchema.extend({ deleted: z.literal(true) });
+
+export function toApiSuppression(entry: SuppressionEntry, withObject: boolean): z.infer<typeof apiSuppressionSchema> {
   return {
     ...(withObject ? { object: "suppression" as const } : {}),
     id: entry.id,
