@@ -19,7 +19,7 @@ export async function recordLowBalance(
   const account = await tx.creditAccount.findUnique({ where: { customerId } });
   if (!account) return "not-low";
   const threshold = lowBalanceThreshold(account.allowance);
-  const available = account.balance - account.reserved;
+  const available = availableOf(account);
   if (threshold === null || available >= threshold) return "not-low";
   if (account.lowBalanceSince) return "already-warned";
   await tx.creditAccount.update({ where: { customerId }, data: { lowBalanceSince: new Date() } });

@@ -96,14 +96,14 @@ export async function syncCreditsFromDodo(customerId: string, reason: string, at
             },
           });
         }
-        return { synced: true, dodoBalance, balance, available: balance - account.reserved };
+        return { synced: true, dodoBalance, balance, available: availableOf({ balance, reserved: account.reserved }) };
       },
       { maxWait: 20_000, timeout: 20_000 },
     );
     if (result) return result;
     if (attempt >= attempts) {
       const account = await db.creditAccount.findUniqueOrThrow({ where: { customerId } });
-      return { synced: false, dodoBalance, balance: account.balance, available: account.balance - account.reserved };
+      return { synced: false, dodoBalance, balance: account.balance, available: availableOf(account) };
     }
   }
 }

@@ -182,7 +182,7 @@ async function holdAndRecord(requests: AdmissionRequest[]): Promise<AdmissionRes
     JSON.stringify(recipients),
   ]);
   const held = result[0];
-  if (held) return { admitted: true, available: held.balance - held.reserved };
+  if (held) return { admitted: true, available: availableOf(held) };
   // Refused: a suppressed recipient (lib/suppressions), or not enough credits.
   const suppressed = await findSuppressed(customerId, recipients);
   if (suppressed.length) return { admitted: false, suppressed };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { CreateEmailOptions } from "resend";
 
-import { pendingDebits, syncCreditsFromDodo } from "@/lib/credits";
+import { availableOf, pendingDebits, syncCreditsFromDodo } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { metrics } from "@/lib/metrics";
 import { wakeLoop } from "@/lib/runtime/loops";
@@ -170,7 +170,7 @@ async function resyncIfIdle(customerId: string): Promise<boolean> {
   if ((await pendingDebits(db, customerId)) > 0) return false;
   try {
     const result = await syncCreditsFromDodo(customerId, "admission refused");
-    return result.synced && result.available > account.balance - account.reserved;
+    return result.synced && result.available > availableOf(account);
   } catch (error) {
     console.error(`[sending] re-sync from Dodo failed for ${customerId}: ${(error as Error).message}`);
     return false;
