@@ -1,3 +1,4 @@
+import { revalidatePath } from "next/cache";
 import type { z } from "zod";
 
 import { requireUser, type SessionUser } from "@/lib/auth/session";
@@ -36,4 +37,25 @@ export function formAction<S extends z.ZodType, State>(
 function stringField(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === "string" ? value : "";
+}
+
+/**
+ * A button on a row of a dashboard list (revoke a key, remove an entry): the form's `id`, acted on for the
+ * signed-in user only (the domain function scopes it to the user), then the page is rendered again.
+ */
+export function rowAction(page: string, handler: (user: SessionUser, id: string) => Promise<unknown>) {
+  return async (form: FormData): Promise<void> => {
+    const user = await requireUser(page);
+    const id = stringField(form, "id");
+    if (id) await handler(user, id);
+    revalidatePath(page);
+  };
+}
+
+/** A button that acts on the signed-in user's own account (e.g. cancel the plan), then renders the page again. */
+export function accountAction(page: string, handler: (user: SessionUser) => Promise<unknown>) {
+  return async (): Promise<void> => {
+    await handler(await requireUser(page));
+    revalidatePath(page);
+  };
 }

@@ -1,12 +1,10 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-
-import { requireUser } from "@/lib/auth/session";
 import { cancelPlanAtPeriodEnd } from "@/lib/billing/checkout";
+import { accountAction } from "@/lib/http/server-action";
+
+const cancelPlan = accountAction("/dashboard/billing", (user) => cancelPlanAtPeriodEnd(user));
 
 export async function cancelPlanAction(): Promise<void> {
-  const user = await requireUser("/dashboard/billing");
-  await cancelPlanAtPeriodEnd(user);
-  revalidatePath("/dashboard/billing");
+  return cancelPlan();
 }

@@ -4,8 +4,7 @@ import { revalidatePath } from "next/cache";
 
 import type { CreateKeyState } from "@/components/sending/create-key-form";
 import { createApiKey, createApiKeyForm, revokeApiKey } from "@/lib/api/keys";
-import { requireUser } from "@/lib/auth/session";
-import { formAction } from "@/lib/http/server-action";
+import { formAction, rowAction } from "@/lib/http/server-action";
 
 const createKey = formAction(
   {
@@ -26,9 +25,8 @@ export async function createKeyAction(previous: CreateKeyState, form: FormData):
   return createKey(previous, form);
 }
 
+const revokeKey = rowAction("/dashboard/keys", (user, id) => revokeApiKey(user.id, id));
+
 export async function revokeKeyAction(form: FormData): Promise<void> {
-  const user = await requireUser("/dashboard/keys");
-  const id = form.get("id");
-  if (typeof id === "string" && id) await revokeApiKey(user.id, id);
-  revalidatePath("/dashboard/keys");
+  return revokeKey(form);
 }

@@ -1,13 +1,10 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-
-import { requireUser } from "@/lib/auth/session";
+import { rowAction } from "@/lib/http/server-action";
 import { removeSuppression } from "@/lib/suppressions";
 
+const remove = rowAction("/dashboard/suppressions", (user, id) => removeSuppression(user.id, id));
+
 export async function removeSuppressionAction(form: FormData): Promise<void> {
-  const user = await requireUser("/dashboard/suppressions");
-  const id = form.get("id");
-  if (typeof id === "string" && id) await removeSuppression(user.id, id);
-  revalidatePath("/dashboard/suppressions");
+  return remove(form);
 }
