@@ -1,10 +1,13 @@
 import { LOW_BALANCE_EMAIL_JOB, sendLowBalanceWarning } from "@/lib/billing/low-balance";
+import { WEBHOOK_DISABLED_EMAIL_JOB } from "@/lib/webhooks/delivery";
+import { sendWebhookDisabledNotice } from "@/lib/webhooks/notify";
 
 import { claimDueJobs, failJob, type ClaimedJob } from "./index";
 
 /** Every kind of job and what runs it. Add new kinds here. */
 const handlers: Record<string, (job: ClaimedJob) => Promise<void>> = {
   [LOW_BALANCE_EMAIL_JOB]: sendLowBalanceWarning,
+  [WEBHOOK_DISABLED_EMAIL_JOB]: sendWebhookDisabledNotice,
 };
 
 export function registerJobHandler(kind: string, handler: (job: ClaimedJob) => Promise<void>): void {

@@ -6,6 +6,7 @@ import { getEnv } from "@/lib/env";
 import { metrics } from "@/lib/metrics";
 import { isAccepted, STATUS_BY_EVENT } from "@/lib/sending/status";
 import { SEND_ID_TAG } from "@/lib/validations/email";
+import { emitEmailEventWebhooks } from "@/lib/webhooks/emit";
 
 /**
  * Resend's delivery webhooks (Svix): verify the signature over the raw body, then record the event on its
@@ -94,6 +95,8 @@ async function applyResendEvent(webhookId: string, event: WebhookEventPayload): 
         webhookId,
       },
     });
+    // The customer's own webhooks hear of it in this transaction (lib/webhooks).
+    await emitEmailEventWebhooks(tx, send.id, event.type, occurredAt, Array.isArray(to) ? to : [], detail);
 
     const status = STATUS_BY_EVENT[event.type];
     if (!status) return "recorded";
