@@ -1,6 +1,16 @@
 "use client";
 
-import { BookOpen, ChevronDown, CreditCard, Inbox, KeyRound, LayoutDashboard, Menu, Send } from "lucide-react";
+import {
+  BookOpen,
+  ChevronDown,
+  CreditCard,
+  Inbox,
+  KeyRound,
+  LayoutDashboard,
+  Menu,
+  Send,
+  Webhook,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
@@ -10,6 +20,7 @@ const items = [
   { href: "/dashboard/send", label: "Send", icon: Send },
   { href: "/dashboard/messages", label: "Messages", icon: Inbox },
   { href: "/dashboard/keys", label: "API keys", icon: KeyRound },
+  { href: "/dashboard/webhooks", label: "Webhooks", icon: Webhook },
   { href: "/dashboard/billing", label: "Billing", icon: CreditCard },
   { href: "/dashboard/docs", label: "API reference", icon: BookOpen },
 ];

@@ -185,3 +185,22 @@ export async function replayDelivery(userId: string, deliveryId: string): Promis
 export async function disabledEndpointCount(userId: string): Promise<number> {
   return db.webhookEndpoint.count({ where: { userId, status: "disabled", disabledReason: { not: null } } });
 }
+
+/** Changes whenever the webhooks page would show something new (the dashboard's live version, lib/live). */
+export async function webhookLiveVersion(userId: string): Promise<string> {
+  const [endpoints, deliveries] = await Promise.all([
+    db.webhookEndpoint.aggregate({ where: { userId }, _count: true, _max: { updatedAt: true } }),
+    db.webhookDelivery.aggregate({
+      where: { endpoint: { userId } },
+      _count: true,
+      _max: { lastAttemptAt: true, completedAt: true },
+    }),
+  ]);
+  return [
+    endpoints._count,
+    endpoints._max.updatedAt?.getTime(),
+    deliveries._count,
+    deliveries._max.lastAttemptAt?.getTime(),
+    deliveries._max.completedAt?.getTime(),
+  ].join(".");
+}
