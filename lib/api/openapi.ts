@@ -1,5 +1,6 @@
 import { ACCEPTED_STATUSES, SEND_STATUSES } from "@/lib/sending/status";
 import { MAX_BATCH_SIZE, MAX_RECIPIENTS_PER_FIELD } from "@/lib/validations/email";
+import { webhookOpenApiPaths, webhookOpenApiSchemas } from "@/lib/webhooks/openapi";
 
 /** The OpenAPI 3.1 description of MailKit's public API (served at /api/openapi.json). */
 export function openApiDocument(apiBase: string) {
@@ -190,12 +191,14 @@ export function openApiDocument(apiBase: string) {
           },
         },
       },
+      ...webhookOpenApiPaths(error, common),
     },
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A MailKit API key (mk_…), from Dashboard → API keys" },
       },
       schemas: {
+        ...webhookOpenApiSchemas(),
         SendEmail: {
           type: "object",
           required: ["from", "to", "subject"],

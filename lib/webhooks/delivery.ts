@@ -8,6 +8,7 @@ import { enqueue } from "@/lib/outbox";
 
 import { checkWebhookUrl, resolvePublicAddresses } from "./address";
 import { getWebhookConfig, type WebhookConfig } from "./config";
+import { eventBody } from "./events";
 import { signedHeaders } from "./signing";
 
 /**
@@ -62,7 +63,7 @@ export async function webhookDeliveryPass(): Promise<number> {
     claimed.map(async (delivery) => {
       const endpoint = byId.get(delivery.endpointId);
       if (!endpoint) return;
-      const body = JSON.stringify(delivery.payload);
+      const body = JSON.stringify(eventBody(delivery.payload));
       const result = await postSigned(endpoint.url, endpoint.secret, delivery.eventId, body, config);
       await recordOutcome(delivery, result, config);
     }),

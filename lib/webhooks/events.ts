@@ -106,3 +106,10 @@ export function emailEventPayload(
       return { type, created_at, data };
   }
 }
+
+/** The event as sent: `type`, `created_at`, `data` first, as Resend orders them (stored JSONB sorts keys). */
+export function eventBody(payload: unknown): unknown {
+  if (!payload || typeof payload !== "object" || Array.isArray(payload)) return payload;
+  const { type, created_at, data, ...rest } = payload as Record<string, unknown>;
+  return { type, created_at, data, ...rest };
+}

@@ -83,7 +83,14 @@ describe("API helpers", () => {
     const doc = openApiDocument("https://mailkit.example/api");
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.servers[0]!.url).toBe("https://mailkit.example/api");
-    expect(Object.keys(doc.paths)).toEqual(["/emails", "/emails/batch", "/emails/{id}"]);
+    expect(Object.keys(doc.paths)).toEqual([
+      "/emails",
+      "/emails/batch",
+      "/emails/{id}",
+      "/webhooks",
+      "/webhooks/{id}",
+      "/webhooks/{id}/signing-secret/rotate",
+    ]);
     expect(Object.keys(doc.paths["/emails"].post.responses)).toEqual(
       expect.arrayContaining(["200", "402", "409", "422", "429"]),
     );

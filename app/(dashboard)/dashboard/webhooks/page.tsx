@@ -21,6 +21,7 @@ import {
   type DeliveryView,
   type EndpointView,
 } from "@/lib/webhooks";
+import { eventBody } from "@/lib/webhooks/events";
 
 import {
   createEndpointAction,
@@ -169,8 +170,8 @@ function EndpointCard({ endpoint, log }: { endpoint: EndpointView; log: Delivery
               <Td className="align-top">
                 <details>
                   <summary className="cursor-pointer font-mono text-xs">{d.eventType}</summary>
-                  <pre className="mt-2 max-w-[80vw] overflow-x-auto whitespace-pre-wrap break-all rounded-md bg-gray-50 p-2 text-xs sm:max-w-md">
-                    {JSON.stringify(d.payload, null, 2)}
+                  <pre className="mt-2 max-w-[80vw] overflow-x-auto whitespace-pre-wrap break-all rounded-md bg-gray-50 p-2 text-xs sm:max-w-xs">
+                    {JSON.stringify(eventBody(d.payload), null, 2)}
                   </pre>
                   <p className="mt-1 font-mono text-xs text-gray-500">{d.eventId}</p>
                 </details>
@@ -189,7 +190,7 @@ function EndpointCard({ endpoint, log }: { endpoint: EndpointView; log: Delivery
                   <span className="block max-w-xs break-all text-xs text-gray-500">{d.lastError}</span>
                 ) : null}
               </Td>
-              <Td label="Time" className="whitespace-nowrap align-top">
+              <Td label="Time" className="align-top">
                 <LocalTime date={d.lastAttemptAt ?? d.createdAt} />
               </Td>
               <Td align="right" className="align-top">

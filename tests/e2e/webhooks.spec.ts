@@ -1,0 +1,89 @@
+import { expect, test } from "@playwright/test";
+import { Webhook } from "standardwebhooks";
+
+import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
+import { sendFromComposer, shot, signIn, subscribe } from "./support/mailkit";
+
+/**
+ * A customer adds a webhook endpoint (the e2e server runs in local mode, so a receiver on 127.0.0.1 started by
+ * this test is allowed), sends an email, and the endpoint's delivery log shows the email's events — which the
+ * receiver got signed with the secret shown once. Replaying one from the log delivers the same event again.
+ */
+
+let receiver: WebhookReceiver;
+test.beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+});
+test.afterAll(async () => {
+  await receiver?.close();
+});
+
+test("webhooks: add an endpoint, send, the delivery log shows the events, replay", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, `hooks-${Date.now()}@example.com`);
+  await subscribe(page);
+
+  await page.goto("/dashboard/webhooks");
+  await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
+  await page.getByTestId("webhook-url").fill("https://10.0.0.1/hook");
+  await page.getByTestId("create-webhook").click();
+  await expect(page.getByTestId("webhook-error")).toContainText("public host");
+
+  await page.getByTestId("webhook-url").fill(`${receiver.url}/mailkit`);
+  await page.getByTestId("webhook-event-credit.balance_low").uncheck();
+  await page.getByTestId("create-webhook").click();
+  const secret = (await page.getByTestId("webhook-secret").textContent())?.trim() ?? "";
+  expect(secret).toMatch(/^whsec_/);
+  await expect(page.getByTestId("webhook-endpoint-url")).toHaveText(`${receiver.url}/mailkit`);
+  await page.reload();
+  await expect(page.getByTestId("webhook-secret")).toHaveCount(0); // shown once
+
+  await sendFromComposer(page, "delivered@resend.dev", "Webhook e2e");
+
+  await page.goto("/dashboard/webhooks");
+  // The page follows new deliveries live (the dashboard's live version includes webhook activity).
+  const delivered = page.locator('[data-testid="webhook-delivery"][data-event="email.delivered"]');
+  const sent = page.locator('[data-testid="webhook-delivery"][data-event="email.sent"]');
+  await expect(delivered).toHaveAttribute("data-status", "succeeded", { timeout: 30_000 });
+  await expect(sent).toHaveAttribute("data-status", "succeeded", { timeout: 30_000 });
+  await expect(delivered).toContainText("200");
+
+  // What the receiver got verifies with the secret the page showed.
+  const verifier = new Webhook(secret);
+  const events = receiver.received.map(
+    (r) =>
+      verifier.verify(r.body, {
+        "webhook-id": String(r.headers["webhook-id"]),
+        "webhook-timestamp": String(r.headers["webhook-timestamp"]),
+        "webhook-signature": String(r.headers["webhook-signature"]),
+      }) as { type: string; data: { subject: string; to: string[] } },
+  );
+  expect(events.map((e) => e.type).sort()).toEqual(["email.delivered", "email.sent"]);
+  expect(events[0]!.data).toMatchObject({ subject: "Webhook e2e", to: ["delivered@resend.dev"] });
+
+  await delivered.locator("summary").click();
+  await expect(delivered.locator("pre")).toContainText('"email.delivered"');
+  await shot(page, "webhooks-log");
+
+  // Replay: the same event (same webhook-id) arrives again.
+  const before = receiver.received.length;
+  const deliveredId = receiver.received.find((r) => JSON.parse(r.body).type === "email.delivered")!.headers["webhook-id"];
+  await delivered.getByTestId("replay-webhook").click();
+  await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(before + 1);
+  expect(receiver.received.at(-1)!.headers["webhook-id"]).toBe(deliveredId);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await expect(delivered).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await shot(page, "webhooks-log-390");
+
+  // Disable, then delete behind a confirmation.
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.getByTestId("toggle-webhook").click();
+  await expect(page.getByTestId("webhook-endpoint")).toContainText("Disabled");
+  await page.getByTestId("delete-webhook").click();
+  await page.getByTestId("delete-webhook-confirm").click();
+  await expect(page.getByTestId("webhook-endpoint")).toHaveCount(0);
+});
