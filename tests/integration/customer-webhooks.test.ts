@@ -206,6 +206,27 @@ describe("delivery", () => {
     expect(notice.map((m) => m.subject)).toContain("Your MailKit webhook endpoint was disabled");
   });
 
+  it("an email Resend refuses reaches email.failed endpoints with the reason", async () => {
+    await createEndpoint(userId, { endpoint: `${receiver.url}/failed`, events: ["email.failed", "email.sent"] });
+    const result = await sendEmails(sender, [outgoingEmail("refused@example.com", { subject: "Refused" })]);
+    world.emulators.resend.faults.add({
+      method: "POST",
+      pathPrefix: "/emails",
+      status: 403,
+      body: { statusCode: 403, name: "validation_error", message: "The acme.test domain is not verified." },
+      count: 1,
+    });
+    await deliverQueued();
+    await deliverUntil(() => received("/failed").length >= 1);
+    const events = received("/failed").map((r) => JSON.parse(r.body));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: "email.failed",
+      data: { email_id: result.emails[0]!.id, to: ["refused@example.com"], subject: "Refused" },
+    });
+    expect(events[0].data.failed.reason).toContain("not verified");
+  });
+
   it("credit.balance_low and domain.updated are delivered to subscribed endpoints", async () => {
     await createEndpoint(userId, { endpoint: `${receiver.url}/account`, events: ["credit.balance_low", "domain.updated"] });
     const account = await db.creditAccount.findUniqueOrThrow({ where: { userId } });
