@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 
@@ -78,6 +79,29 @@ test("webhooks: add an endpoint, send, the delivery log shows the events, replay
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await shot(page, "webhooks-log-390");
+
+  // Light and dark, desktop and phone: screenshots and no serious or critical axe violation (log expanded).
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  for (const theme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const viewport of [
+      { label: "1280", width: 1280, height: 860 },
+      { label: "390", width: 390, height: 844 },
+    ]) {
+      await page.setViewportSize(viewport);
+      await page.goto("/dashboard/webhooks");
+      await delivered.locator("summary").click();
+      await page.screenshot({
+        path: `test-results/screenshots/pages/webhooks-${viewport.label}-${theme}.png`,
+        fullPage: true,
+        animations: "disabled",
+      });
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    }
+  }
+  await page.emulateMedia({ colorScheme: "light" });
 
   // Disable, then delete behind a confirmation.
   await page.setViewportSize({ width: 1280, height: 860 });
