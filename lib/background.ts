@@ -6,7 +6,7 @@ import { runDueJobs } from "@/lib/outbox/worker";
 import { startLoop } from "@/lib/runtime/loops";
 import { getSendingConfig } from "@/lib/sending/config";
 import { DISPATCHER_LOOP, dispatchPass } from "@/lib/sending/dispatcher";
-import { WEBHOOK_DELIVERY_LOOP, webhookDeliveryPass } from "@/lib/webhooks/delivery";
+import { pruneWebhookDeliveries, WEBHOOK_DELIVERY_LOOP, webhookDeliveryPass } from "@/lib/webhooks/delivery";
 
 /**
  * Work each server instance does in the background (lib/runtime/loops.ts). Instances coordinate through the
@@ -33,5 +33,6 @@ async function cleanUp(): Promise<number> {
   const buckets = await db.rateLimitBucket.deleteMany({ where: { windowStart: { lt: hourAgo } } });
   const weekAgo = new Date(Date.now() - 7 * 24 * 3600_000);
   const calls = await db.deliveryBatch.deleteMany({ where: { status: "done", completedAt: { lt: weekAgo } } });
+  await pruneWebhookDeliveries();
   return keys + buckets.count + calls.count > 0 ? 0 : 0; // hourly either way
 }

@@ -250,3 +250,12 @@ export async function disableEndpoint(
   }
   return true;
 }
+
+/** Forgets deliveries that finished more than `days` ago (the log keeps a month); the hourly cleanup calls it. */
+export async function pruneWebhookDeliveries(days = 30): Promise<number> {
+  const before = new Date(Date.now() - days * 24 * 3600_000);
+  const { count } = await db.webhookDelivery.deleteMany({
+    where: { status: { in: ["succeeded", "failed"] }, completedAt: { lt: before } },
+  });
+  return count;
+}

@@ -18,11 +18,18 @@ type Tx = Prisma.TransactionClient;
  * the caller's transaction, so a delivery exists exactly when the change it reports was committed. The delivery
  * loop (delivery.ts) takes it from there. Returns how many deliveries were created.
  */
-export async function emitWebhookEvent(tx: Tx, userId: string, event: CustomerWebhookEvent): Promise<number> {
-  const endpoints = await tx.webhookEndpoint.findMany({
-    where: { userId, status: "enabled", eventTypes: { has: event.type } },
-    select: { id: true },
-  });
+export async function emitWebhookEvent(
+  tx: Tx,
+  userId: string,
+  event: CustomerWebhookEvent,
+  subscribed?: { id: string }[],
+): Promise<number> {
+  const endpoints =
+    subscribed ??
+    (await tx.webhookEndpoint.findMany({
+      where: { userId, status: "enabled", eventTypes: { has: event.type } },
+      select: { id: true },
+    }));
   if (!endpoints.length) return 0;
   const eventId = newEventId();
   const { count } = await tx.webhookDelivery.createMany({
@@ -78,6 +85,14 @@ export async function emitEmailEventWebhooks(
   detail: Record<string, unknown> = {},
 ): Promise<number> {
   if (!isWebhookEventType(type) || !type.startsWith("email.")) return 0;
+  // One indexed query decides: most customers have no endpoint for this type, and then nothing more is read.
+  const subscribed = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT e."id" FROM "WebhookEndpoint" e JOIN "EmailSend" s ON s."userId" = e."userId"
+     WHERE s."id" = $1 AND e."status" = 'enabled' AND $2 = ANY(e."eventTypes")`,
+    sendId,
+    type,
+  );
+  if (!subscribed.length) return 0;
   const send = await tx.emailSend.findUnique({ where: { id: sendId }, select: SEND_FIELDS });
   if (!send) return 0;
   const payload = emailEventPayload(type as EmailEventType, forEvent(send), occurredAt, {
@@ -86,7 +101,7 @@ export async function emitEmailEventWebhooks(
     suppressed: detail.suppressed,
     failed: detail.failed as { reason: string } | undefined,
   });
-  return emitWebhookEvent(tx, send.userId, payload);
+  return emitWebhookEvent(tx, send.userId, payload, subscribed);
 }
 
 /** Hook for lib/sending/settle.ts: sends Resend refused (status `failed`) → `email.failed`. */
