@@ -182,6 +182,74 @@ describe("delivery", () => {
     await expect(replayDelivery(other.id, delivery!.id)).rejects.toThrow(/not found/);
   });
 
+  it("a hung endpoint times out and a redirect is not followed: both are failed attempts, retried", async () => {
+    configureWebhooks({ ...TEST_CONFIG, timeoutMs: 300, retryDelaysMs: [60_000] });
+    receiver.respond = (r) => (r.path === "/hang" ? 0 : 302);
+    const hang = await createEndpoint(userId, { endpoint: `${receiver.url}/hang`, events: ["email.sent"] });
+    const moved = await createEndpoint(userId, { endpoint: `${receiver.url}/moved`, events: ["email.sent"] });
+    await sendOne("slow@example.com");
+    await deliverUntil(async () => {
+      const logs = [...(await listDeliveries(userId, hang.endpoint.id)), ...(await listDeliveries(userId, moved.endpoint.id))];
+      return logs.length === 2 && logs.every((d) => d.attempts === 1 && d.lastError);
+    });
+    const [hung] = await listDeliveries(userId, hang.endpoint.id);
+    expect(hung).toMatchObject({ status: "pending", lastResponseStatus: null });
+    expect(hung!.lastError).toMatch(/No response within 300 ms/);
+    expect(hung!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30_000); // the next try waits its backoff
+    const [redirected] = await listDeliveries(userId, moved.endpoint.id);
+    expect(redirected).toMatchObject({ status: "pending", lastResponseStatus: 302 });
+    expect(redirected!.lastError).toMatch(/redirects are not followed/);
+    expect(received("/redirected")).toHaveLength(0);
+  });
+
+  it("several delivery passes at once share the work: every event arrives exactly once", async () => {
+    const { endpoint } = await createEndpoint(userId, { endpoint: `${receiver.url}/many`, events: ["domain.updated"] });
+    configureWebhooks({ ...TEST_CONFIG, batchSize: 5 });
+    await db.$transaction(async (tx) => {
+      for (let i = 0; i < 30; i++)
+        await emitDomainUpdated(tx, userId, {
+          id: `d_${i}`,
+          name: `d${i}.acme.test`,
+          status: "verified",
+          created_at: new Date().toISOString(),
+          region: "us-east-1",
+          records: [],
+        });
+    });
+    await Promise.all([drainWebhookDeliveries(), drainWebhookDeliveries(), drainWebhookDeliveries()]);
+    await deliverUntil(() => received("/many").length >= 30);
+    const ids = received("/many").map((r) => r.headers["webhook-id"]);
+    expect(ids).toHaveLength(30);
+    expect(new Set(ids).size).toBe(30);
+    const log = await listDeliveries(userId, endpoint.id);
+    expect(log.every((d) => d.status === "succeeded" && d.attempts === 1)).toBe(true);
+  });
+
+  it("a delivery leased by another instance is left alone until its lease runs out, then taken over", async () => {
+    const { endpoint } = await createEndpoint(userId, { endpoint: `${receiver.url}/leased`, events: ["domain.updated"] });
+    await db.$transaction((tx) =>
+      emitDomainUpdated(tx, userId, {
+        id: "d_lease",
+        name: "lease.acme.test",
+        status: "verified",
+        created_at: new Date().toISOString(),
+        region: "us-east-1",
+        records: [],
+      }),
+    );
+    // Another instance claimed it and died mid-attempt.
+    await db.webhookDelivery.updateMany({
+      where: { endpointId: endpoint.id },
+      data: { attempts: 1, leaseUntil: new Date(Date.now() + 3600_000) },
+    });
+    await drainWebhookDeliveries();
+    expect(received("/leased")).toHaveLength(0);
+    await db.webhookDelivery.updateMany({ where: { endpointId: endpoint.id }, data: { leaseUntil: new Date(0) } });
+    await deliverUntil(() => received("/leased").length === 1);
+    const [delivery] = await listDeliveries(userId, endpoint.id);
+    expect(delivery).toMatchObject({ status: "succeeded", attempts: 2 });
+  });
+
   it("an endpoint that keeps failing is disabled, its pending events fail and the owner is emailed", async () => {
     configureWebhooks({ ...TEST_CONFIG, retryDelaysMs: [0, 0, 0, 0, 0, 0], disableAfterFailures: 3 });
     receiver.respond = () => 500;

@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 
 /**
  * A customer's webhook endpoint for tests: records every request (headers and raw body) and answers with the
- * status `respond` chooses (200 by default), e.g. 500 for the first attempts.
+ * status `respond` chooses (200 by default), e.g. 500 for the first attempts; 0 never answers (a hung endpoint);
+ * 3xx redirects to `/redirected`.
  */
 export type ReceivedWebhook = { path: string; headers: IncomingHttpHeaders; body: string };
 
@@ -28,11 +29,18 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const entry = { path: request.url ?? "/", headers: request.headers, body: Buffer.concat(chunks).toString("utf8") };
       receiver.received.push(entry);
       const status = receiver.respond(entry, receiver.received.length - 1);
-      response.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : `failing with ${status}`);
+      if (status === 0) return; // hang
+      const headers: Record<string, string> = { "content-type": "text/plain" };
+      if (status >= 300 && status < 400) headers.location = "/redirected";
+      response.writeHead(status, headers).end(status < 300 ? "ok" : `failing with ${status}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  receiver.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  receiver.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return receiver;
 }
