@@ -4,15 +4,20 @@ import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, readJsonBody } from "
 import {
   createEndpoint,
   deleteEndpoint,
+  getDeliveryByEventId,
   getEndpoint,
+  listDeliveries,
   listEndpoints,
+  replayDelivery,
   maskSecret,
   rotateSecret,
   updateEndpoint,
   WebhookInputError,
   WebhookNotFoundError,
+  type DeliveryView,
   type EndpointView,
 } from "@/lib/webhooks";
+import { eventBody } from "@/lib/webhooks/events";
 import { createEndpointInput, updateEndpointInput, webhookId } from "@/lib/webhooks/schema";
 
 import { withApiKey } from "./auth";
@@ -28,6 +33,9 @@ import { jsonResponse } from "./respond";
  *   PATCH  /api/webhooks/{id}                           { endpoint?, events?, status? }
  *   DELETE /api/webhooks/{id}
  *   POST   /api/webhooks/{id}/signing-secret/rotate     a new secret → { signing_secret }
+ *   GET    /api/webhooks/{id}/events                    the delivery log, newest first (?limit=1…100)
+ *   GET    /api/webhooks/{id}/events/{eventId}          one event with its payload
+ *   POST   /api/webhooks/{id}/events/{eventId}/replay   deliver it again (same webhook-id and payload)
  * (/api/webhooks/dodo and /api/webhooks/resend are MailKit's own incoming provider webhooks; endpoint ids are
  * cuids, so they never collide.)
  */
@@ -79,6 +87,70 @@ export function handleRotateWebhookSecret(request: Request, id: string): Promise
   });
 }
 
+export function handleListWebhookEvents(request: Request, id: string): Promise<Response> {
+  return withApiKey(request, "full", async (caller) => {
+    const raw = new URL(request.url).searchParams.get("limit");
+    const limit = raw === null ? 20 : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      throw apiErrors.validation({ name: "validation_error", message: "The `limit` must be between 1 and 100." });
+    const rows = await run(() => listDeliveries(caller.userId, checkId(id), limit + 1));
+    return jsonResponse({
+      status: 200,
+      body: {
+        object: "list",
+        has_more: rows.length > limit,
+        data: rows.slice(0, limit).map((d) => ({
+          id: d.eventId,
+          type: d.eventType,
+          created_at: d.createdAt.toISOString(),
+          status: eventStatus(d),
+        })),
+      },
+    });
+  });
+}
+
+export function handleGetWebhookEvent(request: Request, id: string, eventId: string): Promise<Response> {
+  return withApiKey(request, "full", async (caller) => {
+    const d = await run(() => getDeliveryByEventId(caller.userId, checkId(id), checkEventId(eventId)));
+    return jsonResponse({
+      status: 200,
+      body: {
+        object: "webhook_event",
+        id: d.eventId,
+        type: d.eventType,
+        created_at: d.createdAt.toISOString(),
+        status: eventStatus(d),
+        next_attempt_at: d.status === "pending" ? d.nextAttemptAt.toISOString() : null,
+        attempts: d.attempts,
+        last_response_status: d.lastResponseStatus,
+        last_error: d.lastError,
+        payload: eventBody(d.payload),
+      },
+    });
+  });
+}
+
+export function handleReplayWebhookEvent(request: Request, id: string, eventId: string): Promise<Response> {
+  return withApiKey(request, "full", async (caller) => {
+    const d = await run(() => getDeliveryByEventId(caller.userId, checkId(id), checkEventId(eventId)));
+    await run(() => replayDelivery(caller.userId, d.id));
+    return jsonResponse({ status: 200, body: { object: "webhook_event", id: d.eventId } });
+  });
+}
+
+/** Resend's event-log states: success | pending (not tried yet) | attempting (retrying) | failed. */
+function eventStatus(d: DeliveryView): "success" | "pending" | "attempting" | "failed" {
+  if (d.status === "succeeded") return "success";
+  if (d.status === "failed") return "failed";
+  return d.attempts > 0 ? "attempting" : "pending";
+}
+
+function checkEventId(eventId: string): string {
+  if (!/^msg_[A-Za-z0-9]{1,64}$/.test(eventId)) throw apiErrors.notFound("Webhook event not found");
+  return eventId;
+}
+
 function toApi(endpoint: EndpointView) {
   return {
     object: "webhook",
@@ -103,7 +175,7 @@ async function run<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    if (error instanceof WebhookNotFoundError) throw notFound();
+    if (error instanceof WebhookNotFoundError) throw apiErrors.notFound(error.message);
     if (error instanceof WebhookInputError) throw apiErrors.validation({ name: "validation_error", message: error.message });
     throw error;
   }

@@ -204,3 +204,13 @@ export async function webhookLiveVersion(userId: string): Promise<string> {
     deliveries._max.completedAt?.getTime(),
   ].join(".");
 }
+
+/** One logged event of an endpoint by its event id (`webhook-id`, msg_…). */
+export async function getDeliveryByEventId(userId: string, endpointId: string, eventId: string): Promise<DeliveryView> {
+  await getEndpoint(userId, endpointId);
+  const row = await db.webhookDelivery.findUnique({
+    where: { endpointId_eventId: { endpointId, eventId } },
+  });
+  if (!row) throw new WebhookNotFoundError("Webhook event not found");
+  return row as DeliveryView;
+}

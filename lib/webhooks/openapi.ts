@@ -9,6 +9,7 @@ type ErrorFn = (description: string, example: Record<string, unknown>) => unknow
 
 export function webhookOpenApiPaths(error: ErrorFn, common: Record<string, unknown>) {
   const id = { name: "id", in: "path", required: true, schema: { type: "string" } };
+  const eventId = { name: "eventId", in: "path", required: true, schema: { type: "string" }, description: "msg_…" };
   const json = (ref: string) => ({ "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } });
   const notFound = error("No such webhook for this account", {
     statusCode: 404,
@@ -115,6 +116,52 @@ export function webhookOpenApiPaths(error: ErrorFn, common: Record<string, unkno
         responses: { "200": { description: "The new secret", content: json("WebhookSecret") }, "404": notFound, ...common },
       },
     },
+    "/webhooks/{id}/events": {
+      get: {
+        tags: tag,
+        summary: "List an endpoint's events (the delivery log)",
+        operationId: "listWebhookEvents",
+        parameters: [id, { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } }],
+        responses: {
+          "200": {
+            description: "Newest first",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    object: { const: "list" },
+                    has_more: { type: "boolean" },
+                    data: { type: "array", items: { $ref: "#/components/schemas/WebhookEventLog" } },
+                  },
+                },
+              },
+            },
+          },
+          "404": notFound,
+          ...common,
+        },
+      },
+    },
+    "/webhooks/{id}/events/{eventId}": {
+      get: {
+        tags: tag,
+        summary: "Retrieve an event with its payload",
+        operationId: "getWebhookEvent",
+        parameters: [id, eventId],
+        responses: { "200": { description: "The event", content: json("WebhookEvent") }, "404": notFound, ...common },
+      },
+    },
+    "/webhooks/{id}/events/{eventId}/replay": {
+      post: {
+        tags: tag,
+        summary: "Replay an event",
+        operationId: "replayWebhookEvent",
+        description: "Delivers it again: the same `webhook-id` and payload, signed anew, with a fresh retry schedule.",
+        parameters: [id, eventId],
+        responses: { "200": { description: "Queued for delivery", content: json("WebhookRef") }, "404": notFound, ...common },
+      },
+    },
   };
 }
 
@@ -152,6 +199,31 @@ export function webhookOpenApiSchemas() {
         created_at: { type: "string", format: "date-time" },
         signing_secret: { type: "string", description: "Masked (retrieve only)" },
       },
+    },
+    WebhookEventLog: {
+      type: "object",
+      properties: {
+        id: { type: "string", description: "The webhook-id header of its deliveries" },
+        type: { enum: [...WEBHOOK_EVENT_TYPES] },
+        created_at: { type: "string", format: "date-time" },
+        status: { enum: ["success", "pending", "attempting", "failed"] },
+      },
+    },
+    WebhookEvent: {
+      allOf: [
+        { $ref: "#/components/schemas/WebhookEventLog" },
+        {
+          type: "object",
+          properties: {
+            object: { const: "webhook_event" },
+            next_attempt_at: { type: ["string", "null"], format: "date-time" },
+            attempts: { type: "integer" },
+            last_response_status: { type: ["integer", "null"] },
+            last_error: { type: ["string", "null"] },
+            payload: { type: "object", description: "The body that is POSTed: { type, created_at, data }" },
+          },
+        },
+      ],
     },
     WebhookRef: { type: "object", properties: { object: { const: "webhook" }, id: { type: "string" } } },
     WebhookSecret: {

@@ -177,6 +177,23 @@ describe("delivery", () => {
     const [first, second] = received("/replay");
     expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
     expect(JSON.parse(second!.body)).toEqual(JSON.parse(first!.body));
+    // The same log through the resend SDK: list, get (with the payload) and replay.
+    const events = await sdk.webhooks.events.list({ webhookId: endpoint.id });
+    expect(events.data!.data).toEqual([
+      { id: first!.headers["webhook-id"], type: "email.sent", created_at: expect.any(String), status: "success" },
+    ]);
+    const event = await sdk.webhooks.events.get({ webhookId: endpoint.id, eventId: String(first!.headers["webhook-id"]) });
+    expect(event.data).toMatchObject({ object: "webhook_event", status: "success", payload: JSON.parse(first!.body) });
+    const replayed = await sdk.webhooks.events.replay({
+      webhookId: endpoint.id,
+      eventId: String(first!.headers["webhook-id"]),
+    });
+    expect(replayed.error).toBeNull();
+    await deliverUntil(() => received("/replay").length >= 3);
+    expect(received("/replay")[2]!.body).toBe(first!.body);
+    expect((await sdk.webhooks.events.get({ webhookId: endpoint.id, eventId: "msg_nope" })).error).toMatchObject({
+      statusCode: 404,
+    });
     // Another customer cannot replay it.
     const other = await db.user.create({ data: { email: `other-${Date.now()}@example.com` } });
     await expect(replayDelivery(other.id, delivery!.id)).rejects.toThrow(/not found/);

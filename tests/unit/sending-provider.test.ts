@@ -90,6 +90,9 @@ describe("API helpers", () => {
       "/webhooks",
       "/webhooks/{id}",
       "/webhooks/{id}/signing-secret/rotate",
+      "/webhooks/{id}/events",
+      "/webhooks/{id}/events/{eventId}",
+      "/webhooks/{id}/events/{eventId}/replay",
     ]);
     expect(Object.keys(doc.paths["/emails"].post.responses)).toEqual(
       expect.arrayContaining(["200", "402", "409", "422", "429"]),

@@ -9,6 +9,9 @@ import * as dodoWebhookRoute from "@/app/api/webhooks/dodo/route";
 import * as webhooksRoute from "@/app/api/webhooks/route";
 import * as webhookByIdRoute from "@/app/api/webhooks/[id]/route";
 import * as webhookRotateRoute from "@/app/api/webhooks/[id]/signing-secret/rotate/route";
+import * as webhookEventsRoute from "@/app/api/webhooks/[id]/events/route";
+import * as webhookEventRoute from "@/app/api/webhooks/[id]/events/[eventId]/route";
+import * as webhookReplayRoute from "@/app/api/webhooks/[id]/events/[eventId]/replay/route";
 
 /**
  * MailKit's own route handlers (the exported GET/POST functions, unchanged) behind a plain Node HTTP server,
@@ -42,6 +45,21 @@ const routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
     method: "POST",
     pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/signing-secret\/rotate$/,
     handler: (r, p) => webhookRotateRoute.POST(r, { params: Promise.resolve({ id: p.id! }) }),
+  },
+  {
+    method: "GET",
+    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/events$/,
+    handler: (r, p) => webhookEventsRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }),
+  },
+  {
+    method: "GET",
+    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/events\/(?<eventId>[^/]+)$/,
+    handler: (r, p) => webhookEventRoute.GET(r, { params: Promise.resolve({ id: p.id!, eventId: p.eventId! }) }),
+  },
+  {
+    method: "POST",
+    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/events\/(?<eventId>[^/]+)\/replay$/,
+    handler: (r, p) => webhookReplayRoute.POST(r, { params: Promise.resolve({ id: p.id!, eventId: p.eventId! }) }),
   },
 ];
 

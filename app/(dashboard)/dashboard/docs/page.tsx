@@ -133,6 +133,17 @@ export default async function DocsPage() {
             <Row endpoint="POST /webhooks/{id}/signing-secret/rotate" access="full">
               A new secret; later deliveries are signed with it.
             </Row>
+            <Row endpoint="GET /webhooks/{id}/events" access="full">
+              The delivery log, newest first (<code>limit</code> 1–100): each event&apos;s <code>id</code> (its{" "}
+              <code>webhook-id</code>), <code>type</code> and <code>status</code> (success, pending, attempting,
+              failed).
+            </Row>
+            <Row endpoint="GET /webhooks/{id}/events/{eventId}" access="full">
+              One event with its <code>payload</code>, attempts and last response.
+            </Row>
+            <Row endpoint="POST /webhooks/{id}/events/{eventId}/replay" access="full">
+              Delivers the event again: same <code>webhook-id</code>, same payload.
+            </Row>
           </Table>
           <ul className="list-disc space-y-1 pl-5 text-sm text-gray-700">
             <li>
