@@ -1,16 +1,6 @@
 "use client";
 
-import {
-  BookOpen,
-  ChevronDown,
-  CreditCard,
-  Inbox,
-  KeyRound,
-  LayoutDashboard,
-  Menu,
-  Send,
-  Webhook,
-} from "lucide-react";
+import { BookOpen, ChevronDown, CreditCard, Inbox, KeyRound, LayoutDashboard, Menu, Send, Webhook } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";

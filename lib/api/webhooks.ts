@@ -176,7 +176,8 @@ async function run<T>(action: () => Promise<T>): Promise<T> {
     return await action();
   } catch (error) {
     if (error instanceof WebhookNotFoundError) throw apiErrors.notFound(error.message);
-    if (error instanceof WebhookInputError) throw apiErrors.validation({ name: "validation_error", message: error.message });
+    if (error instanceof WebhookInputError)
+      throw apiErrors.validation({ name: "validation_error", message: error.message });
     throw error;
   }
 }

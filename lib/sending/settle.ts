@@ -45,7 +45,8 @@ export async function settleBatch(batch: ClaimedBatch, outcome: ProviderOutcome)
   await db.$transaction(async (tx) => {
     const sent = accepted.length ? await markSent(tx, accepted) : [];
     const failed = refused.length ? await markFailed(tx, refused) : [];
-    if (failed.length) await emitEmailFailed(tx, failed.map((f) => f.id)); // customers' webhooks (lib/webhooks)
+    // Customers' webhooks (lib/webhooks) hear of the refusals in this transaction.
+    if (failed.length) await emitEmailFailed(tx, failed);
     if (sent.length) {
       await tx.unbilledSend.createMany({
         data: sent.map((s) => ({ sendId: s.id, customerId: s.customerId, credits: s.cost, acceptedAt: new Date() })),

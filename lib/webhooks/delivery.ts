@@ -99,8 +99,7 @@ export async function postSigned(
     };
     const { status, excerpt } = await post(target, headers, body, addresses, config.timeoutMs);
     if (status >= 200 && status < 300) return { ok: true, status, excerpt };
-    const error =
-      status >= 300 && status < 400 ? `HTTP ${status}: redirects are not followed` : `HTTP ${status}`;
+    const error = status >= 300 && status < 400 ? `HTTP ${status}: redirects are not followed` : `HTTP ${status}`;
     return { ok: false, status, excerpt, error };
   } catch (error) {
     return { ok: false, status: null, excerpt: null, error: (error as Error).message.slice(0, 500) };
@@ -144,7 +143,10 @@ function post(
         const done = () =>
           finish(() => {
             response.destroy();
-            resolve({ status: response.statusCode ?? 0, excerpt: Buffer.concat(chunks).toString("utf8").slice(0, 500) });
+            resolve({
+              status: response.statusCode ?? 0,
+              excerpt: Buffer.concat(chunks).toString("utf8").slice(0, 500),
+            });
           });
         response.on("data", (chunk: Buffer) => {
           if (size < EXCERPT_BYTES) chunks.push(chunk.subarray(0, EXCERPT_BYTES - size));

@@ -105,7 +105,8 @@ export async function emitEmailEventWebhooks(
 }
 
 /** Hook for lib/sending/settle.ts: sends Resend refused (status `failed`) → `email.failed`. */
-export async function emitEmailFailed(tx: Tx, sendIds: string[]): Promise<number> {
+export async function emitEmailFailed(tx: Tx, failed: { id: string }[]): Promise<number> {
+  const sendIds = failed.map((s) => s.id);
   if (!sendIds.length) return 0;
   const sends = await tx.emailSend.findMany({ where: { id: { in: sendIds } }, select: SEND_FIELDS });
   let count = 0;

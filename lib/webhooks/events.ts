@@ -101,7 +101,11 @@ export function emailEventPayload(
         data: { ...data, suppressed: detail.suppressed as EmailSuppressedEvent["data"]["suppressed"] },
       };
     case "email.failed":
-      return { type, created_at, data: { ...data, failed: detail.failed ?? { reason: "The email could not be sent." } } };
+      return {
+        type,
+        created_at,
+        data: { ...data, failed: detail.failed ?? { reason: "The email could not be sent." } },
+      };
     default:
       return { type, created_at, data };
   }

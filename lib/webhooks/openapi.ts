@@ -19,7 +19,8 @@ export function webhookOpenApiPaths(error: ErrorFn, common: Record<string, unkno
   const invalid = error("Validation failed: bad event type, or a URL that is not public https (SSRF guard)", {
     statusCode: 422,
     name: "validation_error",
-    message: "The endpoint must be on a public host (private, link-local, multicast and reserved addresses are refused).",
+    message:
+      "The endpoint must be on a public host (private, link-local, multicast and reserved addresses are refused).",
   });
   const tag = ["Webhooks"];
   return {
@@ -113,7 +114,11 @@ export function webhookOpenApiPaths(error: ErrorFn, common: Record<string, unkno
         operationId: "rotateWebhookSigningSecret",
         description: "Deliveries from now on are signed with the new secret.",
         parameters: [id],
-        responses: { "200": { description: "The new secret", content: json("WebhookSecret") }, "404": notFound, ...common },
+        responses: {
+          "200": { description: "The new secret", content: json("WebhookSecret") },
+          "404": notFound,
+          ...common,
+        },
       },
     },
     "/webhooks/{id}/events": {
@@ -159,7 +164,11 @@ export function webhookOpenApiPaths(error: ErrorFn, common: Record<string, unkno
         operationId: "replayWebhookEvent",
         description: "Delivers it again: the same `webhook-id` and payload, signed anew, with a fresh retry schedule.",
         parameters: [id, eventId],
-        responses: { "200": { description: "Queued for delivery", content: json("WebhookRef") }, "404": notFound, ...common },
+        responses: {
+          "200": { description: "Queued for delivery", content: json("WebhookRef") },
+          "404": notFound,
+          ...common,
+        },
       },
     },
   };

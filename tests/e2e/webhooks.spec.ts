@@ -68,7 +68,9 @@ test("webhooks: add an endpoint, send, the delivery log shows the events, replay
 
   // Replay: the same event (same webhook-id) arrives again.
   const before = receiver.received.length;
-  const deliveredId = receiver.received.find((r) => JSON.parse(r.body).type === "email.delivered")!.headers["webhook-id"];
+  const deliveredId = receiver.received.find((r) => JSON.parse(r.body).type === "email.delivered")!.headers[
+    "webhook-id"
+  ];
   await delivered.getByTestId("replay-webhook").click();
   await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(before + 1);
   expect(receiver.received.at(-1)!.headers["webhook-id"]).toBe(deliveredId);

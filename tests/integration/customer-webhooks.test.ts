@@ -91,7 +91,10 @@ describe("registering endpoints through the resend SDK", () => {
 
     const updated = await sdk.webhooks.update(id, { events: ["email.sent", "email.bounced"], status: "disabled" });
     expect(updated.error).toBeNull();
-    expect((await sdk.webhooks.get(id)).data).toMatchObject({ status: "disabled", events: ["email.sent", "email.bounced"] });
+    expect((await sdk.webhooks.get(id)).data).toMatchObject({
+      status: "disabled",
+      events: ["email.sent", "email.bounced"],
+    });
 
     const rotated = await sdk.webhooks.rotateSigningSecret(id);
     expect(rotated.data!.signing_secret).toMatch(/^whsec_/);
@@ -182,7 +185,10 @@ describe("delivery", () => {
     expect(events.data!.data).toEqual([
       { id: first!.headers["webhook-id"], type: "email.sent", created_at: expect.any(String), status: "success" },
     ]);
-    const event = await sdk.webhooks.events.get({ webhookId: endpoint.id, eventId: String(first!.headers["webhook-id"]) });
+    const event = await sdk.webhooks.events.get({
+      webhookId: endpoint.id,
+      eventId: String(first!.headers["webhook-id"]),
+    });
     expect(event.data).toMatchObject({ object: "webhook_event", status: "success", payload: JSON.parse(first!.body) });
     const replayed = await sdk.webhooks.events.replay({
       webhookId: endpoint.id,
@@ -206,7 +212,10 @@ describe("delivery", () => {
     const moved = await createEndpoint(userId, { endpoint: `${receiver.url}/moved`, events: ["email.sent"] });
     await sendOne("slow@example.com");
     await deliverUntil(async () => {
-      const logs = [...(await listDeliveries(userId, hang.endpoint.id)), ...(await listDeliveries(userId, moved.endpoint.id))];
+      const logs = [
+        ...(await listDeliveries(userId, hang.endpoint.id)),
+        ...(await listDeliveries(userId, moved.endpoint.id)),
+      ];
       return logs.length === 2 && logs.every((d) => d.attempts === 1 && d.lastError);
     });
     const [hung] = await listDeliveries(userId, hang.endpoint.id);
@@ -243,7 +252,10 @@ describe("delivery", () => {
   });
 
   it("a delivery leased by another instance is left alone until its lease runs out, then taken over", async () => {
-    const { endpoint } = await createEndpoint(userId, { endpoint: `${receiver.url}/leased`, events: ["domain.updated"] });
+    const { endpoint } = await createEndpoint(userId, {
+      endpoint: `${receiver.url}/leased`,
+      events: ["domain.updated"],
+    });
     await db.$transaction((tx) =>
       emitDomainUpdated(tx, userId, {
         id: "d_lease",
@@ -313,7 +325,10 @@ describe("delivery", () => {
   });
 
   it("credit.balance_low and domain.updated are delivered to subscribed endpoints", async () => {
-    await createEndpoint(userId, { endpoint: `${receiver.url}/account`, events: ["credit.balance_low", "domain.updated"] });
+    await createEndpoint(userId, {
+      endpoint: `${receiver.url}/account`,
+      events: ["credit.balance_low", "domain.updated"],
+    });
     const account = await db.creditAccount.findUniqueOrThrow({ where: { userId } });
     await db.creditAccount.update({ where: { userId }, data: { allowance: 5000, lowBalanceSince: null } });
     await db.$transaction((tx) => recordLowBalance(tx, account.customerId, `test-${Date.now()}`));
@@ -330,7 +345,10 @@ describe("delivery", () => {
     await deliverUntil(() => received("/account").length >= 2);
     const events = received("/account").map((r) => JSON.parse(r.body));
     expect(events.map((e) => e.type).sort()).toEqual(["credit.balance_low", "domain.updated"]);
-    expect(events.find((e) => e.type === "credit.balance_low").data).toMatchObject({ threshold: 1000, allowance: 5000 });
+    expect(events.find((e) => e.type === "credit.balance_low").data).toMatchObject({
+      threshold: 1000,
+      allowance: 5000,
+    });
   });
 });
 

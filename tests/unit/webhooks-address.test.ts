@@ -109,8 +109,10 @@ describe("checkWebhookUrl", () => {
 });
 
 describe("resolvePublicAddresses", () => {
-  const answers = (...addresses: string[]) => async () =>
-    addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+  const answers =
+    (...addresses: string[]) =>
+    async () =>
+      addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
 
   it("passes when every answer is public", async () => {
     const result = await resolvePublicAddresses("example.com", {

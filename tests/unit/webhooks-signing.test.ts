@@ -54,7 +54,9 @@ describe("payloads", () => {
   };
 
   it("email events mirror Resend's shape with MailKit's id", () => {
-    const event = emailEventPayload("email.delivered", send, new Date("2026-12-01T10:00:05Z"), { to: ["a@example.com"] });
+    const event = emailEventPayload("email.delivered", send, new Date("2026-12-01T10:00:05Z"), {
+      to: ["a@example.com"],
+    });
     expect(event).toEqual({
       type: "email.delivered",
       created_at: "2026-12-01T10:00:05.000Z",

@@ -39,7 +39,8 @@ const routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   ...(["GET", "PATCH", "DELETE"] as const).map((method) => ({
     method,
     pattern: /^\/api\/webhooks\/(?<id>[^/]+)$/,
-    handler: (r: Request, p: Record<string, string>) => webhookByIdRoute[method](r, { params: Promise.resolve({ id: p.id! }) }),
+    handler: (r: Request, p: Record<string, string>) =>
+      webhookByIdRoute[method](r, { params: Promise.resolve({ id: p.id! }) }),
   })),
   {
     method: "POST",

@@ -18,7 +18,10 @@ import { createEndpointInput } from "@/lib/webhooks/schema";
 
 const PAGE = "/dashboard/webhooks";
 
-export async function createEndpointAction(_previous: CreateEndpointState, form: FormData): Promise<CreateEndpointState> {
+export async function createEndpointAction(
+  _previous: CreateEndpointState,
+  form: FormData,
+): Promise<CreateEndpointState> {
   const user = await requireUser(PAGE);
   const url = String(form.get("url") ?? "");
   const events = form.getAll("events").map(String);

@@ -97,7 +97,10 @@ export default async function WebhooksPage() {
       )}
 
       <Card>
-        <CardHeader title="Verifying deliveries" description="Each delivery carries webhook-id, webhook-timestamp and webhook-signature headers." />
+        <CardHeader
+          title="Verifying deliveries"
+          description="Each delivery carries webhook-id, webhook-timestamp and webhook-signature headers."
+        />
         <CardBody>
           <CodeBlock label="Node.js (standardwebhooks)" code={VERIFY_SNIPPET} />
         </CardBody>
