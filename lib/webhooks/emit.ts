@@ -106,17 +106,26 @@ export async function emitEmailEventWebhooks(
 
 /** Hook for lib/sending/settle.ts: sends Resend refused (status `failed`) → `email.failed`. */
 export async function emitEmailFailed(tx: Tx, failed: { id: string }[]): Promise<number> {
-  const sendIds = failed.map((s) => s.id);
-  if (!sendIds.length) return 0;
-  const sends = await tx.emailSend.findMany({ where: { id: { in: sendIds } }, select: SEND_FIELDS });
+  if (!failed.length) return 0;
+  // One query decides: usually nobody among these senders subscribes, and then nothing more is read.
+  const subscribed = await tx.$queryRawUnsafe<{ id: string; userId: string }[]>(
+    `SELECT e."id", e."userId" FROM "WebhookEndpoint" e
+     WHERE e."status" = 'enabled' AND 'email.failed' = ANY(e."eventTypes")
+       AND e."userId" IN (SELECT s."userId" FROM "EmailSend" s WHERE s."id" = ANY($1::text[]))`,
+    failed.map((f) => f.id),
+  );
+  if (!subscribed.length) return 0;
+  const users = new Set(subscribed.map((e) => e.userId));
+  const sends = await tx.emailSend.findMany({
+    where: { id: { in: failed.map((f) => f.id) }, userId: { in: [...users] } },
+    select: SEND_FIELDS,
+  });
   let count = 0;
   for (const send of sends) {
     const reason = send.lastError ?? "The email could not be sent.";
-    count += await emitWebhookEvent(
-      tx,
-      send.userId,
-      emailEventPayload("email.failed", forEvent(send), new Date(), { failed: { reason } }),
-    );
+    const endpoints = subscribed.filter((e) => e.userId === send.userId);
+    const event = emailEventPayload("email.failed", forEvent(send), new Date(), { failed: { reason } });
+    count += await emitWebhookEvent(tx, send.userId, event, endpoints);
   }
   return count;
 }
