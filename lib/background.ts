@@ -6,6 +6,7 @@ import { runDueJobs } from "@/lib/outbox/worker";
 import { startLoop } from "@/lib/runtime/loops";
 import { getSendingConfig } from "@/lib/sending/config";
 import { DISPATCHER_LOOP, dispatchPass } from "@/lib/sending/dispatcher";
+import { pruneWebhookDeliveries, WEBHOOK_DELIVERY_LOOP, webhookDeliveryPass } from "@/lib/webhooks/delivery";
 
 /**
  * Work each server instance does in the background (lib/runtime/loops.ts). Instances coordinate through the
@@ -21,6 +22,8 @@ export function startBackgroundWork(): void {
   startLoop(CREDIT_SYNC_LOOP, 1_000, () => runRequestedSyncs());
   // Durable jobs (low-balance emails).
   startLoop("outbox", 500, () => runDueJobs());
+  // Signed deliveries to customers' webhook endpoints, with retries (lib/webhooks).
+  startLoop(WEBHOOK_DELIVERY_LOOP, 1_000, webhookDeliveryPass);
   startLoop("cleanup", 3600_000, cleanUp);
 }
 
@@ -30,5 +33,6 @@ async function cleanUp(): Promise<number> {
   const buckets = await db.rateLimitBucket.deleteMany({ where: { windowStart: { lt: hourAgo } } });
   const weekAgo = new Date(Date.now() - 7 * 24 * 3600_000);
   const calls = await db.deliveryBatch.deleteMany({ where: { status: "done", completedAt: { lt: weekAgo } } });
+  await pruneWebhookDeliveries();
   return keys + buckets.count + calls.count > 0 ? 0 : 0; // hourly either way
 }

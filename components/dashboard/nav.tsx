@@ -1,6 +1,17 @@
 "use client";
 
-import { Ban, BookOpen, ChevronDown, CreditCard, Inbox, KeyRound, LayoutDashboard, Menu, Send } from "lucide-react";
+import {
+  Ban,
+  BookOpen,
+  ChevronDown,
+  CreditCard,
+  Inbox,
+  KeyRound,
+  LayoutDashboard,
+  Menu,
+  Send,
+  Webhook,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
@@ -11,6 +22,7 @@ const items = [
   { href: "/dashboard/messages", label: "Messages", icon: Inbox },
   { href: "/dashboard/suppressions", label: "Suppressions", icon: Ban },
   { href: "/dashboard/keys", label: "API keys", icon: KeyRound },
+  { href: "/dashboard/webhooks", label: "Webhooks", icon: Webhook },
   { href: "/dashboard/billing", label: "Billing", icon: CreditCard },
   { href: "/dashboard/docs", label: "API reference", icon: BookOpen },
 ];

@@ -1,4 +1,5 @@
 import { getEnv } from "@/lib/env";
+import { formatBytes } from "@/lib/http/body";
 import { HttpError } from "@/lib/http/errors";
 import type { ValidationFailure } from "@/lib/sending/email-schema";
 import { AllRecipientsSuppressedError, InsufficientCreditsError } from "@/lib/sending/errors";
@@ -40,7 +41,7 @@ export const apiErrors = {
   invalidJson: () => new HttpError("invalid_json", "The request body is not valid JSON."),
   jsonTooDeep: (message: string) => new HttpError("json_too_deep", message),
   payloadTooLarge: (limitBytes: number) =>
-    new HttpError("payload_too_large", `The request body is larger than ${Math.round(limitBytes / 1024 / 1024)} MB.`),
+    new HttpError("payload_too_large", `The request body is larger than ${formatBytes(limitBytes)}.`),
   validation: (failure: ValidationFailure) => new HttpError(failure.name, failure.message),
   invalidParameter: (message: string) => new HttpError("invalid_parameter", message),
   invalidIdempotencyKey: () =>

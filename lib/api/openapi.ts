@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { webhookOpenApiPaths, webhookOpenApiSchemas } from "@/lib/webhooks/openapi";
 
 import { publicErrorBody, type HttpError } from "@/lib/http/errors";
 import { listEmailsQuery, MAX_BATCH_SIZE, REQUIRED_FIELDS, wireEmail } from "@/lib/sending/email-schema";
@@ -78,6 +79,12 @@ const CREDIT_HEADERS = {
   "x-mailkit-credits-charged": integerHeader("Credits this request took"),
   "x-mailkit-credits-remaining": integerHeader("Credits left to spend"),
 };
+
+/** One error response with an example body (for operations whose errors are listed by hand). */
+const exampleError = (description: string, example: Record<string, unknown>) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example } },
+});
 
 const suppressionRefParameter = {
   name: "id_or_email",
@@ -261,12 +268,14 @@ export function openApiDocument(apiBase: string) {
           },
         },
       },
+      ...webhookOpenApiPaths(exampleError, errorResponses(readErrors)),
     },
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A MailKit API key (mk_…), from Dashboard → API keys" },
       },
       schemas: {
+        ...webhookOpenApiSchemas(),
         SendEmail: sendEmailSchema(),
         Error: {
           type: "object",

@@ -3,6 +3,7 @@ import { availableOf, lowBalanceThreshold } from "@/lib/credits";
 import { sendLowBalanceEmail } from "@/lib/emails/send";
 import { getEnv } from "@/lib/env";
 import { completeJob, enqueue, type ClaimedJob, type Tx } from "@/lib/outbox";
+import { emitCreditBalanceLow } from "@/lib/webhooks/emit";
 
 export const LOW_BALANCE_EMAIL_JOB = "email.low_balance";
 
@@ -28,6 +29,12 @@ export async function recordLowBalance(
     key: `low-balance/${customerId}/${eventKey}`,
     customerId,
     payload: { customerId },
+  });
+  await emitCreditBalanceLow(tx, account.userId, {
+    available,
+    threshold,
+    allowance: account.allowance,
+    topUpUrl: `${getEnv().APP_URL}/dashboard/billing#top-up`,
   });
   return "warned";
 }

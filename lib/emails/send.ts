@@ -5,6 +5,7 @@ import { getResend } from "@/lib/resend/client";
 
 import { LowBalanceEmail, type LowBalanceEmailProps } from "./low-balance";
 import { SignInEmail } from "./sign-in";
+import { WebhookDisabledEmail, type WebhookDisabledEmailProps } from "./webhook-disabled";
 
 /** MailKit's own emails (not customers' sends): sign-in links and billing notices. */
 
@@ -39,4 +40,24 @@ export async function sendLowBalanceEmail(
     { idempotencyKey },
   );
   if (error) throw new Error(`Could not send the low-balance email: ${error.message}`);
+}
+
+/** Tells an owner MailKit disabled one of their webhook endpoints; the job key makes a retry send it once. */
+export async function sendWebhookDisabledEmail(
+  to: string,
+  props: WebhookDisabledEmailProps,
+  idempotencyKey: string,
+): Promise<void> {
+  const element = WebhookDisabledEmail(props);
+  const { error } = await getResend().emails.send(
+    {
+      from: getEnv().EMAIL_FROM,
+      to,
+      subject: "Your MailKit webhook endpoint was disabled",
+      html: await render(element),
+      text: await render(element, { plainText: true }),
+    },
+    { idempotencyKey },
+  );
+  if (error) throw new Error(`Could not send the webhook-disabled email: ${error.message}`);
 }

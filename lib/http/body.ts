@@ -102,7 +102,7 @@ function jsonDepth(text: string): number {
   return max;
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round(bytes / 1024 / 1024)} MB`;
   return `${Math.round(bytes / 1024)} KB`;
 }

@@ -1,5 +1,7 @@
 import { LOW_BALANCE_EMAIL_JOB, sendLowBalanceWarning } from "@/lib/billing/low-balance";
 import { CREDIT_BACK_JOB, postCreditBack } from "@/lib/suppressions/credit-back";
+import { WEBHOOK_DISABLED_EMAIL_JOB } from "@/lib/webhooks/delivery";
+import { sendWebhookDisabledNotice } from "@/lib/webhooks/notify";
 
 import { claimDueJobs, failJob, type ClaimedJob } from "./index";
 
@@ -7,6 +9,7 @@ import { claimDueJobs, failJob, type ClaimedJob } from "./index";
 const handlers: Record<string, (job: ClaimedJob) => Promise<void>> = {
   [LOW_BALANCE_EMAIL_JOB]: sendLowBalanceWarning,
   [CREDIT_BACK_JOB]: postCreditBack,
+  [WEBHOOK_DISABLED_EMAIL_JOB]: sendWebhookDisabledNotice,
 };
 
 export function registerJobHandler(kind: string, handler: (job: ClaimedJob) => Promise<void>): void {

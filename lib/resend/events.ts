@@ -14,6 +14,7 @@ import { metrics } from "@/lib/metrics";
 import { SEND_ID_TAG } from "@/lib/sending/email-schema";
 import { isAccepted, STATUS_BY_EVENT } from "@/lib/sending/status";
 import { recordDeliveryOutcome } from "@/lib/suppressions";
+import { emitEmailEventWebhooks } from "@/lib/webhooks/emit";
 
 /**
  * Resend's delivery webhooks (Svix), for lib/http/webhook-inbox.ts: each email.* event is recorded on its send's
@@ -88,6 +89,8 @@ const recordEmailEvent: EventHandler<EmailEvent> = {
     });
     // Hard bounces and complaints join the customer's suppression list; suppressed/failed emails are credited back.
     await recordDeliveryOutcome(tx, send.id, event);
+    // The customer's own webhooks hear of it in this transaction (lib/webhooks).
+    await emitEmailEventWebhooks(tx, send.id, event.type, occurredAt, Array.isArray(to) ? to : [], detail);
 
     const status = STATUS_BY_EVENT[event.type];
     if (!status) return { outcome: "recorded" };

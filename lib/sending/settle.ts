@@ -6,6 +6,7 @@ import type { Tx } from "@/lib/outbox";
 import { getSendingConfig, retryDelayMs } from "./config";
 import type { ProviderOutcome } from "./provider";
 import { STATUS_BY_EVENT } from "./status";
+import { emitEmailFailed } from "@/lib/webhooks/emit";
 
 /**
  * Settling a Resend call: each member send leaves the open states (queued, unknown) once, in one transaction
@@ -44,6 +45,8 @@ export async function settleBatch(batch: ClaimedBatch, outcome: ProviderOutcome)
   await db.$transaction(async (tx) => {
     const sent = accepted.length ? await markSent(tx, accepted) : [];
     const failed = refused.length ? await markFailed(tx, refused) : [];
+    // Customers' webhooks (lib/webhooks) hear of the refusals in this transaction.
+    if (failed.length) await emitEmailFailed(tx, failed);
     if (sent.length) {
       await tx.unbilledSend.createMany({
         data: sent.map((s) => ({ sendId: s.id, customerId: s.customerId, credits: s.cost, acceptedAt: new Date() })),

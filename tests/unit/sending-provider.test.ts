@@ -91,7 +91,14 @@ describe("API helpers", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.servers[0]!.url).toBe("https://mailkit.example/api");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/emails", "/emails/batch", "/emails/{id}", "/suppressions"]),
+      expect.arrayContaining([
+        "/emails",
+        "/emails/batch",
+        "/emails/{id}",
+        "/suppressions",
+        "/webhooks",
+        "/webhooks/{id}",
+      ]),
     );
     expect(Object.keys(doc.paths["/emails"].post.responses)).toEqual(
       expect.arrayContaining(["200", "400", "401", "402", "409", "413", "422", "429", "500"]),

@@ -8,6 +8,12 @@ import * as resendWebhookRoute from "@/app/api/webhooks/resend/route";
 import * as dodoWebhookRoute from "@/app/api/webhooks/dodo/route";
 import * as suppressionsRoute from "@/app/api/suppressions/route";
 import * as suppressionRoute from "@/app/api/suppressions/[address]/route";
+import * as webhooksRoute from "@/app/api/webhooks/route";
+import * as webhookByIdRoute from "@/app/api/webhooks/[id]/route";
+import * as webhookRotateRoute from "@/app/api/webhooks/[id]/signing-secret/rotate/route";
+import * as webhookEventsRoute from "@/app/api/webhooks/[id]/events/route";
+import * as webhookEventRoute from "@/app/api/webhooks/[id]/events/[eventId]/route";
+import * as webhookReplayRoute from "@/app/api/webhooks/[id]/events/[eventId]/replay/route";
 
 /**
  * MailKit's own route handlers (the exported GET/POST functions, unchanged) behind a plain Node HTTP server,
@@ -43,6 +49,35 @@ const routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   { method: "POST", pattern: /^\/api\/webhooks\/resend$/, handler: (r) => resendWebhookRoute.POST(r) },
   { method: "POST", pattern: /^\/api\/webhooks\/dodo$/, handler: (r) => dodoWebhookRoute.POST(r) },
+  // Customer webhook endpoints (lib/api/webhooks.ts)
+  { method: "POST", pattern: /^\/api\/webhooks$/, handler: (r) => webhooksRoute.POST(r) },
+  { method: "GET", pattern: /^\/api\/webhooks$/, handler: (r) => webhooksRoute.GET(r) },
+  ...(["GET", "PATCH", "DELETE"] as const).map((method) => ({
+    method,
+    pattern: /^\/api\/webhooks\/(?<id>[^/]+)$/,
+    handler: (r: Request, p: Record<string, string>) =>
+      webhookByIdRoute[method](r, { params: Promise.resolve({ id: p.id! }) }),
+  })),
+  {
+    method: "POST",
+    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/signing-secret\/rotate$/,
+    handler: (r, p) => webhookRotateRoute.POST(r, { params: Promise.resolve({ id: p.id! }) }),
+  },
+  {
+    method: "GET",
+    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/events$/,
+    handler: (r, p) => webhookEventsRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }),
+  },
+  {
+    method: "GET",
+    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/events\/(?<eventId>[^/]+)$/,
+    handler: (r, p) => webhookEventRoute.GET(r, { params: Promise.resolve({ id: p.id!, eventId: p.eventId! }) }),
+  },
+  {
+    method: "POST",
+    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/events\/(?<eventId>[^/]+)\/replay$/,
+    handler: (r, p) => webhookReplayRoute.POST(r, { params: Promise.resolve({ id: p.id!, eventId: p.eventId! }) }),
+  },
 ];
 
 export async function startAppServer(): Promise<AppServer> {
@@ -72,7 +107,7 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const request = new Request(url, {
       method: req.method,
       headers,
-      body: req.method === "GET" ? undefined : Buffer.concat(chunks),
+      body: req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks),
     });
     const response = await route.handler(request, route.match!.groups ?? {});
     const body = Buffer.from(await response.arrayBuffer());

@@ -9,6 +9,7 @@ import { requireUser } from "@/lib/auth/session";
 import { apiBaseUrl, curlSnippet, nodeSnippet } from "@/lib/dashboard/snippets";
 import { getEnv } from "@/lib/env";
 import { getSendingConfig } from "@/lib/sending/config";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 
 export const metadata: Metadata = { title: "API reference" };
 export const dynamic = "force-dynamic";
@@ -135,6 +136,76 @@ export default async function DocsPage() {
           </li>
         </ul>
       </Section>
+
+      <div id="webhooks" className="scroll-mt-4">
+        <Section
+          title="Webhooks"
+          description="Your endpoints receive your emails' events, signed. Same API as resend.webhooks.* (full-access key)."
+        >
+          <Table
+            stack
+            bodyClassName="align-top"
+            head={
+              <>
+                <Th inset>Endpoint</Th>
+                <Th inset>Key</Th>
+                <Th inset>What it does</Th>
+              </>
+            }
+          >
+            <Row endpoint="POST /webhooks" access="full">
+              Registers <code>{`{ endpoint, events }`}</code> and answers <code>signing_secret</code> (
+              <code>whsec_…</code>) — shown this once. <code>endpoint</code> must be <code>https://</code> on a public
+              host: private, loopback, link-local and reserved addresses are refused, now and at every delivery.
+            </Row>
+            <Row endpoint="GET /webhooks" access="full">
+              Your endpoints.
+            </Row>
+            <Row endpoint="GET /webhooks/{id}" access="full">
+              One endpoint (<code>status</code>, <code>events</code>, <code>disabled_reason</code>; the secret masked).
+            </Row>
+            <Row endpoint="PATCH /webhooks/{id}" access="full">
+              Change <code>endpoint</code>, <code>events</code> or <code>status</code> (<code>enabled</code> /{" "}
+              <code>disabled</code>).
+            </Row>
+            <Row endpoint="DELETE /webhooks/{id}" access="full">
+              Removes the endpoint and its delivery log.
+            </Row>
+            <Row endpoint="POST /webhooks/{id}/signing-secret/rotate" access="full">
+              A new secret; later deliveries are signed with it.
+            </Row>
+            <Row endpoint="GET /webhooks/{id}/events" access="full">
+              The delivery log, newest first (<code>limit</code> 1–100): each event&apos;s <code>id</code> (its{" "}
+              <code>webhook-id</code>), <code>type</code> and <code>status</code> (success, pending, attempting,
+              failed).
+            </Row>
+            <Row endpoint="GET /webhooks/{id}/events/{eventId}" access="full">
+              One event with its <code>payload</code>, attempts and last response.
+            </Row>
+            <Row endpoint="POST /webhooks/{id}/events/{eventId}/replay" access="full">
+              Delivers the event again: same <code>webhook-id</code>, same payload.
+            </Row>
+          </Table>
+          <ul className="list-disc space-y-1 pl-5 text-sm text-gray-700">
+            <li>
+              Events: <code>{WEBHOOK_EVENT_TYPES.join(", ")}</code>. Email and domain events have Resend&apos;s webhook
+              shapes; <code>data.email_id</code> is the id MailKit&apos;s API returned.
+            </li>
+            <li>
+              Each delivery is a POST with <code>webhook-id</code>, <code>webhook-timestamp</code> and{" "}
+              <code>webhook-signature</code> (Standard Webhooks): verify with{" "}
+              <code>new Webhook(secret).verify(rawBody, headers)</code> from <code>standardwebhooks</code>, or{" "}
+              <code>resend.webhooks.verify</code>.
+            </li>
+            <li>
+              Answer 2xx within 15 seconds. Anything else is retried after 5 s, 30 s, 2 min, 10 min, 1 h, 3 h, 6 h and
+              12 h with the same <code>webhook-id</code> (delivery is at least once: deduplicate on it). Redirects are
+              not followed. An endpoint failing for a day is disabled and you get an email; replay missed events from
+              the dashboard.
+            </li>
+          </ul>
+        </Section>
+      </div>
 
       <Section title="Idempotency, limits and errors">
         <ul className="list-disc space-y-1 pl-5 text-sm text-gray-700">

@@ -1,0 +1,167 @@
+import type { z } from "zod";
+
+import {
+  createEndpoint,
+  deleteEndpoint,
+  getDeliveryByEventId,
+  getEndpoint,
+  listDeliveries,
+  listEndpoints,
+  replayDelivery,
+  maskSecret,
+  rotateSecret,
+  updateEndpoint,
+  WebhookInputError,
+  WebhookNotFoundError,
+  type DeliveryView,
+  type EndpointView,
+} from "@/lib/webhooks";
+import { eventBody } from "@/lib/webhooks/events";
+import { createEndpointInput, updateEndpointInput, webhookId } from "@/lib/webhooks/schema";
+
+import { apiErrors } from "./errors";
+import type { ApiCaller } from "./keys";
+
+/**
+ * Customer webhook endpoints over the public API (full-access keys), wire-compatible with Resend's webhooks API
+ * so `resend.webhooks.create/get/list/update/remove/rotateSigningSecret` work against MailKit:
+ *   POST   /api/webhooks                                register { endpoint, events } → { id, signing_secret }
+ *   GET    /api/webhooks                                list
+ *   GET    /api/webhooks/{id}                           one (signing_secret masked: it is shown once)
+ *   PATCH  /api/webhooks/{id}                           { endpoint?, events?, status? }
+ *   DELETE /api/webhooks/{id}
+ *   POST   /api/webhooks/{id}/signing-secret/rotate     a new secret → { signing_secret }
+ *   GET    /api/webhooks/{id}/events                    the delivery log, newest first (?limit=1…100)
+ *   GET    /api/webhooks/{id}/events/{eventId}          one event with its payload
+ *   POST   /api/webhooks/{id}/events/{eventId}/replay   deliver it again (same webhook-id and payload)
+ * (/api/webhooks/dodo and /api/webhooks/resend are MailKit's own incoming provider webhooks; endpoint ids are
+ * cuids, so they never collide.)
+ */
+
+type Answer = { status?: number; body: Record<string, unknown> };
+
+export async function createWebhook(caller: ApiCaller, body: unknown): Promise<Answer> {
+  const input = parse(createEndpointInput, body);
+  const { endpoint, secret } = await run(() => createEndpoint(caller.userId, input));
+  return { status: 201, body: { object: "webhook", id: endpoint.id, signing_secret: secret } };
+}
+
+export async function listWebhooks(caller: ApiCaller): Promise<Answer> {
+  const endpoints = await listEndpoints(caller.userId);
+  return { body: { object: "list", has_more: false, data: endpoints.map(toApi) } };
+}
+
+export async function getWebhook(caller: ApiCaller, id: string): Promise<Answer> {
+  const endpoint = await run(() => getEndpoint(caller.userId, checkId(id)));
+  return { body: { ...toApi(endpoint), signing_secret: maskSecret(endpoint.secret) } };
+}
+
+export async function updateWebhook(caller: ApiCaller, id: string, body: unknown): Promise<Answer> {
+  const input = parse(updateEndpointInput, body);
+  const endpoint = await run(() => updateEndpoint(caller.userId, checkId(id), input));
+  return { body: { object: "webhook", id: endpoint.id } };
+}
+
+export async function deleteWebhook(caller: ApiCaller, id: string): Promise<Answer> {
+  await run(() => deleteEndpoint(caller.userId, checkId(id)));
+  return { body: { object: "webhook", id, deleted: true } };
+}
+
+export async function rotateWebhookSecret(caller: ApiCaller, id: string): Promise<Answer> {
+  const secret = await run(() => rotateSecret(caller.userId, checkId(id)));
+  return { body: { object: "webhook", id, signing_secret: secret } };
+}
+
+export async function listWebhookEvents(caller: ApiCaller, id: string, query: Record<string, string>): Promise<Answer> {
+  const raw = query.limit;
+  const limit = raw === undefined ? 20 : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw apiErrors.validation({ name: "validation_error", message: "The `limit` must be between 1 and 100." });
+  const rows = await run(() => listDeliveries(caller.userId, checkId(id), limit + 1));
+  return {
+    body: {
+      object: "list",
+      has_more: rows.length > limit,
+      data: rows.slice(0, limit).map((d) => ({
+        id: d.eventId,
+        type: d.eventType,
+        created_at: d.createdAt.toISOString(),
+        status: eventStatus(d),
+      })),
+    },
+  };
+}
+
+export async function getWebhookEvent(caller: ApiCaller, id: string, eventId: string): Promise<Answer> {
+  const d = await run(() => getDeliveryByEventId(caller.userId, checkId(id), checkEventId(eventId)));
+  return {
+    body: {
+      object: "webhook_event",
+      id: d.eventId,
+      type: d.eventType,
+      created_at: d.createdAt.toISOString(),
+      status: eventStatus(d),
+      next_attempt_at: d.status === "pending" ? d.nextAttemptAt.toISOString() : null,
+      attempts: d.attempts,
+      last_response_status: d.lastResponseStatus,
+      last_error: d.lastError,
+      payload: eventBody(d.payload),
+    },
+  };
+}
+
+export async function replayWebhookEvent(caller: ApiCaller, id: string, eventId: string): Promise<Answer> {
+  const d = await run(() => getDeliveryByEventId(caller.userId, checkId(id), checkEventId(eventId)));
+  await run(() => replayDelivery(caller.userId, d.id));
+  return { body: { object: "webhook_event", id: d.eventId } };
+}
+
+/** Resend's event-log states: success | pending (not tried yet) | attempting (retrying) | failed. */
+function eventStatus(d: DeliveryView): "success" | "pending" | "attempting" | "failed" {
+  if (d.status === "succeeded") return "success";
+  if (d.status === "failed") return "failed";
+  return d.attempts > 0 ? "attempting" : "pending";
+}
+
+function checkEventId(eventId: string): string {
+  if (!/^msg_[A-Za-z0-9]{1,64}$/.test(eventId)) throw apiErrors.notFound("Webhook event not found");
+  return eventId;
+}
+
+function toApi(endpoint: EndpointView) {
+  return {
+    object: "webhook",
+    id: endpoint.id,
+    endpoint: endpoint.url,
+    events: endpoint.eventTypes,
+    status: endpoint.status,
+    description: endpoint.description,
+    disabled_reason: endpoint.disabledReason,
+    created_at: endpoint.createdAt.toISOString(),
+  };
+}
+
+const notFound = () => apiErrors.notFound("Webhook not found");
+
+function checkId(id: string): string {
+  if (!webhookId.safeParse(id).success) throw notFound();
+  return id;
+}
+
+async function run<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof WebhookNotFoundError) throw apiErrors.notFound(error.message);
+    if (error instanceof WebhookInputError)
+      throw apiErrors.validation({ name: "validation_error", message: error.message });
+    throw error;
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success)
+    throw apiErrors.validation({ name: "validation_error", message: result.error.issues[0]!.message });
+  return result.data;
+}

@@ -1,0 +1,115 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { Webhook } from "standardwebhooks";
+
+import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
+import { sendFromComposer, shot, signIn, subscribe } from "./support/mailkit";
+
+/**
+ * A customer adds a webhook endpoint (the e2e server runs in local mode, so a receiver on 127.0.0.1 started by
+ * this test is allowed), sends an email, and the endpoint's delivery log shows the email's events — which the
+ * receiver got signed with the secret shown once. Replaying one from the log delivers the same event again.
+ */
+
+let receiver: WebhookReceiver;
+test.beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+});
+test.afterAll(async () => {
+  await receiver?.close();
+});
+
+test("webhooks: add an endpoint, send, the delivery log shows the events, replay", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, `hooks-${Date.now()}@example.com`);
+  await subscribe(page);
+
+  await page.goto("/dashboard/webhooks");
+  await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
+  await page.getByTestId("webhook-url").fill("https://10.0.0.1/hook");
+  await page.getByTestId("create-webhook").click();
+  await expect(page.getByTestId("webhook-error")).toContainText("public host");
+
+  await page.getByTestId("webhook-url").fill(`${receiver.url}/mailkit`);
+  await page.getByTestId("webhook-event-credit.balance_low").uncheck();
+  await page.getByTestId("create-webhook").click();
+  const secret = (await page.getByTestId("webhook-secret").textContent())?.trim() ?? "";
+  expect(secret).toMatch(/^whsec_/);
+  await expect(page.getByTestId("webhook-endpoint-url")).toHaveText(`${receiver.url}/mailkit`);
+  await page.reload();
+  await expect(page.getByTestId("webhook-secret")).toHaveCount(0); // shown once
+
+  await sendFromComposer(page, "delivered@resend.dev", "Webhook e2e");
+
+  await page.goto("/dashboard/webhooks");
+  // The page follows new deliveries live (the dashboard's live version includes webhook activity).
+  const delivered = page.locator('[data-testid="webhook-delivery"][data-event="email.delivered"]');
+  const sent = page.locator('[data-testid="webhook-delivery"][data-event="email.sent"]');
+  await expect(delivered).toHaveAttribute("data-status", "succeeded", { timeout: 30_000 });
+  await expect(sent).toHaveAttribute("data-status", "succeeded", { timeout: 30_000 });
+  await expect(delivered).toContainText("200");
+
+  // What the receiver got verifies with the secret the page showed.
+  const verifier = new Webhook(secret);
+  const events = receiver.received.map(
+    (r) =>
+      verifier.verify(r.body, {
+        "webhook-id": String(r.headers["webhook-id"]),
+        "webhook-timestamp": String(r.headers["webhook-timestamp"]),
+        "webhook-signature": String(r.headers["webhook-signature"]),
+      }) as { type: string; data: { subject: string; to: string[] } },
+  );
+  expect(events.map((e) => e.type).sort()).toEqual(["email.delivered", "email.sent"]);
+  expect(events[0]!.data).toMatchObject({ subject: "Webhook e2e", to: ["delivered@resend.dev"] });
+
+  await delivered.locator("summary").click();
+  await expect(delivered.locator("pre")).toContainText('"email.delivered"');
+  await shot(page, "webhooks-log");
+
+  // Replay: the same event (same webhook-id) arrives again.
+  const before = receiver.received.length;
+  const deliveredId = receiver.received.find((r) => JSON.parse(r.body).type === "email.delivered")!.headers[
+    "webhook-id"
+  ];
+  await delivered.getByTestId("replay-webhook").click();
+  await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(before + 1);
+  expect(receiver.received.at(-1)!.headers["webhook-id"]).toBe(deliveredId);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await expect(delivered).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await shot(page, "webhooks-log-390");
+
+  // Light and dark, desktop and phone: screenshots and no serious or critical axe violation (log expanded).
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  for (const theme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const viewport of [
+      { label: "1280", width: 1280, height: 860 },
+      { label: "390", width: 390, height: 844 },
+    ]) {
+      await page.setViewportSize(viewport);
+      await page.goto("/dashboard/webhooks");
+      await delivered.locator("summary").click();
+      await page.screenshot({
+        path: `test-results/screenshots/pages/webhooks-${viewport.label}-${theme}.png`,
+        fullPage: true,
+        animations: "disabled",
+      });
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    }
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+
+  // Disable, then delete behind a confirmation.
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.getByTestId("toggle-webhook").click();
+  await expect(page.getByTestId("webhook-endpoint")).toContainText("Disabled");
+  await page.getByTestId("delete-webhook").click();
+  await page.getByTestId("delete-webhook-confirm").click();
+  await expect(page.getByTestId("webhook-endpoint")).toHaveCount(0);
+});
