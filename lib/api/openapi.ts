@@ -1,11 +1,21 @@
 import { z } from "zod";
-import { webhookOpenApiPaths, webhookOpenApiSchemas } from "@/lib/webhooks/openapi";
+import { createEndpointInput, updateEndpointInput } from "@/lib/webhooks/schema";
 
 import { publicErrorBody, type HttpError } from "@/lib/http/errors";
 import { listEmailsQuery, MAX_BATCH_SIZE, REQUIRED_FIELDS, wireEmail } from "@/lib/sending/email-schema";
 
 import { apiEmailSchema, batchAnswerSchema, emailListSchema, sendAnswerSchema } from "./emails";
 import { apiErrors } from "./errors";
+import {
+  webhookDeletedSchema,
+  webhookEventListSchema,
+  webhookEventRefSchema,
+  webhookEventSchema,
+  webhookListSchema,
+  webhookRefSchema,
+  webhookSchema,
+  webhookSecretSchema,
+} from "./webhooks";
 import {
   apiSuppressionSchema,
   suppressionAddedSchema,
@@ -79,12 +89,6 @@ const CREDIT_HEADERS = {
   "x-mailkit-credits-charged": integerHeader("Credits this request took"),
   "x-mailkit-credits-remaining": integerHeader("Credits left to spend"),
 };
-
-/** One error response with an example body (for operations whose errors are listed by hand). */
-const exampleError = (description: string, example: Record<string, unknown>) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example } },
-});
 
 const suppressionRefParameter = {
   name: "id_or_email",
@@ -268,14 +272,13 @@ export function openApiDocument(apiBase: string) {
           },
         },
       },
-      ...webhookOpenApiPaths(exampleError, errorResponses(readErrors)),
+      ...webhookPaths(readErrors),
     },
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A MailKit API key (mk_…), from Dashboard → API keys" },
       },
       schemas: {
-        ...webhookOpenApiSchemas(),
         SendEmail: sendEmailSchema(),
         Error: {
           type: "object",
@@ -284,6 +287,116 @@ export function openApiDocument(apiBase: string) {
             "Resend's error shape. A 402 adds `required`, `available` (credits) and `top_up_url`; nothing was sent or charged.",
           properties: { statusCode: { type: "integer" }, name: { type: "string" }, message: { type: "string" } },
         },
+      },
+    },
+  };
+}
+
+/** Customer webhook endpoints, wire-compatible with Resend's webhooks API (`resend.webhooks.*`). */
+function webhookPaths(readErrors: HttpError[]) {
+  const path = (name: string, description?: string) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+    ...(description ? { description } : {}),
+  });
+  const id = path("id");
+  const eventId = path("eventId", "msg_…");
+  const body = (schema: z.ZodType) => ({
+    required: true,
+    content: { "application/json": { schema: jsonSchema(schema, "input") } },
+  });
+  const tags = ["Webhooks"];
+  const notFound = errorResponses([...readErrors, apiErrors.notFound("Webhook not found")]);
+  const invalid = apiErrors.validation({
+    name: "validation_error",
+    message:
+      "The endpoint must be on a public host (private, link-local, multicast and reserved addresses are refused).",
+  });
+  return {
+    "/webhooks": {
+      post: {
+        tags,
+        summary: "Register a webhook endpoint",
+        operationId: "createWebhook",
+        description:
+          "Needs a full-access key. The `signing_secret` (Standard Webhooks, `whsec_…`) is returned here and on rotation only. The URL must be `https://` on a public host; its DNS answers are checked now and at every delivery.",
+        requestBody: body(createEndpointInput),
+        responses: { "201": ok("Registered", webhookSecretSchema), ...errorResponses([...readErrors, invalid]) },
+      },
+      get: {
+        tags,
+        summary: "List webhook endpoints",
+        operationId: "listWebhooks",
+        responses: { "200": ok("Every endpoint of the account", webhookListSchema), ...errorResponses(readErrors) },
+      },
+    },
+    "/webhooks/{id}": {
+      get: {
+        tags,
+        summary: "Retrieve a webhook endpoint",
+        operationId: "getWebhook",
+        description: "`signing_secret` is masked (whsec_abcd…wxyz): it is shown once; rotate it to get a new one.",
+        parameters: [id],
+        responses: { "200": ok("The endpoint", webhookSchema), ...notFound },
+      },
+      patch: {
+        tags,
+        summary: "Update a webhook endpoint",
+        operationId: "updateWebhook",
+        description: "Change the URL (checked again), the events, or `status` (enabling clears the failure record).",
+        parameters: [id],
+        requestBody: body(updateEndpointInput),
+        responses: {
+          "200": ok("Updated", webhookRefSchema),
+          ...errorResponses([...readErrors, apiErrors.notFound("Webhook not found"), invalid]),
+        },
+      },
+      delete: {
+        tags,
+        summary: "Remove a webhook endpoint",
+        operationId: "removeWebhook",
+        parameters: [id],
+        responses: { "200": ok("Removed", webhookDeletedSchema), ...notFound },
+      },
+    },
+    "/webhooks/{id}/signing-secret/rotate": {
+      post: {
+        tags,
+        summary: "Rotate the signing secret",
+        operationId: "rotateWebhookSigningSecret",
+        description: "Deliveries from now on are signed with the new secret.",
+        parameters: [id],
+        responses: { "200": ok("The new secret", webhookSecretSchema), ...notFound },
+      },
+    },
+    "/webhooks/{id}/events": {
+      get: {
+        tags,
+        summary: "List an endpoint's events (the delivery log)",
+        operationId: "listWebhookEvents",
+        parameters: [id, { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } }],
+        responses: { "200": ok("Newest first", webhookEventListSchema), ...notFound },
+      },
+    },
+    "/webhooks/{id}/events/{eventId}": {
+      get: {
+        tags,
+        summary: "Retrieve an event with its payload",
+        operationId: "getWebhookEvent",
+        parameters: [id, eventId],
+        responses: { "200": ok("The event", webhookEventSchema), ...notFound },
+      },
+    },
+    "/webhooks/{id}/events/{eventId}/replay": {
+      post: {
+        tags,
+        summary: "Replay an event",
+        operationId: "replayWebhookEvent",
+        description: "Delivers it again: the same `webhook-id` and payload, signed anew, with a fresh retry schedule.",
+        parameters: [id, eventId],
+        responses: { "200": ok("Queued for delivery", webhookEventRefSchema), ...notFound },
       },
     },
   };

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 import {
   createEndpoint,
@@ -16,7 +16,7 @@ import {
   type DeliveryView,
   type EndpointView,
 } from "@/lib/webhooks";
-import { eventBody } from "@/lib/webhooks/events";
+import { eventBody, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import { createEndpointInput, updateEndpointInput, webhookId } from "@/lib/webhooks/schema";
 
 import { apiErrors } from "./errors";
@@ -40,36 +40,89 @@ import type { ApiCaller } from "./keys";
 
 type Answer = { status?: number; body: Record<string, unknown> };
 
+// ---- answers (their zod schemas are the OpenAPI document's, lib/api/openapi.ts) --------------------------------
+
+const createdAt = z.iso.datetime();
+export const webhookSchema = z.object({
+  object: z.literal("webhook"),
+  id: z.string(),
+  endpoint: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+  status: z.enum(["enabled", "disabled"]),
+  description: z.string().nullable(),
+  disabled_reason: z.string().nullable().meta({ description: "Why MailKit disabled it (it kept failing)" }),
+  created_at: createdAt,
+  signing_secret: z.string().optional().meta({ description: "Masked (retrieve only): it is shown once" }),
+});
+export const webhookListSchema = z.object({
+  object: z.literal("list"),
+  has_more: z.boolean(),
+  data: z.array(webhookSchema),
+});
+export const webhookRefSchema = z.object({ object: z.literal("webhook"), id: z.string() });
+export const webhookSecretSchema = webhookRefSchema.extend({
+  signing_secret: z.string().meta({ description: "Standard Webhooks secret (whsec_…)" }),
+});
+export const webhookDeletedSchema = webhookRefSchema.extend({ deleted: z.literal(true) });
+export const webhookEventLogSchema = z.object({
+  id: z.string().meta({ description: "The webhook-id header of its deliveries" }),
+  type: z.string().meta({ description: `One of ${WEBHOOK_EVENT_TYPES.join(", ")}` }),
+  created_at: createdAt,
+  status: z.enum(["success", "pending", "attempting", "failed"]),
+});
+export const webhookEventListSchema = z.object({
+  object: z.literal("list"),
+  has_more: z.boolean(),
+  data: z.array(webhookEventLogSchema),
+});
+export const webhookEventSchema = webhookEventLogSchema.extend({
+  object: z.literal("webhook_event"),
+  next_attempt_at: createdAt.nullable(),
+  attempts: z.number().int(),
+  last_response_status: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  payload: z.unknown().meta({ description: "The body that is POSTed: { type, created_at, data }" }),
+});
+export const webhookEventRefSchema = z.object({ object: z.literal("webhook_event"), id: z.string() });
+type Of<S extends z.ZodType> = z.infer<S>;
+
 export async function createWebhook(caller: ApiCaller, body: unknown): Promise<Answer> {
   const input = parse(createEndpointInput, body);
   const { endpoint, secret } = await run(() => createEndpoint(caller.userId, input));
-  return { status: 201, body: { object: "webhook", id: endpoint.id, signing_secret: secret } };
+  return {
+    status: 201,
+    body: { object: "webhook", id: endpoint.id, signing_secret: secret } satisfies Of<typeof webhookSecretSchema>,
+  };
 }
 
 export async function listWebhooks(caller: ApiCaller): Promise<Answer> {
   const endpoints = await listEndpoints(caller.userId);
-  return { body: { object: "list", has_more: false, data: endpoints.map(toApi) } };
+  return {
+    body: { object: "list", has_more: false, data: endpoints.map(toApi) } satisfies Of<typeof webhookListSchema>,
+  };
 }
 
 export async function getWebhook(caller: ApiCaller, id: string): Promise<Answer> {
   const endpoint = await run(() => getEndpoint(caller.userId, checkId(id)));
-  return { body: { ...toApi(endpoint), signing_secret: maskSecret(endpoint.secret) } };
+  return {
+    body: { ...toApi(endpoint), signing_secret: maskSecret(endpoint.secret) } satisfies Of<typeof webhookSchema>,
+  };
 }
 
 export async function updateWebhook(caller: ApiCaller, id: string, body: unknown): Promise<Answer> {
   const input = parse(updateEndpointInput, body);
   const endpoint = await run(() => updateEndpoint(caller.userId, checkId(id), input));
-  return { body: { object: "webhook", id: endpoint.id } };
+  return { body: { object: "webhook", id: endpoint.id } satisfies Of<typeof webhookRefSchema> };
 }
 
 export async function deleteWebhook(caller: ApiCaller, id: string): Promise<Answer> {
   await run(() => deleteEndpoint(caller.userId, checkId(id)));
-  return { body: { object: "webhook", id, deleted: true } };
+  return { body: { object: "webhook", id, deleted: true } satisfies Of<typeof webhookDeletedSchema> };
 }
 
 export async function rotateWebhookSecret(caller: ApiCaller, id: string): Promise<Answer> {
   const secret = await run(() => rotateSecret(caller.userId, checkId(id)));
-  return { body: { object: "webhook", id, signing_secret: secret } };
+  return { body: { object: "webhook", id, signing_secret: secret } satisfies Of<typeof webhookSecretSchema> };
 }
 
 export async function listWebhookEvents(caller: ApiCaller, id: string, query: Record<string, string>): Promise<Answer> {
@@ -88,7 +141,7 @@ export async function listWebhookEvents(caller: ApiCaller, id: string, query: Re
         created_at: d.createdAt.toISOString(),
         status: eventStatus(d),
       })),
-    },
+    } satisfies Of<typeof webhookEventListSchema>,
   };
 }
 
@@ -106,14 +159,14 @@ export async function getWebhookEvent(caller: ApiCaller, id: string, eventId: st
       last_response_status: d.lastResponseStatus,
       last_error: d.lastError,
       payload: eventBody(d.payload),
-    },
+    } satisfies Of<typeof webhookEventSchema>,
   };
 }
 
 export async function replayWebhookEvent(caller: ApiCaller, id: string, eventId: string): Promise<Answer> {
   const d = await run(() => getDeliveryByEventId(caller.userId, checkId(id), checkEventId(eventId)));
   await run(() => replayDelivery(caller.userId, d.id));
-  return { body: { object: "webhook_event", id: d.eventId } };
+  return { body: { object: "webhook_event", id: d.eventId } satisfies Of<typeof webhookEventRefSchema> };
 }
 
 /** Resend's event-log states: success | pending (not tried yet) | attempting (retrying) | failed. */
@@ -128,7 +181,7 @@ function checkEventId(eventId: string): string {
   return eventId;
 }
 
-function toApi(endpoint: EndpointView) {
+function toApi(endpoint: EndpointView): Of<typeof webhookSchema> {
   return {
     object: "webhook",
     id: endpoint.id,
