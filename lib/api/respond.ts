@@ -1,3 +1,4 @@
+import { DomainError } from "@/lib/domains/errors";
 import { InsufficientCreditsError } from "@/lib/sending/errors";
 
 import { ApiError, apiErrors } from "./errors";
@@ -23,6 +24,7 @@ export function jsonResponse(result: ApiResult, headers: Record<string, string> 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof InsufficientCreditsError) return apiErrors.insufficientCredits(error.required, error.available);
+  if (error instanceof DomainError) return new ApiError(error.statusCode, error.code, error.message);
   console.error("[api]", error);
   return apiErrors.internal();
 }

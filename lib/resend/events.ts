@@ -2,6 +2,7 @@ import type { WebhookEventPayload } from "resend";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 
 import { db, Prisma } from "@/lib/db";
+import { applyDomainEvent } from "@/lib/domains/sync";
 import { getEnv } from "@/lib/env";
 import { metrics } from "@/lib/metrics";
 import { isAccepted, STATUS_BY_EVENT } from "@/lib/sending/status";
@@ -70,6 +71,7 @@ async function applyResendEvent(webhookId: string, event: WebhookEventPayload): 
       skipDuplicates: true,
     });
     if (receipt.count === 0) return "duplicate";
+    if (event.type.startsWith("domain.")) return applyDomainEvent(tx, event);
     if (!event.type.startsWith("email.")) return "ignored";
 
     const data = event.data as EmailEventData;

@@ -1,4 +1,5 @@
 import { ensureDodoCustomer } from "@/lib/billing/customer";
+import { SenderNotAllowedError } from "@/lib/domains/errors";
 import type { SessionUser } from "@/lib/auth/session";
 import { parseComposerForm, type ComposerFieldErrors } from "@/lib/validations/email";
 
@@ -45,6 +46,7 @@ export async function sendFromComposer(user: SessionUser, form: FormData): Promi
   } catch (error) {
     if (error instanceof InsufficientCreditsError)
       return { status: "insufficient", required: error.required, available: error.available, values };
+    if (error instanceof SenderNotAllowedError) return { status: "invalid", fieldErrors: { from: error.message }, values };
     console.error("[composer]", error);
     return {
       status: "failed",

@@ -3,6 +3,7 @@ import type { CreateEmailOptions } from "resend";
 
 import { pendingDebits, syncCreditsFromDodo } from "@/lib/credits";
 import { db } from "@/lib/db";
+import { assertSendersAllowed } from "@/lib/domains/sender";
 import { metrics } from "@/lib/metrics";
 import { wakeLoop } from "@/lib/runtime/loops";
 import { SEND_ID_TAG, type OutgoingEmail } from "@/lib/validations/email";
@@ -56,6 +57,8 @@ export async function sendEmails(
   options: SendOptions = {},
 ): Promise<SendResult> {
   if (emails.length === 0) throw new Error("sendEmails needs at least one email");
+  // `from` must be on one of the sender's verified domains (or the onboarding rule): 403 before anything is held.
+  await assertSendersAllowed(sender.userId, emails);
   const batchId = (options.batch ?? emails.length > 1) ? randomUUID() : null;
   const rows: SendRowInput[] = emails.map((email, index) => {
     const id = randomUUID();

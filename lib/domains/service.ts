@@ -1,0 +1,201 @@
+import type { DomainRecords, DomainRegion, GetDomainResponseSuccess } from "resend";
+
+import { db } from "@/lib/db";
+import { Prisma, type SenderDomain } from "@/lib/generated/prisma/client";
+import { getResend } from "@/lib/resend/client";
+
+import {
+  DomainNotFoundError,
+  DomainProviderError,
+  DomainTakenError,
+  InvalidDomainError,
+} from "./errors";
+import { normalizeDomain, sharedSenderDomain } from "./names";
+
+/**
+ * A customer's sender domains. Each lives in MailKit's Resend team (created with the `resend` SDK's
+ * domains.create) and in one SenderDomain row that ties it to exactly one MailKit user (unique name). The row
+ * mirrors Resend's status and DNS records; it is refreshed when the customer asks (verify), by the polling loop
+ * (lib/domains/sync.ts) and by Resend's domain.* webhooks.
+ */
+
+export const DOMAIN_REGIONS = ["us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1"] as const satisfies DomainRegion[];
+
+/** A DNS record as Resend describes it (SPF MX/TXT, DKIM, DMARC…). */
+export type DnsRecord = {
+  record: string;
+  name: string;
+  type: string;
+  value: string;
+  ttl: string;
+  status: string;
+  priority?: number;
+};
+
+export type DomainView = {
+  id: string;
+  name: string;
+  status: string;
+  region: string;
+  records: DnsRecord[];
+  createdAt: Date;
+  verifiedAt: Date | null;
+  checkedAt: Date;
+};
+
+export function toDomainView(row: SenderDomain): DomainView {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    region: row.region,
+    records: (row.records as DnsRecord[] | null) ?? [],
+    createdAt: row.createdAt,
+    verifiedAt: row.verifiedAt,
+    checkedAt: row.checkedAt,
+  };
+}
+
+export async function listDomains(userId: string): Promise<DomainView[]> {
+  const rows = await db.senderDomain.findMany({ where: { userId }, orderBy: { createdAt: "desc" } });
+  return rows.map(toDomainView);
+}
+
+export async function getDomain(userId: string, id: string): Promise<DomainView> {
+  return toDomainView(await ownRow(userId, id));
+}
+
+/**
+ * Adds a domain: checks the name and that nobody has it, creates it in Resend and records it for this user.
+ * If Resend already has it (an earlier attempt created it and then failed to record it) and no MailKit
+ * customer holds it, it is adopted. Two customers adding the same name at once: the unique name decides.
+ */
+export async function addDomain(userId: string, input: { name?: unknown; region?: unknown }): Promise<DomainView> {
+  if (input.name === undefined || input.name === null || input.name === "")
+    throw new InvalidDomainError("Missing `name` field.", "missing_required_field");
+  const name = typeof input.name === "string" ? normalizeDomain(input.name) : undefined;
+  if (!name) throw new InvalidDomainError("The `name` field must be a valid domain name, like example.com.");
+  if (name === sharedSenderDomain())
+    throw new InvalidDomainError(`${name} is MailKit's shared sender domain; add a domain you own.`);
+  const region = input.region ?? "us-east-1";
+  if (typeof region !== "string" || !(DOMAIN_REGIONS as readonly string[]).includes(region))
+    throw new InvalidDomainError(`Region must be one of: ${DOMAIN_REGIONS.join(", ")}.`, "invalid_region");
+
+  await refuseIfTaken(userId, name);
+  const created = await getResend().domains.create({ name, region: region as DomainRegion });
+  let remote: { id: string; status: string; region: string; records: DomainRecords[] };
+  if (created.data) remote = created.data;
+  else {
+    const orphan = created.error?.statusCode === 403 ? await findInResend(name) : undefined;
+    if (!orphan) throw new DomainProviderError(created.error?.message ?? "no answer");
+    remote = orphan;
+  }
+  try {
+    const row = await db.senderDomain.create({
+      data: {
+        userId,
+        name,
+        resendId: remote.id,
+        status: remote.status,
+        region: remote.region,
+        records: remote.records as unknown as Prisma.InputJsonValue,
+        verifiedAt: remote.status === "verified" ? new Date() : null,
+      },
+    });
+    return toDomainView(row);
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      await refuseIfTaken(userId, name);
+    }
+    throw error;
+  }
+}
+
+/** Asks Resend to check the DNS records now, then reads the domain back (usually `pending` until the check). */
+export async function verifyDomain(userId: string, id: string): Promise<DomainView> {
+  const row = await ownRow(userId, id);
+  const { error } = await getResend().domains.verify(row.resendId);
+  if (error) {
+    if (error.statusCode === 404) return toDomainView(await forgetRemoved(row));
+    throw new DomainProviderError(error.message);
+  }
+  return toDomainView((await refreshDomain(row)) ?? row);
+}
+
+/** Removes the domain from Resend and from MailKit; sends from it are refused from now on. */
+export async function removeDomain(userId: string, id: string): Promise<DomainView> {
+  const row = await ownRow(userId, id);
+  const { error } = await getResend().domains.remove(row.resendId);
+  if (error && error.statusCode !== 404) throw new DomainProviderError(error.message);
+  await db.senderDomain.deleteMany({ where: { id: row.id } });
+  return toDomainView(row);
+}
+
+/**
+ * Reads the domain from Resend and records its status and records. Returns the updated row, or null when
+ * Resend no longer has the domain (the row is then deleted: nothing can be sent from it).
+ */
+export async function refreshDomain(row: SenderDomain): Promise<SenderDomain | null> {
+  const checkedAt = new Date();
+  const { data, error } = await getResend().domains.get(row.resendId);
+  if (error) {
+    if (error.statusCode === 404) {
+      await forgetRemoved(row);
+      return null;
+    }
+    throw new DomainProviderError(error.message);
+  }
+  return recordRemoteState(row, data, checkedAt);
+}
+
+/** Stores what Resend said at `checkedAt`, unless a newer reading (a later webhook or poll) is already stored. */
+export async function recordRemoteState(
+  row: Pick<SenderDomain, "id" | "verifiedAt">,
+  remote: Pick<GetDomainResponseSuccess, "status" | "records"> | { status: string; records: unknown[] },
+  checkedAt: Date,
+  client: Prisma.TransactionClient | typeof db = db,
+): Promise<SenderDomain | null> {
+  const verified = remote.status === "verified";
+  await client.senderDomain.updateMany({
+    where: { id: row.id, checkedAt: { lte: checkedAt } },
+    data: {
+      status: remote.status,
+      records: remote.records as unknown as Prisma.InputJsonValue,
+      checkedAt,
+      verifiedAt: verified ? (row.verifiedAt ?? checkedAt) : null,
+    },
+  });
+  return client.senderDomain.findUnique({ where: { id: row.id } });
+}
+
+// ---- internals --------------------------------------------------------------------------------------------
+
+async function ownRow(userId: string, id: string): Promise<SenderDomain> {
+  const row = await db.senderDomain.findFirst({ where: { id, userId } });
+  if (!row) throw new DomainNotFoundError();
+  return row;
+}
+
+async function refuseIfTaken(userId: string, name: string): Promise<void> {
+  const existing = await db.senderDomain.findUnique({ where: { name }, select: { userId: true } });
+  if (existing) throw new DomainTakenError(name, existing.userId === userId);
+}
+
+async function forgetRemoved(row: SenderDomain): Promise<SenderDomain> {
+  await db.senderDomain.deleteMany({ where: { id: row.id } });
+  return { ...row, status: "removed" };
+}
+
+/** The domain in MailKit's Resend team by name (an orphan of an interrupted add), with its records. */
+async function findInResend(name: string) {
+  let after: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const { data } = await getResend().domains.list(after ? { limit: 100, after } : { limit: 100 });
+    if (!data) return undefined;
+    const match = data.data.find((d) => d.name === name);
+    if (match) return (await getResend().domains.get(match.id)).data ?? undefined;
+    if (!data.has_more || data.data.length === 0) return undefined;
+    after = data.data[data.data.length - 1]!.id;
+  }
+  return undefined;
+}
