@@ -8,12 +8,11 @@ export function toApiDomain(domain: DomainView) {
     status: string;
     region: string;
     records: DomainView["records"];
-  } =
-    {
-      object: "domain",
-      ...toApiDomainListItem(domain),
-      records: domain.records,
-    };
+  } = {
+    object: "domain",
+    ...toApiDomainListItem(domain),
+    records: domain.records,
+  };
   return body;
 }
 

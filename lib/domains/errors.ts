@@ -17,7 +17,10 @@ export class DomainError extends Error {
 /** The name is not a domain MailKit can add (syntax, MailKit's own shared domain). */
 export class InvalidDomainError extends DomainError {
   override name = "InvalidDomainError";
-  constructor(message: string, code: "validation_error" | "missing_required_field" | "invalid_region" = "validation_error") {
+  constructor(
+    message: string,
+    code: "validation_error" | "missing_required_field" | "invalid_region" = "validation_error",
+  ) {
     super(422, code, message);
   }
 }

@@ -4,12 +4,7 @@ import { db } from "@/lib/db";
 import { Prisma, type SenderDomain } from "@/lib/generated/prisma/client";
 import { getResend } from "@/lib/resend/client";
 
-import {
-  DomainNotFoundError,
-  DomainProviderError,
-  DomainTakenError,
-  InvalidDomainError,
-} from "./errors";
+import { DomainNotFoundError, DomainProviderError, DomainTakenError, InvalidDomainError } from "./errors";
 import { normalizeDomain, sharedSenderDomain } from "./names";
 
 /**
@@ -19,7 +14,12 @@ import { normalizeDomain, sharedSenderDomain } from "./names";
  * (lib/domains/sync.ts) and by Resend's domain.* webhooks.
  */
 
-export const DOMAIN_REGIONS = ["us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1"] as const satisfies DomainRegion[];
+export const DOMAIN_REGIONS = [
+  "us-east-1",
+  "eu-west-1",
+  "sa-east-1",
+  "ap-northeast-1",
+] as const satisfies DomainRegion[];
 
 /** A DNS record as Resend describes it (SPF MX/TXT, DKIM, DMARC…). */
 export type DnsRecord = {
