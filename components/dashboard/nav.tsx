@@ -1,6 +1,6 @@
 "use client";
 
-import { BookOpen, ChevronDown, CreditCard, Inbox, KeyRound, LayoutDashboard, Menu, Send } from "lucide-react";
+import { BookOpen, ChevronDown, CreditCard, Globe, Inbox, KeyRound, LayoutDashboard, Menu, Send } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
@@ -9,6 +9,7 @@ const items = [
   { href: "/dashboard", label: "Overview", icon: LayoutDashboard },
   { href: "/dashboard/send", label: "Send", icon: Send },
   { href: "/dashboard/messages", label: "Messages", icon: Inbox },
+  { href: "/dashboard/domains", label: "Domains", icon: Globe },
   { href: "/dashboard/keys", label: "API keys", icon: KeyRound },
   { href: "/dashboard/billing", label: "Billing", icon: CreditCard },
   { href: "/dashboard/docs", label: "API reference", icon: BookOpen },

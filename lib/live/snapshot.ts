@@ -1,5 +1,6 @@
 import { availableOf } from "@/lib/credits";
 import { db } from "@/lib/db";
+import { domainsVersion } from "@/lib/domains/dashboard";
 
 /**
  * What an open dashboard polls: a version that changes whenever anything the dashboard shows changes in
@@ -17,7 +18,7 @@ export type LiveSnapshot = {
 const RECENT_SENDS = 50;
 
 export async function getLiveSnapshot(userId: string): Promise<LiveSnapshot> {
-  const [account, subscription, payments, sendTotals, recent] = await Promise.all([
+  const [account, subscription, payments, sendTotals, recent, domains] = await Promise.all([
     db.creditAccount.findUnique({ where: { userId } }),
     db.subscription.findFirst({ where: { userId }, orderBy: { updatedAt: "desc" } }),
     db.payment.aggregate({ where: { userId }, _count: true, _max: { updatedAt: true } }),
@@ -28,12 +29,14 @@ export async function getLiveSnapshot(userId: string): Promise<LiveSnapshot> {
       take: RECENT_SENDS,
       select: { id: true, status: true },
     }),
+    domainsVersion(userId),
   ]);
   const version = [
     account ? [account.balance, account.reserved, account.allowance, account.lowBalanceSince?.getTime()] : "-",
     subscription ? [subscription.id, subscription.status, subscription.updatedAt.getTime()] : "-",
     [payments._count, payments._max.updatedAt?.getTime()],
     [sendTotals._count, sendTotals._max.updatedAt?.getTime()],
+    domains,
   ]
     .flat()
     .join(":");
