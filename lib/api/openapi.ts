@@ -1,3 +1,4 @@
+import { domainOpenApiPaths, domainOpenApiSchemas } from "@/lib/domains/openapi";
 import { ACCEPTED_STATUSES, SEND_STATUSES } from "@/lib/sending/status";
 import { MAX_BATCH_SIZE, MAX_RECIPIENTS_PER_FIELD } from "@/lib/validations/email";
 
@@ -55,6 +56,15 @@ export function openApiDocument(apiBase: string) {
         },
       },
     },
+    "403": error(
+      "`from` is not on one of your verified domains (or the shared sender to someone else); nothing charged",
+      {
+        statusCode: 403,
+        name: "validation_error",
+        message:
+          "The example.com domain is not verified. Please, add and verify your domain under Domains in the MailKit dashboard.",
+      },
+    ),
     "409": error("Idempotency-Key reused with a different body, or the first request is still in flight", {
       statusCode: 409,
       name: "invalid_idempotent_request",
@@ -190,12 +200,14 @@ export function openApiDocument(apiBase: string) {
           },
         },
       },
+      ...domainOpenApiPaths(error, common, rateHeaders),
     },
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A MailKit API key (mk_…), from Dashboard → API keys" },
       },
       schemas: {
+        ...domainOpenApiSchemas,
         SendEmail: {
           type: "object",
           required: ["from", "to", "subject"],
