@@ -1,5 +1,5 @@
 import { Resend } from "resend";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { createApiKey } from "@/lib/api/keys";
 import { db } from "@/lib/db";
@@ -7,7 +7,7 @@ import { pollDomains } from "@/lib/domains";
 import { getEnv } from "@/lib/env";
 import { sendFromComposer } from "@/lib/sending/dashboard";
 
-import { createFundedUser, mailkitCredits, withTestWorld, type TestWorld } from "./helpers/environment";
+import { createFundedUser, deliverQueued, mailkitCredits, withTestWorld, type TestWorld } from "./helpers/environment";
 
 /**
  * Sender domains (issue 11) through the official `resend` SDK pointed at MailKit's public API, with the Resend
@@ -17,6 +17,8 @@ import { createFundedUser, mailkitCredits, withTestWorld, type TestWorld } from 
  */
 
 const world = withTestWorld();
+// Resend refuses unverified senders too: what MailKit verified must be verified at Resend.
+beforeAll(() => world.emulators.resend.setEnforceVerifiedDomains(true));
 
 async function customer(label: string, { domain = null as string | null, credits = 10 } = {}) {
   const { user, customerId } = await createFundedUser(world, credits, label, { domain });
@@ -170,6 +172,12 @@ describe("`from` must be on a verified domain", () => {
     });
     expect(sent.error).toBeNull();
     expect(await sendsOf(user.id)).toBe(1);
+    // Resend (enforcing verified senders here) accepts it: the domain MailKit verified is verified there.
+    await deliverQueued();
+    const row = await db.emailSend.findUniqueOrThrow({ where: { id: sent.data!.id } });
+    expect(row.status).toMatch(/^(sent|delivered)$/);
+    const at = world.emulators.resend.messages({ to: "ada@example.com" });
+    expect(at.map((m) => m.from)).toContain("Acme <hi@verified-api.test>");
   });
 
   it("composer: an unverified from is a field error naming the domain, nothing held or queued", async () => {
