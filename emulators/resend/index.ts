@@ -10,7 +10,7 @@ import { DomainRegistry } from "./domains";
 import { findMessages, handleControl, type MessageFilter } from "./control";
 import { EventScheduler } from "./events";
 import { ResendFaultInjector } from "./faults";
-import { renderInbox, renderMessage, renderNotFound } from "./inbox-page";
+import { renderDomains, renderInbox, renderMessage, renderNotFound } from "./inbox-page";
 import { RateLimiter } from "./rate-limit";
 import { IDEMPOTENCY_TTL_MS, ResendStore } from "./store";
 import type { InboxMessage, RateLimitSettings } from "./types";
@@ -153,6 +153,10 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
     if (req.method === "GET" && (path === "/inbox" || path === "/inbox/")) {
       const q = url.searchParams.get("q") ?? "";
       sendHtml(res, 200, renderInbox(findMessages(store, { q }), { q, total: store.all.length }));
+      return true;
+    }
+    if (req.method === "GET" && path === "/inbox/domains") {
+      sendHtml(res, 200, renderDomains(domains.all, store.enforceVerifiedDomains));
       return true;
     }
     const params = req.method === "GET" ? matchPath("/inbox/:id", path) : null;

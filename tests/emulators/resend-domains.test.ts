@@ -139,6 +139,16 @@ describe("Domains API", () => {
     expect(domainHooks().map((h) => h.payload.type)).toEqual(["domain.created", "domain.updated", "domain.deleted"]);
   });
 
+  it("the inbox's Domains page lists them with their DNS state and publish / break buttons", async () => {
+    await resendClient(emu.url).domains.create({ name: "shown.example" });
+    const html = await (await fetch(`${emu.url}/inbox/domains`)).text();
+    expect(html).toContain("shown.example");
+    expect(html).toContain("not_started");
+    expect(html).toContain("DNS: unpublished");
+    expect(html).toContain('data-action="publish"');
+    expect(html).toContain('data-action="break"');
+  });
+
   it("lists newest first with cursor pagination", async () => {
     const resend = resendClient(emu.url);
     for (const n of [1, 2, 3]) await resend.domains.create({ name: `page${n}.example` });
