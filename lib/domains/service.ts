@@ -170,7 +170,11 @@ export async function recordRemoteState(
 
 // ---- internals --------------------------------------------------------------------------------------------
 
+// MailKit's ids are cuids; anything else (NUL, huge strings…) is no domain, answered before any lookup.
+const DOMAIN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 async function ownRow(userId: string, id: string): Promise<SenderDomain> {
+  if (!DOMAIN_ID.test(id)) throw new DomainNotFoundError();
   const row = await db.senderDomain.findFirst({ where: { id, userId } });
   if (!row) throw new DomainNotFoundError();
   return row;
