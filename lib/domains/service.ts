@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { Prisma, type SenderDomain } from "@/lib/generated/prisma/client";
 import { getResend } from "@/lib/resend/client";
 
-import { DomainNotFoundError, DomainProviderError, DomainTakenError, InvalidDomainError } from "./errors";
+import { DomainError, DomainNotFoundError, DomainProviderError, DomainTakenError, InvalidDomainError } from "./errors";
 import { normalizeDomain, sharedSenderDomain } from "./names";
 
 /**
@@ -82,12 +82,12 @@ export async function addDomain(userId: string, input: { name?: unknown; region?
     throw new InvalidDomainError(`Region must be one of: ${DOMAIN_REGIONS.join(", ")}.`, "invalid_region");
 
   await refuseIfTaken(userId, name);
-  const created = await getResend().domains.create({ name, region: region as DomainRegion });
+  const created = await resendCall(() => getResend().domains.create({ name, region: region as DomainRegion }));
   let remote: { id: string; status: string; region: string; records: DomainRecords[] };
   if (created.data) remote = created.data;
   else {
     const orphan = created.error?.statusCode === 403 ? await findInResend(name) : undefined;
-    if (!orphan) throw new DomainProviderError(created.error?.message ?? "no answer");
+    if (!orphan) throw refusedByResend(created.error);
     remote = orphan;
   }
   try {
@@ -114,7 +114,7 @@ export async function addDomain(userId: string, input: { name?: unknown; region?
 /** Asks Resend to check the DNS records now, then reads the domain back (usually `pending` until the check). */
 export async function verifyDomain(userId: string, id: string): Promise<DomainView> {
   const row = await ownRow(userId, id);
-  const { error } = await getResend().domains.verify(row.resendId);
+  const { error } = await resendCall(() => getResend().domains.verify(row.resendId));
   if (error) {
     if (error.statusCode === 404) return toDomainView(await forgetRemoved(row));
     throw new DomainProviderError(error.message);
@@ -125,7 +125,7 @@ export async function verifyDomain(userId: string, id: string): Promise<DomainVi
 /** Removes the domain from Resend and from MailKit; sends from it are refused from now on. */
 export async function removeDomain(userId: string, id: string): Promise<DomainView> {
   const row = await ownRow(userId, id);
-  const { error } = await getResend().domains.remove(row.resendId);
+  const { error } = await resendCall(() => getResend().domains.remove(row.resendId));
   if (error && error.statusCode !== 404) throw new DomainProviderError(error.message);
   await db.senderDomain.deleteMany({ where: { id: row.id } });
   return toDomainView(row);
@@ -137,7 +137,7 @@ export async function removeDomain(userId: string, id: string): Promise<DomainVi
  */
 export async function refreshDomain(row: SenderDomain): Promise<SenderDomain | null> {
   const checkedAt = new Date();
-  const { data, error } = await getResend().domains.get(row.resendId);
+  const { data, error } = await resendCall(() => getResend().domains.get(row.resendId));
   if (error) {
     if (error.statusCode === 404) {
       await forgetRemoved(row);
@@ -170,6 +170,36 @@ export async function recordRemoteState(
 
 // ---- internals --------------------------------------------------------------------------------------------
 
+/** Resend refused the name itself (its validation): the customer's error, as Resend said it; else a 502. */
+function refusedByResend(error: { statusCode: number | null; name: string; message: string } | null): DomainError {
+  const customerFacing = ["validation_error", "invalid_region", "missing_required_field", "invalid_parameter"];
+  if (error && error.statusCode && error.statusCode < 500 && customerFacing.includes(error.name))
+    return new DomainError(
+      error.statusCode,
+      error.name === "invalid_parameter" ? "validation_error" : (error.name as "validation_error"),
+      error.message,
+    );
+  return new DomainProviderError(error?.message ?? "no answer");
+}
+
+/**
+ * A Domains API call, repeated (up to 3 attempts) when it never got an answer (a reset keep-alive connection,
+ * a timeout: the SDK reports statusCode null) or Resend answered 5xx/429. Safe: get/verify/remove are
+ * idempotent, and a create that did land the first time is answered 403 "registered already" and adopted.
+ */
+async function resendCall<T extends { error: { statusCode: number | null } | null }>(
+  call: () => Promise<T>,
+): Promise<T> {
+  let result = await call();
+  for (let attempt = 1; attempt < 3; attempt++) {
+    const status = result.error?.statusCode;
+    if (!result.error || (status !== null && status !== undefined && status < 500 && status !== 429)) return result;
+    await new Promise((resolve) => setTimeout(resolve, 100 * 3 ** (attempt - 1)));
+    result = await call();
+  }
+  return result;
+}
+
 // MailKit's ids are cuids; anything else (NUL, huge strings…) is no domain, answered before any lookup.
 const DOMAIN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -194,10 +224,10 @@ async function forgetRemoved(row: SenderDomain): Promise<SenderDomain> {
 async function findInResend(name: string) {
   let after: string | undefined;
   for (let page = 0; page < 50; page++) {
-    const { data } = await getResend().domains.list(after ? { limit: 100, after } : { limit: 100 });
+    const { data } = await resendCall(() => getResend().domains.list(after ? { limit: 100, after } : { limit: 100 }));
     if (!data) return undefined;
     const match = data.data.find((d) => d.name === name);
-    if (match) return (await getResend().domains.get(match.id)).data ?? undefined;
+    if (match) return (await resendCall(() => getResend().domains.get(match.id))).data ?? undefined;
     if (!data.has_more || data.data.length === 0) return undefined;
     after = data.data[data.data.length - 1]!.id;
   }

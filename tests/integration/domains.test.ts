@@ -5,6 +5,7 @@ import { createApiKey } from "@/lib/api/keys";
 import { db } from "@/lib/db";
 import { pollDomains } from "@/lib/domains";
 import { getEnv } from "@/lib/env";
+import { getResend } from "@/lib/resend/client";
 import { sendFromComposer } from "@/lib/sending/dashboard";
 
 import { createFundedUser, deliverQueued, mailkitCredits, withTestWorld, type TestWorld } from "./helpers/environment";
@@ -101,6 +102,16 @@ describe("domain lifecycle through resend.domains.* against MailKit", () => {
     } finally {
       world.emulators.resend.webhooks.resume();
     }
+  });
+
+  it("a domain removed at Resend directly (domain.deleted webhook) is gone from MailKit too", async () => {
+    const { sdk } = await customer("deleted-at-resend");
+    const { data } = await sdk.domains.create({ name: "gone-at-resend.test" });
+    const row = await db.senderDomain.findUniqueOrThrow({ where: { id: data!.id } });
+    expect((await getResend().domains.remove(row.resendId)).error).toBeNull(); // e.g. an operator in Resend's dashboard
+    await world.emulators.resend.idle();
+    expect(await db.senderDomain.count({ where: { id: data!.id } })).toBe(0);
+    expect((await sdk.domains.get(data!.id)).error).toMatchObject({ statusCode: 404 });
   });
 
   it("refuses a bad name, MailKit's shared domain, and a domain another customer holds (with a clear message)", async () => {
