@@ -180,7 +180,8 @@ export class DomainRegistry {
     if (typeof input.click_tracking === "boolean") domain.click_tracking = input.click_tracking;
     if (input.tls === "enforced" || input.tls === "opportunistic") domain.tls = input.tls;
     const capabilities = input.capabilities as Partial<DomainCapabilities> | undefined;
-    if (capabilities && typeof capabilities === "object") domain.capabilities = { ...domain.capabilities, ...capabilities };
+    if (capabilities && typeof capabilities === "object")
+      domain.capabilities = { ...domain.capabilities, ...capabilities };
     this.deps.store.save();
     this.emit("domain.updated", domain);
     const response: UpdateDomainsResponseSuccess = { object: "domain", id: domain.id };

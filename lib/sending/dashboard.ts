@@ -46,7 +46,8 @@ export async function sendFromComposer(user: SessionUser, form: FormData): Promi
   } catch (error) {
     if (error instanceof InsufficientCreditsError)
       return { status: "insufficient", required: error.required, available: error.available, values };
-    if (error instanceof SenderNotAllowedError) return { status: "invalid", fieldErrors: { from: error.message }, values };
+    if (error instanceof SenderNotAllowedError)
+      return { status: "invalid", fieldErrors: { from: error.message }, values };
     console.error("[composer]", error);
     return {
       status: "failed",

@@ -43,7 +43,11 @@ describe("Domains API", () => {
       "DKIM TXT resend._domainkey",
       "DMARC TXT _dmarc",
     ]);
-    expect(data!.records[0]).toMatchObject({ value: "feedback-smtp.eu-west-1.amazonses.com", priority: 10, ttl: "Auto" });
+    expect(data!.records[0]).toMatchObject({
+      value: "feedback-smtp.eu-west-1.amazonses.com",
+      priority: 10,
+      ttl: "Auto",
+    });
     expect(data!.records[1]!.value).toBe('"v=spf1 include:amazonses.com ~all"');
     expect(data!.records[2]!.value).toMatch(/^p=[A-Za-z0-9+/=]+$/);
     expect(data!.records.every((r) => r.status === "not_started")).toBe(true);
@@ -51,7 +55,11 @@ describe("Domains API", () => {
     const got = await resend.domains.get(data!.id);
     expect(got.data).toMatchObject({ object: "domain", id: data!.id, name: "example.com", records: data!.records });
     const list = await resend.domains.list();
-    expect(list.data).toMatchObject({ object: "list", has_more: false, data: [{ id: data!.id, status: "not_started" }] });
+    expect(list.data).toMatchObject({
+      object: "list",
+      has_more: false,
+      data: [{ id: data!.id, status: "not_started" }],
+    });
   });
 
   it("refuses a bad name, a missing name, an unknown region and a second registration", async () => {
@@ -61,9 +69,10 @@ describe("Domains API", () => {
       name: "validation_error",
     });
     expect((await resend.domains.create({ name: "" })).error).toMatchObject({ name: "missing_required_field" });
-    expect(
-      (await resend.domains.create({ name: "x.example", region: "mars-1" as "us-east-1" })).error,
-    ).toMatchObject({ statusCode: 422, name: "invalid_region" });
+    expect((await resend.domains.create({ name: "x.example", region: "mars-1" as "us-east-1" })).error).toMatchObject({
+      statusCode: 422,
+      name: "invalid_region",
+    });
     await resend.domains.create({ name: "taken.example" });
     expect((await resend.domains.create({ name: "taken.example" })).error).toMatchObject({
       statusCode: 403,
@@ -178,7 +187,8 @@ describe("verified from domains (switchable)", () => {
     expect(refused.error).toMatchObject({
       statusCode: 403,
       name: "validation_error",
-      message: "The acme.example domain is not verified. Please, add and verify your domain on https://resend.com/domains",
+      message:
+        "The acme.example domain is not verified. Please, add and verify your domain on https://resend.com/domains",
     });
     const batch = await resend.batch.send([emailOptions({ from: "hi@acme.example" })]);
     expect(batch.error).toMatchObject({ statusCode: 403, message: expect.stringMatching(/^emails\[0\]: The acme/) });
