@@ -2,6 +2,7 @@ import { pruneExpiredIdempotencyKeys } from "@/lib/api/idempotency";
 import { CREDIT_SYNC_LOOP, runRequestedSyncs } from "@/lib/credits";
 import { DEBITS_LOOP, debitPass } from "@/lib/credits/debits";
 import { db } from "@/lib/db";
+import { DOMAINS_LOOP, pollDomains } from "@/lib/domains/sync";
 import { runDueJobs } from "@/lib/outbox/worker";
 import { startLoop } from "@/lib/runtime/loops";
 import { getSendingConfig } from "@/lib/sending/config";
@@ -24,6 +25,8 @@ export function startBackgroundWork(): void {
   startLoop("outbox", 500, () => runDueJobs());
   // Signed deliveries to customers' webhook endpoints, with retries (lib/webhooks).
   startLoop(WEBHOOK_DELIVERY_LOOP, 1_000, webhookDeliveryPass);
+  // Re-reads sender domains from Resend (status and DNS records) in case a domain.* webhook was missed.
+  startLoop(DOMAINS_LOOP, 5_000, () => pollDomains());
   startLoop("cleanup", 3600_000, cleanUp);
 }
 

@@ -324,7 +324,7 @@ async function main(): Promise<void> {
   let bProbe: Promise<{ status: number; acceptMs: number; deliveryMs: number | null; error?: string }> | undefined;
   const probeB = async () => {
     const sent = performance.now();
-    const answer = await sendOne(appUrl, B.token, bRecipient);
+    const answer = await sendOne(appUrl, B.token, bRecipient, "Bench <bench@b.bench.test>");
     if (answer.status !== 200)
       return { status: answer.status, acceptMs: answer.ms, deliveryMs: null, error: answer.error };
     while (performance.now() - sent < DELIVERY_TIMEOUT_MS) {

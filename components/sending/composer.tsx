@@ -22,6 +22,9 @@ type Props = {
   action: (previous: ComposerState, form: FormData) => Promise<ComposerState>;
   available: number;
   defaultFrom: string;
+  /** The sender's verified domains (offered for `from`); empty while onboarding. */
+  senderDomains?: string[];
+  ownerEmail?: string;
   activating?: boolean;
 };
 
@@ -33,7 +36,14 @@ const plural = (n: number, noun: string) => `${fmt(n)} ${noun}${n === 1 ? "" : "
  * a toast and the message's status as it moves (queued → sent → delivered…), read from the live snapshot.
  * A result or a field error disappears as soon as the person edits again.
  */
-export function Composer({ action, available, defaultFrom, activating = false }: Props) {
+export function Composer({
+  action,
+  available,
+  defaultFrom,
+  senderDomains = [],
+  ownerEmail,
+  activating = false,
+}: Props) {
   const router = useRouter();
   const live = useLive();
   const mounted = useMounted();
@@ -153,14 +163,37 @@ export function Composer({ action, available, defaultFrom, activating = false }:
             data-ready={mounted ? "" : undefined /* the live estimate follows typing from here on */}
             noValidate
           >
-            <Field id="from" label="From" error={fieldError("from")}>
+            <Field
+              id="from"
+              label="From"
+              error={fieldError("from")}
+              hint={
+                senderDomains.length ? (
+                  <>Any address on a verified domain: {senderDomains.join(", ")}.</>
+                ) : (
+                  <>
+                    Until you{" "}
+                    <Link className="font-medium underline" href="/dashboard/domains">
+                      verify a domain
+                    </Link>
+                    , this shared sender reaches only your own address{ownerEmail ? ` (${ownerEmail})` : ""}.
+                  </>
+                )
+              }
+            >
               <Input
                 id="from"
                 name="from"
                 defaultValue={values.from ?? defaultFrom}
+                list="from-domains"
                 data-testid="composer-from"
                 required
               />
+              <datalist id="from-domains">
+                {senderDomains.map((domain) => (
+                  <option key={domain} value={`hello@${domain}`} />
+                ))}
+              </datalist>
             </Field>
             <Field id="to" label="To" hint="Separate several recipients with commas." error={fieldError("to")}>
               <Input
@@ -231,7 +264,7 @@ function Field({
 }: {
   id: string;
   label: string;
-  hint?: string;
+  hint?: ReactNode;
   error?: string;
   children: ReactNode;
 }) {

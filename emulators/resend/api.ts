@@ -10,6 +10,7 @@ import type {
 
 import { sleep } from "../shared/faults";
 import { matchPath, readBody, sendJson } from "../shared/http";
+import type { DomainRegistry } from "./domains";
 import { errors, faultBody, type ApiResult } from "./errors";
 import type { EventScheduler } from "./events";
 import { planEvents } from "./events";
@@ -34,6 +35,7 @@ export type ApiDeps = {
   fullAccessKeys: Set<string>;
   sendingOnlyKeys: Set<string>;
   eventDelayMs: number;
+  domains: DomainRegistry;
   /** Responses a hang fault holds open (closed on close()). */
   hung: Set<ServerResponse>;
 };
@@ -61,6 +63,12 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: "/emails/:id", run: getEmail },
   { method: "PATCH", pattern: "/emails/:id", run: updateEmail },
   { method: "POST", pattern: "/emails/:id/cancel", run: cancelEmail },
+  { method: "POST", pattern: "/domains", run: (deps, ctx) => deps.domains.create(ctx.body) },
+  { method: "GET", pattern: "/domains", run: (deps, ctx) => deps.domains.list(ctx.query) },
+  { method: "GET", pattern: "/domains/:id", run: (deps, ctx) => deps.domains.get(ctx.params.id!) },
+  { method: "PATCH", pattern: "/domains/:id", run: (deps, ctx) => deps.domains.update(ctx.params.id!, ctx.body) },
+  { method: "DELETE", pattern: "/domains/:id", run: (deps, ctx) => deps.domains.remove(ctx.params.id!) },
+  { method: "POST", pattern: "/domains/:id/verify", run: (deps, ctx) => deps.domains.verify(ctx.params.id!) },
 ];
 
 export async function handleApi(
@@ -185,6 +193,8 @@ function hold(deps: ApiDeps, res: ServerResponse): void {
 function sendEmail(deps: ApiDeps, ctx: Context): ApiResult {
   const validation = validateEmail(ctx.body);
   if (!validation.ok) return validation.error;
+  const refusal = senderRefusal(deps, validation.email.from);
+  if (refusal) return refusal;
   const message = accept(deps, [validation.email], ctx, false)[0]!;
   const body: CreateEmailResponseSuccess = { id: message.id };
   return { status: 200, body };
@@ -199,7 +209,13 @@ function sendBatch(deps: ApiDeps, ctx: Context): ApiResult {
   if (ctx.body.length > MAX_BATCH)
     return errors.validation(`Too many emails in the batch. The maximum is ${MAX_BATCH}.`);
   const permissive = ctx.req.headers["x-batch-validation"] === "permissive";
-  const results = ctx.body.map((item, index) => validateEmail(item, { batch: true, index }));
+  const results = ctx.body.map((item, index): ReturnType<typeof validateEmail> => {
+    const result = validateEmail(item, { batch: true, index });
+    const refusal = result.ok ? senderRefusal(deps, result.email.from) : undefined;
+    if (!refusal) return result;
+    const message = `emails[${index}]: ${(refusal.body as { message: string }).message}`;
+    return { ok: false, error: { ...refusal, body: { ...(refusal.body as object), message } } };
+  });
 
   if (!permissive) {
     const failed = results.find((r) => !r.ok);
@@ -217,6 +233,11 @@ function sendBatch(deps: ApiDeps, ctx: Context): ApiResult {
   );
   const body: PermissiveBatchResponse = { data: ids, errors: failures };
   return { status: 200, body };
+}
+
+/** With `enforceVerifiedDomains` on: 403 validation_error unless `from` is on a verified domain (as Resend). */
+function senderRefusal(deps: ApiDeps, from: string): ApiResult | undefined {
+  return deps.store.enforceVerifiedDomains ? deps.domains.senderRefusal(from) : undefined;
 }
 
 /** Stores validated emails and plans their delivery events. */

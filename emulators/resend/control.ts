@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { matchPath, readJson, sendJson } from "../shared/http";
 import type { WebhookDeliverer } from "../shared/webhooks";
+import type { DomainRegistry } from "./domains";
 import type { EventScheduler } from "./events";
 import type { ResendFaultInjector, ResendFaultInput } from "./faults";
 import type { RateLimiter } from "./rate-limit";
@@ -20,6 +21,7 @@ export type ControlDeps = {
   faults: ResendFaultInjector;
   rateLimiter: RateLimiter;
   eventDelayMs: number;
+  domains: DomainRegistry;
   getWebhookUrl(): string | null;
   setWebhookUrl(url: string | null): void;
   reset(): Promise<void>;
@@ -59,6 +61,8 @@ export async function handleControl(
         messages: deps.store.all.length,
         webhookUrl: deps.getWebhookUrl(),
         rateLimit: deps.rateLimiter.settings,
+        enforceVerifiedDomains: deps.store.enforceVerifiedDomains,
+        domains: deps.domains.all.length,
         faults: deps.faults.list(),
         baseLatencyMs: deps.faults.baseLatencyMs,
       });
@@ -124,9 +128,29 @@ export async function handleControl(
     if (path === "/settings") {
       if (method === "POST") applySettings(deps, await readJson(req));
       if (method === "POST" || method === "GET")
-        return ok({ rateLimit: deps.rateLimiter.settings, webhookUrl: deps.getWebhookUrl() });
+        return ok({
+          rateLimit: deps.rateLimiter.settings,
+          webhookUrl: deps.getWebhookUrl(),
+          enforceVerifiedDomains: deps.store.enforceVerifiedDomains,
+        });
     }
     if (method === "GET" && path === "/idempotency") return ok(deps.store.idempotencyRecords());
+    if (method === "GET" && path === "/domains") return ok(deps.domains.all);
+    params = matchPath("/domains/:domain", path);
+    if (method === "GET" && params) {
+      const domain = deps.domains.find(params.domain!);
+      return domain ? ok(domain) : fail(404, `No domain ${params.domain}`);
+    }
+    params = matchPath("/domains/:domain/:action", path);
+    if (method === "POST" && params && (params.action === "publish" || params.action === "break")) {
+      const domain = deps.domains.find(params.domain!);
+      if (!domain) return fail(404, `No domain ${params.domain}`);
+      if (params.action === "publish") return ok(deps.domains.publish(domain));
+      const body = ((await readJson(req)) ?? {}) as { status?: unknown };
+      if (body.status !== undefined && body.status !== "failed" && body.status !== "temporary_failure")
+        throw new BadRequest('status must be "failed" or "temporary_failure"');
+      return ok(deps.domains.breakRecords(domain, body.status as "failed" | "temporary_failure" | undefined));
+    }
     return fail(404, `No Resend emulator control route for ${method} ${path}`);
   } catch (error) {
     if (error instanceof BadRequest || error instanceof SyntaxError || error instanceof RangeError)
@@ -155,8 +179,17 @@ function addFaults(faults: ResendFaultInjector, body: unknown): { faults: unknow
 }
 
 function applySettings(deps: ControlDeps, body: unknown): void {
-  const settings = (body ?? {}) as { rateLimit?: Partial<RateLimitSettings>; webhookUrl?: string | null };
+  const settings = (body ?? {}) as {
+    rateLimit?: Partial<RateLimitSettings>;
+    webhookUrl?: string | null;
+    enforceVerifiedDomains?: unknown;
+  };
   if (settings.rateLimit !== undefined) deps.rateLimiter.set(settings.rateLimit);
+  if (settings.enforceVerifiedDomains !== undefined) {
+    if (typeof settings.enforceVerifiedDomains !== "boolean")
+      throw new BadRequest("enforceVerifiedDomains must be a boolean");
+    deps.store.enforceVerifiedDomains = settings.enforceVerifiedDomains;
+  }
   if (settings.webhookUrl !== undefined) {
     if (settings.webhookUrl !== null && !/^https?:\/\//.test(settings.webhookUrl))
       throw new BadRequest("webhookUrl must be an http(s) URL or null");

@@ -1,5 +1,6 @@
 import { escapeHtml as e } from "../shared/http";
 import type { Delivery } from "../shared/webhooks";
+import type { StoredDomain } from "./domains";
 import type { InboxMessage, LastEvent, TimelineEvent } from "./types";
 
 /**
@@ -57,6 +58,7 @@ ul.timeline{list-style:none;margin:0;padding:0}ul.timeline li{padding:10px 0 10p
 ul.timeline li::before{content:"";position:absolute;left:-5px;top:15px;width:8px;height:8px;border-radius:50%;background:var(--accent)}
 ul.timeline .head{display:flex;justify-content:space-between;gap:8px;flex-wrap:wrap}
 .grid{display:grid;grid-template-columns:minmax(0,1.75fr) minmax(0,1fr);gap:16px}@media(max-width:900px){.grid{grid-template-columns:1fr}.row{grid-template-columns:1fr}}
+button.act{padding:6px 10px;border:1px solid var(--line);border-radius:8px;background:#fff;color:var(--text);font:inherit;font-size:13px;cursor:pointer}button.act:hover{background:#f3f4f6}
 details summary{cursor:pointer;padding:12px 16px;color:var(--muted);font-size:13px}
 `;
 
@@ -66,7 +68,7 @@ const TIME_SCRIPT = `document.querySelectorAll("time[datetime]").forEach(functio
 function layout(title: string, body: string, script = ""): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${e(title)}</title><style>${STYLE}</style></head><body>
-<header><div class="in"><a href="/inbox"><b>MailKit inbox</b></a><span>Resend emulator · local mode · nothing here leaves this machine</span></div></header>
+<header><div class="in"><a href="/inbox"><b>MailKit inbox</b></a><a href="/inbox/domains">Domains</a><span>Resend emulator · local mode · nothing here leaves this machine</span></div></header>
 <main>${body}</main><script>${TIME_SCRIPT}${script}</script></body></html>`;
 }
 
@@ -188,4 +190,42 @@ export function renderNotFound(id: string): string {
     "Not found · MailKit inbox",
     `<p class="small"><a href="/inbox">← All emails</a></p><div class="card"><div class="empty">No email with id <span class="mono">${e(id)}</span>. It may have been cleared by a reset.</div></div>`,
   );
+}
+
+const DOMAIN_BADGE: Record<string, string> = {
+  not_started: "gray",
+  pending: "amber",
+  verified: "green",
+  failed: "red",
+  temporary_failure: "amber",
+};
+
+/**
+ * The sender domains of the emulated Resend team, with their simulated DNS: "Publish records" and "Break records"
+ * stand in for the customer's DNS provider (POST /_emulator/resend/domains/{name}/publish | break).
+ */
+export function renderDomains(domains: StoredDomain[], enforcing: boolean): string {
+  const rows = domains
+    .slice()
+    .reverse()
+    .map(
+      (d) => `<div class="row" style="grid-template-columns:minmax(160px,1.2fr) 1fr 1fr auto">
+  <div><div class="to">${e(d.name)}</div><div class="from mono">${e(d.id)}</div></div>
+  <div><span class="badge ${DOMAIN_BADGE[d.status] ?? "gray"}">${e(d.status)}</span></div>
+  <div class="muted small">DNS: ${e(d.dns)}${d.checking ? " · checking…" : ""} · ${e(d.region)}</div>
+  <div style="display:flex;gap:8px">
+    <button class="act" data-name="${e(d.name)}" data-action="publish">Publish records</button>
+    <button class="act" data-name="${e(d.name)}" data-action="break">Break records</button>
+  </div>
+</div>`,
+    )
+    .join("");
+  const body = `<h1>Domains <span class="badge ${enforcing ? "green" : "gray"}">verified from ${enforcing ? "enforced" : "not enforced"}</span></h1>
+<div class="card">${rows || '<div class="empty">No domains yet. Add one in MailKit (Dashboard → Domains).</div>'}</div>
+<p class="muted small">Publishing a domain that is being verified (or failed) turns it verified; breaking the records of a
+verified or pending domain fails it. Each change sends a signed <code>domain.updated</code> webhook.</p>`;
+  const script = `document.querySelectorAll("button.act").forEach(function(b){b.addEventListener("click",function(){
+fetch("/_emulator/resend/domains/"+encodeURIComponent(b.dataset.name)+"/"+b.dataset.action,{method:"POST"})
+.then(function(){setTimeout(function(){location.reload()},150)})})});`;
+  return layout("Domains · Resend emulator", body, script);
 }

@@ -6,10 +6,11 @@ import { matchPath, sendHtml } from "../shared/http";
 import type { EmulatorContext, EmulatorModule } from "../shared/types";
 import { DEFAULT_RETRY_DELAYS_MS, WebhookDeliverer } from "../shared/webhooks";
 import { handleApi } from "./api";
+import { DomainRegistry } from "./domains";
 import { findMessages, handleControl, type MessageFilter } from "./control";
 import { EventScheduler } from "./events";
 import { ResendFaultInjector } from "./faults";
-import { renderInbox, renderMessage, renderNotFound } from "./inbox-page";
+import { renderDomains, renderInbox, renderMessage, renderNotFound } from "./inbox-page";
 import { RateLimiter } from "./rate-limit";
 import { IDEMPOTENCY_TTL_MS, ResendStore } from "./store";
 import type { InboxMessage, RateLimitSettings } from "./types";
@@ -37,6 +38,12 @@ export type ResendEmulatorOptions = {
   rateLimit?: Partial<RateLimitSettings>;
   /** How long an idempotency key is remembered (default 24 h). */
   idempotencyTtlMs?: number;
+  /** Refuse sends whose `from` domain is not verified here (403, like Resend). Off by default; see README. */
+  enforceVerifiedDomains?: boolean;
+  /** Domains that exist already verified (no webhook), e.g. the domain of local mode's EMAIL_FROM. */
+  verifiedDomains?: string[];
+  /** Delay of the simulated DNS check after a verify request or a publish (default 20 ms). */
+  domainCheckDelayMs?: number;
 };
 
 export type ResendEmulator = EmulatorModule & {
@@ -47,6 +54,10 @@ export type ResendEmulator = EmulatorModule & {
   faults: ResendFaultInjector;
   webhooks: WebhookDeliverer;
   setRateLimit(settings: Partial<RateLimitSettings>): RateLimitSettings;
+  /** Sender domains: the Domains API's state, plus publish/break of their simulated DNS records. */
+  domains: DomainRegistry;
+  /** Turns the verified-`from` check on or off (also `POST /_emulator/resend/settings`). */
+  setEnforceVerifiedDomains(on: boolean): void;
   /** Sends every scheduled email now (their events follow a few ms apart). Returns how many. */
   sendScheduledNow(): number;
   /** Resolves once no delivery event is due within the next seconds and no webhook is being sent. */
@@ -80,11 +91,36 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
   // Events that were due while the emulator was stopped fire now.
   scheduler.resumeAll();
 
-  const apiDeps = { store, scheduler, faults, rateLimiter, fullAccessKeys, sendingOnlyKeys, eventDelayMs, hung };
+  const domains = new DomainRegistry({
+    store,
+    deliverer: webhooks,
+    webhookUrl: () => webhookUrl,
+    checkDelayMs: options.domainCheckDelayMs ?? 20,
+  });
+  function applyDomainDefaults(): void {
+    if (options.enforceVerifiedDomains !== undefined) store.enforceVerifiedDomains = options.enforceVerifiedDomains;
+    for (const name of options.verifiedDomains ?? []) domains.preverify(name);
+  }
+  applyDomainDefaults();
+  domains.resume();
+
+  const apiDeps = {
+    store,
+    scheduler,
+    faults,
+    rateLimiter,
+    fullAccessKeys,
+    sendingOnlyKeys,
+    eventDelayMs,
+    hung,
+    domains,
+  };
 
   async function reset(): Promise<void> {
     scheduler.clear();
+    domains.clear();
     store.reset();
+    applyDomainDefaults();
     webhooks.reset();
     faults.clear();
     rateLimiter.reset();
@@ -98,6 +134,7 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
     faults,
     rateLimiter,
     eventDelayMs,
+    domains,
     getWebhookUrl: () => webhookUrl,
     setWebhookUrl: (url: string | null) => void (webhookUrl = url),
     reset,
@@ -118,6 +155,10 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
       sendHtml(res, 200, renderInbox(findMessages(store, { q }), { q, total: store.all.length }));
       return true;
     }
+    if (req.method === "GET" && path === "/inbox/domains") {
+      sendHtml(res, 200, renderDomains(domains.all, store.enforceVerifiedDomains));
+      return true;
+    }
     const params = req.method === "GET" ? matchPath("/inbox/:id", path) : null;
     if (params) {
       const m = store.get(params.id!);
@@ -133,6 +174,7 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
     reset,
     async close() {
       scheduler.clear();
+      domains.clear();
       for (const res of hung) res.destroy();
       hung.clear();
       store.flush();
@@ -145,6 +187,8 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
     },
     faults,
     webhooks,
+    domains,
+    setEnforceVerifiedDomains: (on) => void (store.enforceVerifiedDomains = on),
     setRateLimit: (settings) => rateLimiter.set(settings),
     sendScheduledNow() {
       const scheduled = store.all.filter((m) => m.last_event === "scheduled");
@@ -158,8 +202,12 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
           await sleep(Math.max(1, Math.min(next - Date.now(), 50)));
           continue;
         }
+        if (domains.busy) {
+          await sleep(10);
+          continue;
+        }
         await webhooks.idle();
-        if (scheduler.nextDueAt() === next) return;
+        if (scheduler.nextDueAt() === next && !domains.busy) return;
       }
     },
   };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 
 import { JsonStore } from "../shared/store";
+import type { StoredDomain } from "./domains";
 import type { IdempotencyRecord, ResendState, StoredMessage } from "./types";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -24,14 +25,35 @@ export class ResendStore {
     stateDir: string | undefined,
     private readonly idempotencyTtlMs = IDEMPOTENCY_TTL_MS,
   ) {
-    this.json = new JsonStore<ResendState>(stateDir, "resend", () => ({ messages: [], idempotency: {} }));
+    this.json = new JsonStore<ResendState>(stateDir, "resend", () => ({
+      messages: [],
+      idempotency: {},
+      domains: [],
+      enforceVerifiedDomains: false,
+    }));
     this.json.data.idempotency ??= {};
+    this.json.data.domains ??= [];
+    this.json.data.enforceVerifiedDomains ??= false;
     this.reindex();
   }
 
   /** All messages, oldest first. */
   get all(): readonly StoredMessage[] {
     return this.json.data.messages;
+  }
+
+  /** Sender domains (emulators/resend/domains.ts), oldest first. */
+  get domains(): StoredDomain[] {
+    return this.json.data.domains;
+  }
+
+  get enforceVerifiedDomains(): boolean {
+    return this.json.data.enforceVerifiedDomains;
+  }
+
+  set enforceVerifiedDomains(on: boolean) {
+    this.json.data.enforceVerifiedDomains = on;
+    this.save();
   }
 
   get(id: string): StoredMessage | undefined {

@@ -1,5 +1,7 @@
 import type { GetEmailResponseSuccess, Tag } from "resend";
 
+import type { StoredDomain } from "./domains";
+
 /** `last_event` as the SDK types it, so a drift from Resend's wire values fails to compile. */
 export type LastEvent = GetEmailResponseSuccess["last_event"];
 
@@ -73,6 +75,9 @@ export type IdempotencyRecord = {
 export type ResendState = {
   messages: StoredMessage[]; // oldest first (append-only)
   idempotency: Record<string, IdempotencyRecord>; // by `${scope} ${key}`
+  domains: StoredDomain[]; // oldest first (domains.ts)
+  /** Refuse `from` addresses whose domain is not verified here (403 validation_error), like Resend. */
+  enforceVerifiedDomains: boolean;
 };
 
 export type RateLimitSettings = { enabled: boolean; perSecond: number };

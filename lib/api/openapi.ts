@@ -1,11 +1,20 @@
 import { z } from "zod";
 import { createEndpointInput, updateEndpointInput } from "@/lib/webhooks/schema";
+import { DomainTakenError, SenderNotAllowedError } from "@/lib/domains/errors";
 
 import { publicErrorBody, type HttpError } from "@/lib/http/errors";
 import { listEmailsQuery, MAX_BATCH_SIZE, REQUIRED_FIELDS, wireEmail } from "@/lib/sending/email-schema";
 
 import { apiEmailSchema, batchAnswerSchema, emailListSchema, sendAnswerSchema } from "./emails";
 import { apiErrors } from "./errors";
+import {
+  createDomainBody,
+  domainDeletedSchema,
+  domainListSchema,
+  domainRefSchema,
+  domainSchema,
+  listDomainsQuery,
+} from "./domains";
 import {
   webhookDeletedSchema,
   webhookEventListSchema,
@@ -121,6 +130,10 @@ export function openApiDocument(apiBase: string) {
     apiErrors.idempotencyInFlight(),
     apiErrors.payloadTooLarge(40 * 1024 * 1024),
     apiErrors.validation({ name: "missing_required_field", message: "Missing `to` field." }),
+    new SenderNotAllowedError(
+      "example.com",
+      "The example.com domain is not verified. Please, add and verify your domain under Domains in the MailKit dashboard.",
+    ),
     apiErrors.recipientsSuppressed(
       "Every `to` recipient is on your suppression list: a@example.com. Nothing was sent or charged.",
       ["a@example.com"],
@@ -272,6 +285,7 @@ export function openApiDocument(apiBase: string) {
           },
         },
       },
+      ...domainPaths(readErrors),
       ...webhookPaths(readErrors),
     },
     components: {
@@ -397,6 +411,70 @@ function webhookPaths(readErrors: HttpError[]) {
         description: "Delivers it again: the same `webhook-id` and payload, signed anew, with a fresh retry schedule.",
         parameters: [id, eventId],
         responses: { "200": ok("Queued for delivery", webhookEventRefSchema), ...notFound },
+      },
+    },
+  };
+}
+
+/** Sender domains, wire-compatible with Resend's Domains API (`resend.domains.*`). */
+function domainPaths(readErrors: HttpError[]) {
+  const id = { name: "id", in: "path", required: true, schema: { type: "string" } };
+  const tags = ["Domains"];
+  const notFound = errorResponses([...readErrors, apiErrors.notFound("Domain not found")]);
+  return {
+    "/domains": {
+      post: {
+        tags,
+        summary: "Add a sender domain",
+        operationId: "createDomain",
+        description:
+          "Creates the domain in Resend and answers the DNS records to publish (SPF MX and TXT, DKIM, DMARC). A domain belongs to one MailKit account. Needs a full-access key.",
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: jsonSchema(createDomainBody, "input") } },
+        },
+        responses: {
+          "200": ok("The domain with its DNS records", domainSchema),
+          ...errorResponses([
+            ...readErrors,
+            new DomainTakenError("example.com", false),
+            apiErrors.validation({ name: "validation_error", message: "`example` is not a valid domain name." }),
+          ]),
+        },
+      },
+      get: {
+        tags,
+        summary: "List sender domains (newest first)",
+        operationId: "listDomains",
+        parameters: queryParameters(listDomainsQuery),
+        responses: { "200": ok("A page of domains", domainListSchema), ...errorResponses(readErrors) },
+      },
+    },
+    "/domains/{id}": {
+      get: {
+        tags,
+        summary: "Retrieve a sender domain",
+        operationId: "getDomain",
+        parameters: [id],
+        responses: { "200": ok("The domain with its records and each record's status", domainSchema), ...notFound },
+      },
+      delete: {
+        tags,
+        summary: "Remove a sender domain",
+        operationId: "removeDomain",
+        description: "Removes it in Resend too; emails from it are refused from then on.",
+        parameters: [id],
+        responses: { "200": ok("Removed", domainDeletedSchema), ...notFound },
+      },
+    },
+    "/domains/{id}/verify": {
+      post: {
+        tags,
+        summary: "Verify a sender domain",
+        operationId: "verifyDomain",
+        description: "Asks Resend to check the DNS records now: `pending`, then `verified` or `failed`.",
+        parameters: [id],
+        responses: { "200": ok("Verification started", domainRefSchema), ...notFound },
       },
     },
   };

@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   validation_error: { status: 422 },
   missing_required_field: { status: 422 },
   invalid_parameter: { status: 422 },
+  invalid_region: { status: 422 },
   recipients_suppressed: { status: 422 },
   rate_limit_exceeded: { status: 429 },
   // Ours or upstream's fault.

@@ -1,6 +1,7 @@
 import { availableOf } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { webhookLiveVersion } from "@/lib/webhooks/endpoints";
+import { domainsVersion } from "@/lib/domains/dashboard";
 
 /**
  * What an open dashboard polls: a version that changes whenever anything the dashboard shows changes in
@@ -18,7 +19,7 @@ export type LiveSnapshot = {
 const RECENT_SENDS = 50;
 
 export async function getLiveSnapshot(userId: string): Promise<LiveSnapshot> {
-  const [account, subscription, payments, sendTotals, recent, webhooks] = await Promise.all([
+  const [account, subscription, payments, sendTotals, recent, webhooks, domains] = await Promise.all([
     db.creditAccount.findUnique({ where: { userId } }),
     db.subscription.findFirst({ where: { userId }, orderBy: { updatedAt: "desc" } }),
     db.payment.aggregate({ where: { userId }, _count: true, _max: { updatedAt: true } }),
@@ -30,6 +31,7 @@ export async function getLiveSnapshot(userId: string): Promise<LiveSnapshot> {
       select: { id: true, status: true },
     }),
     webhookLiveVersion(userId),
+    domainsVersion(userId),
   ]);
   const version = [
     account ? [account.balance, account.reserved, account.allowance, account.lowBalanceSince?.getTime()] : "-",
@@ -37,6 +39,7 @@ export async function getLiveSnapshot(userId: string): Promise<LiveSnapshot> {
     [payments._count, payments._max.updatedAt?.getTime()],
     [sendTotals._count, sendTotals._max.updatedAt?.getTime()],
     webhooks,
+    domains,
   ]
     .flat()
     .join(":");

@@ -3,6 +3,7 @@ import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { z } from "zod";
 
 import { type Prisma } from "@/lib/db";
+import { applyDomainEvent } from "@/lib/domains/sync";
 import { getEnv } from "@/lib/env";
 import {
   WebhookSignatureError,
@@ -117,7 +118,19 @@ const recordEmailEvent: EventHandler<EmailEvent> = {
   },
 };
 
+type DomainEvent = Extract<WebhookEventPayload, { type: `domain.${string}` }>;
+
+/** A customer's sender domain changed in Resend (lib/domains): status and DNS records follow it. */
+const recordDomainEvent: EventHandler<DomainEvent> = {
+  async apply(event, tx) {
+    return { outcome: await applyDomainEvent(tx, event) };
+  },
+};
+
 const handlers: HandlerTable<WebhookEventPayload> = {
+  "domain.created": recordDomainEvent,
+  "domain.updated": recordDomainEvent,
+  "domain.deleted": recordDomainEvent,
   "email.sent": recordEmailEvent,
   "email.scheduled": recordEmailEvent,
   "email.delivered": recordEmailEvent,

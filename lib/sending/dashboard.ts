@@ -1,4 +1,5 @@
 import { ensureDodoCustomer } from "@/lib/billing/customer";
+import { SenderNotAllowedError } from "@/lib/domains/errors";
 import type { SessionUser } from "@/lib/auth/session";
 import type { ComposerFieldErrors, OutgoingEmail } from "./email-schema";
 
@@ -52,6 +53,8 @@ export async function sendFromComposer(
       return { status: "insufficient", required: error.required, available: error.available, values };
     if (error instanceof AllRecipientsSuppressedError)
       return { status: "suppressed", addresses: error.addresses, values };
+    if (error instanceof SenderNotAllowedError)
+      return { status: "invalid", fieldErrors: { from: error.message }, values };
     console.error("[composer]", error);
     return {
       status: "failed",

@@ -3,6 +3,7 @@ import type { CreateEmailOptions } from "resend";
 
 import { availableOf, pendingDebits, syncCreditsFromDodo } from "@/lib/credits";
 import { db } from "@/lib/db";
+import { assertSendersAllowed } from "@/lib/domains/sender";
 import { metrics } from "@/lib/metrics";
 import { wakeLoop } from "@/lib/runtime/loops";
 import { SEND_ID_TAG, type OutgoingEmail } from "@/lib/sending/email-schema";
@@ -65,6 +66,8 @@ export async function sendEmails(
   options: SendOptions = {},
 ): Promise<SendResult> {
   if (original.length === 0) throw new Error("sendEmails needs at least one email");
+  // `from` must be on one of the sender's verified domains (or the onboarding rule): 403 before anything is held.
+  await assertSendersAllowed(sender.userId, original);
   const batchId = (options.batch ?? original.length > 1) ? randomUUID() : null;
   let emails = original;
   let suppressed: string[][] = original.map(() => []);

@@ -10,6 +10,7 @@ import { readDodoBalance, syncCreditsFromDodo } from "@/lib/credits";
 import { db, ensureMigrated, getDatabase } from "@/lib/db";
 import { ensureCatalog } from "@/lib/dodo/catalog";
 import { getDodo } from "@/lib/dodo/client";
+import { addDomain, refreshDomain, verifyDomain } from "@/lib/domains";
 
 export type BenchCustomer = { label: string; userId: string; customerId: string; token: string; credits: number };
 
@@ -35,6 +36,8 @@ export async function setUpCustomers(
     const synced = await syncCreditsFromDodo(customerId, "benchmark funding");
     if (synced.available !== spec.credits)
       throw new Error(`customer ${spec.label}: MailKit sees ${synced.available} credits after funding ${spec.credits}`);
+    // `from` must be on a verified domain: customer X sends from bench@x.bench.test (scripts/bench/load.ts).
+    await verifyBenchDomain(user.id, `${spec.label.toLowerCase()}.bench.test`);
     const key = await createApiKey(user.id, {
       name: "benchmark",
       permission: "sending_access",
@@ -45,6 +48,34 @@ export async function setUpCustomers(
   const rows = await db.$queryRawUnsafe<{ version: string }[]>("SELECT version() AS version");
   const databaseVersion = rows[0]?.version.split(" on ")[0] ?? "unknown version";
   return { customers, entitlementId: catalog.entitlementId, databaseVersion };
+}
+
+/**
+ * Adds the domain through MailKit's own code, publishes its DNS records in the Resend emulator and verifies it.
+ * Retried: the emulator's Resend rate limit and latency are already on.
+ */
+async function verifyBenchDomain(userId: string, name: string): Promise<void> {
+  const retry = async <T>(what: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await what();
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+  };
+  const existing = await db.senderDomain.findUnique({ where: { name } });
+  const domain = existing ?? (await retry(() => addDomain(userId, { name })));
+  const published = await fetch(`${process.env.EMULATOR_URL}/_emulator/resend/domains/${name}/publish`, {
+    method: "POST",
+  });
+  if (!published.ok) throw new Error(`publishing ${name} in the emulator: HTTP ${published.status}`);
+  await retry(() => verifyDomain(userId, domain.id));
+  await retry(async () => {
+    const row = await refreshDomain(await db.senderDomain.findUniqueOrThrow({ where: { name } }));
+    if (row?.status !== "verified") throw new Error(`${name} is ${row?.status}`);
+  });
 }
 
 /** Closes this process's database: an embedded PGlite directory may be open in one process only. */

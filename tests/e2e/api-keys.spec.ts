@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { Resend } from "resend";
 
-import { payOnHostedCheckout, shot, signIn } from "./support/mailkit";
+import { domainFor, payOnHostedCheckout, shot, signIn, verifySenderDomain } from "./support/mailkit";
 
 /**
  * A customer creates an API key in the dashboard, sends with the official `resend` SDK pointed at MailKit,
@@ -15,6 +15,7 @@ test("API keys: create, send with the resend SDK, see it in the log, revoke", as
   await page.getByTestId("subscribe-button").click();
   await payOnHostedCheckout(page);
   await expect(page.getByTestId("checkout-state")).toHaveText("Payment confirmed");
+  await verifySenderDomain(page, domainFor(email));
 
   await page.goto("/dashboard/keys");
   await page.getByTestId("api-key-name").fill("Production server");
@@ -28,7 +29,7 @@ test("API keys: create, send with the resend SDK, see it in the log, revoke", as
 
   const mailkit = new Resend(token, { baseUrl: `${baseURL}/api` });
   const sent = await mailkit.emails.send({
-    from: "App <app@example.com>",
+    from: `App <app@${domainFor(email)}>`,
     to: ["delivered@resend.dev", "DELIVERED@resend.dev", "complained@resend.dev"],
     subject: "Sent from code",
     text: "Hello through MailKit's API",
@@ -55,7 +56,7 @@ test("API keys: create, send with the resend SDK, see it in the log, revoke", as
   await page.getByTestId("revoke-api-key-confirm").click();
   await expect(page.getByTestId("api-key-row")).toContainText(/revoked/i);
   const refused = await mailkit.emails.send({
-    from: "App <app@example.com>",
+    from: `App <app@${domainFor(email)}>`,
     to: "delivered@resend.dev",
     subject: "x",
     text: "x",

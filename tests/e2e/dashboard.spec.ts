@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import {
   adjustBalance,
   dodoCustomer,
+  domainFor,
   emulator,
   pauseDodoWebhooks,
   payOnHostedCheckout,
@@ -11,6 +12,7 @@ import {
   shot,
   signIn,
   subscribe,
+  verifySenderDomain,
 } from "./support/mailkit";
 
 /**
@@ -84,6 +86,7 @@ test("bug 10: credits expire 31 days after each grant, and every place that sell
 
 test("composer: live estimate, toast, live status; edits clear stale results and errors (bug 7)", async ({ page }) => {
   await signIn(page, owner);
+  await verifySenderDomain(page, domainFor(owner));
   await page.goto("/dashboard/send");
   const available = Number((await page.getByTestId("composer-balance").textContent())!.replace(/,/g, ""));
   await expect(page.locator("form[data-ready]")).toBeAttached(); // hydrated: typing now updates the estimate
@@ -115,6 +118,7 @@ test("composer: live estimate, toast, live status; edits clear stale results and
 
 test("bug 3: the timeline lists MailKit's steps before the provider's, to the second", async ({ page }) => {
   await signIn(page, owner);
+  await verifySenderDomain(page, domainFor(owner));
   await sendFromComposer(page, "delivered@resend.dev", "Timeline order");
   await page.getByRole("link", { name: "View message" }).first().click();
   await expect(page).toHaveURL(/\/dashboard\/messages\/[^/]+$/);
@@ -133,6 +137,7 @@ test("bug 3: the timeline lists MailKit's steps before the provider's, to the se
 
 test("the message log updates statuses without a reload", async ({ page }) => {
   await signIn(page, owner);
+  await verifySenderDomain(page, domainFor(owner));
   await page.goto("/dashboard/messages");
   const before = await page.getByTestId("message-row").count();
   const { Resend } = await import("resend");
@@ -143,7 +148,7 @@ test("the message log updates statuses without a reload", async ({ page }) => {
   await page.goto("/dashboard/messages");
   const mailkit = new Resend(token, { baseUrl: `${new URL(page.url()).origin}/api` });
   const sent = await mailkit.emails.send({
-    from: "a@example.com",
+    from: `a@${domainFor(owner)}`,
     to: "bounced@resend.dev",
     subject: "Live row",
     text: "x",

@@ -1,6 +1,14 @@
 import { expect, test, type Page } from "@playwright/test";
 
-import { adjustBalance, payOnHostedCheckout, shot, signIn, waitForEmail } from "./support/mailkit";
+import {
+  adjustBalance,
+  domainFor,
+  payOnHostedCheckout,
+  shot,
+  signIn,
+  verifySenderDomain,
+  waitForEmail,
+} from "./support/mailkit";
 
 /**
  * The tutorial's whole journey in the browser: subscribe → 5,000 → send → 4,999 → an operator takes 4,000
@@ -37,6 +45,7 @@ test("subscribe, send, get warned, top up, run dry, get a 402 with a way out", a
   await payOnHostedCheckout(page);
   await expect(page.getByTestId("checkout-state")).toHaveText("Payment confirmed");
   expect(await liveBalance(page)).toBe("5,000");
+  await verifySenderDomain(page, domainFor(person)); // the composer sends from it
 
   // One email to one recipient costs one credit.
   await send(page, "First email");

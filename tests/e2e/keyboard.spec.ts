@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 
-import { subscribe, waitForEmail, signIn } from "./support/mailkit";
+import { domainFor, signIn, subscribe, verifySenderDomain, waitForEmail } from "./support/mailkit";
 
 /** Keyboard only: sign in → send an email → revoke a key, with Tab, typing, Enter and Space. */
 
@@ -36,6 +36,7 @@ test("sign in, send and revoke a key with the keyboard alone", async ({ page, br
   await setup.getByTestId("api-key-name").fill("Keyboard key");
   await setup.getByTestId("create-api-key").click();
   await expect(setup.getByTestId("new-api-key")).toBeVisible();
+  await verifySenderDomain(setup, domainFor(email)); // the composer's default from is on it
   await setup.close();
 
   // Sign in: the skip link comes first, then the form.

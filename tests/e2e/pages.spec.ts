@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 
-import { sendFromComposer, signIn, subscribe } from "./support/mailkit";
+import { domainFor, sendFromComposer, signIn, subscribe, verifySenderDomain } from "./support/mailkit";
 
 /**
  * Every page, at 1280 and 390 px, light and dark: a screenshot in test-results/screenshots/, no serious or
@@ -20,6 +20,7 @@ const dashboardPages = [
   { name: "send", path: "/dashboard/send" },
   { name: "messages", path: "/dashboard/messages" },
   { name: "message", path: () => messagePath },
+  { name: "domains", path: "/dashboard/domains" },
   { name: "keys", path: "/dashboard/keys" },
   { name: "suppressions", path: "/dashboard/suppressions" },
   { name: "billing", path: "/dashboard/billing" },
@@ -78,8 +79,10 @@ test.describe("signed in", () => {
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
     const page = await browser.newPage({ storageState: undefined });
-    await signIn(page, `pages-${Date.now()}@example.com`);
+    const email = `pages-${Date.now()}@example.com`;
+    await signIn(page, email);
     await subscribe(page);
+    await verifySenderDomain(page, domainFor(email));
     await sendFromComposer(page, "delivered@resend.dev, bounced@resend.dev", "A page of its own");
     messagePath = (await page.getByRole("link", { name: "View message" }).first().getAttribute("href"))!;
     await page.goto("/dashboard/keys");

@@ -199,7 +199,7 @@ describe("authentication", () => {
 
   it("unknown endpoints are 404 not_found, wrong methods 405", async () => {
     const headers = { authorization: "Bearer re_local_emulator_key" };
-    const unknown = await fetch(`${emu.url}/resend/domains`, { headers });
+    const unknown = await fetch(`${emu.url}/resend/audiences`, { headers });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ name: "not_found" });
     const wrongMethod = await fetch(`${emu.url}/resend/emails/batch`, { method: "DELETE", headers });

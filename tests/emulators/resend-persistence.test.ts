@@ -11,7 +11,7 @@ import {
   type WebhookReceiver,
 } from "@/emulators/resend/test-harness";
 
-// State under stateDir survives a restart: messages, idempotency records, pending events, the webhook log.
+// State under stateDir survives a restart: messages, idempotency records, pending events, the webhook log, domains.
 
 let receiver: WebhookReceiver;
 let stateDir: string;
@@ -44,6 +44,29 @@ describe("persistence across restart", () => {
       expect(replay.data).toEqual(sent.data);
       expect(second.resend.messages()).toHaveLength(1);
       expect(second.resend.webhooks.deliveries.map((d) => d.type)).toEqual(["email.sent", "email.delivered"]);
+    } finally {
+      await second.resend.reset();
+      await second.close();
+    }
+  });
+
+  it("keeps domains, their DNS state and the verified-from setting; a DNS check due at stop runs after restart", async () => {
+    const first = await startAllEmulators({ appUrl: receiver.url, stateDir, resend: { domainCheckDelayMs: 60_000 } });
+    const resend = resendClient(first.url);
+    const { data } = await resend.domains.create({ name: "persist.example" });
+    first.resend.setEnforceVerifiedDomains(true);
+    first.resend.domains.publish(first.resend.domains.find("persist.example")!);
+    await resend.domains.verify(data!.id); // the check is a minute away: still pending at stop
+    expect((await resend.domains.get(data!.id)).data!.status).toBe("pending");
+    await first.close();
+
+    const second = await startAllEmulators({ appUrl: receiver.url, stateDir, resend: { domainCheckDelayMs: 5 } });
+    try {
+      await second.resend.idle();
+      const got = await resendClient(second.url).domains.get(data!.id);
+      expect(got.data).toMatchObject({ name: "persist.example", status: "verified" });
+      const refused = await resendClient(second.url).emails.send(emailOptions({ from: "a@elsewhere.example" }));
+      expect(refused.error).toMatchObject({ statusCode: 403 });
     } finally {
       await second.resend.reset();
       await second.close();

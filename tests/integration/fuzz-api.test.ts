@@ -6,6 +6,9 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as byIdRoute from "@/app/api/emails/[id]/route";
 import * as batchRoute from "@/app/api/emails/batch/route";
 import * as emailsRoute from "@/app/api/emails/route";
+import * as domainByIdRoute from "@/app/api/domains/[id]/route";
+import * as domainVerifyRoute from "@/app/api/domains/[id]/verify/route";
+import * as domainsRoute from "@/app/api/domains/route";
 import { POST as dodoWebhook } from "@/app/api/webhooks/dodo/route";
 import { POST as resendWebhook } from "@/app/api/webhooks/resend/route";
 import { createApiKey } from "@/lib/api/keys";
@@ -269,11 +272,61 @@ describe("fuzzing the public API", () => {
   });
 });
 
+describe("fuzzing the Domains API", () => {
+  const domainish = fc.record(
+    {
+      name: fc.oneof(
+        fc.constantFrom("fuzz.test", "a.b.fuzz.test", "FUZZ.test."),
+        nastyString,
+        fc.jsonValue({ maxDepth: 1 }),
+      ),
+      region: fc.oneof(fc.constantFrom("us-east-1", "eu-west-1", "mars-1"), nastyString, fc.jsonValue({ maxDepth: 1 })),
+    },
+    { requiredKeys: [] },
+  );
+  const id = fc.oneof(fc.uuid(), nastyString, fc.webSegment());
+
+  it("POST /api/domains", async () => {
+    await fc.assert(
+      fc.asyncProperty(rawBody(domainish), apiHeaders, async (body, headers) => {
+        await checkApi(() =>
+          domainsRoute.POST(
+            new Request(`${world.app.url}/api/domains`, { method: "POST", headers: withAuth(headers), body }),
+          ),
+        );
+      }),
+      runs(200),
+    );
+  });
+
+  it("GET / DELETE /api/domains/{id} and POST …/verify with any id", async () => {
+    const method = fc.constantFrom("GET", "DELETE", "VERIFY");
+    await fc.assert(
+      fc.asyncProperty(id, method, apiHeaders, async (value, how, headers) => {
+        const request = new Request(`${world.app.url}/api/domains/x`, {
+          method: how === "VERIFY" ? "POST" : how,
+          headers: withAuth(headers),
+        });
+        const context = { params: Promise.resolve({ id: value }) };
+        await checkApi(() =>
+          how === "GET"
+            ? domainByIdRoute.GET(request, context)
+            : how === "DELETE"
+              ? domainByIdRoute.DELETE(request, context)
+              : domainVerifyRoute.POST(request, context),
+        );
+      }),
+      runs(200),
+    );
+  });
+});
+
 describe("fuzzing the webhooks", () => {
   const eventish = fc.record(
     {
       type: fc.oneof(
         fc.constantFrom("email.sent", "email.delivered", "email.bounced", "payment.succeeded", "subscription.active"),
+        fc.constantFrom("domain.created", "domain.updated", "domain.deleted"),
         fc.constantFrom("credit.added", "credit.balance_low", "payment.failed", "subscription.renewed"),
         nastyString,
       ),
@@ -289,6 +342,9 @@ describe("fuzzing the webhooks", () => {
         fc.record(
           {
             email_id: fc.oneof(fc.uuid(), nastyString),
+            id: fc.oneof(fc.uuid(), nastyString),
+            status: fc.oneof(fc.constantFrom("verified", "failed"), nastyString),
+            records: fc.oneof(fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 2 }), fc.jsonValue({ maxDepth: 1 })),
             customer: fc.record({ customer_id: nastyString }),
             customer_id: nastyString,
             payment_id: nastyString,

@@ -36,8 +36,8 @@ afterEach(() => {
 
 const email = (to: string) => outgoingEmail(to, { subject: "Dispatch" });
 
-async function funded(credits: number, label = "dispatch") {
-  const { user, customerId } = await createFundedUser(world, credits, label);
+async function funded(credits: number, label = "dispatch", domain = "acme.test") {
+  const { user, customerId } = await createFundedUser(world, credits, label, { domain });
   const sender: Sender = { userId: user.id, customerId, source: "api" };
   return { user, customerId, sender };
 }
@@ -149,11 +149,13 @@ describe("batching", () => {
 describe("fairness", () => {
   it("another customer's email queued behind a 1,000-email burst goes out in the next call", async () => {
     const big = await funded(1_000, "big");
-    const small = await funded(1, "small");
+    const small = await funded(1, "small", "small.test"); // both send at once: each from its own domain
     await queue(big.sender, 1_000, "big");
     // One call goes out, then the small customer sends a password reset.
     expect(await dispatchOne()).toBe(true);
-    const reset = await sendEmails(small.sender, [email("reset@example.com")]);
+    const reset = await sendEmails(small.sender, [
+      outgoingEmail("reset@example.com", { from: "Small <hello@small.test>", subject: "Dispatch" }),
+    ]);
     expect(await dispatchOne()).toBe(true);
     const send = await db.emailSend.findUniqueOrThrow({ where: { id: reset.emails[0]!.id } });
     expect(send.status).not.toBe("queued");

@@ -113,3 +113,31 @@ export async function pauseDodoWebhooks(request: APIRequestContext): Promise<voi
 export async function resumeDodoWebhooks(request: APIRequestContext): Promise<void> {
   expect((await request.post(`${emulator}/_emulator/dodo/webhooks/resume`, { data: {} })).ok()).toBe(true);
 }
+
+/** A sender domain of its own for a test user (`dash-123@example.com` → `dash-123.test`): a domain has one owner. */
+export function domainFor(email: string): string {
+  return `${email
+    .split("@")[0]!
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")}.test`;
+}
+
+/**
+ * Gives the signed-in user a verified sender domain the way a customer gets one: added on the Domains page, its
+ * DNS records published in the Resend emulator (control plane), verified. Nothing happens if it is verified already.
+ * The composer then offers it as its default `from`.
+ */
+export async function verifySenderDomain(page: Page, domain: string): Promise<void> {
+  await page.goto("/dashboard/domains");
+  const card = page.locator(`[data-testid="domain-card"][data-domain="${domain}"]`);
+  if ((await card.count()) === 0) {
+    await page.getByTestId("domain-name").fill(domain);
+    await page.getByTestId("add-domain").click();
+    await expect(card).toBeVisible();
+  }
+  if ((await card.getByTestId("domain-status").textContent()) === "Verified") return;
+  const published = await page.request.post(`${emulator}/_emulator/resend/domains/${domain}/publish`);
+  expect(published.ok(), await published.text()).toBe(true);
+  await card.getByTestId("verify-domain").click();
+  await expect(card.getByTestId("domain-status")).toHaveText("Verified");
+}

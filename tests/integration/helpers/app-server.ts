@@ -4,6 +4,9 @@ import type { AddressInfo } from "node:net";
 import * as emailRoute from "@/app/api/emails/route";
 import * as batchRoute from "@/app/api/emails/batch/route";
 import * as emailByIdRoute from "@/app/api/emails/[id]/route";
+import * as domainsRoute from "@/app/api/domains/route";
+import * as domainByIdRoute from "@/app/api/domains/[id]/route";
+import * as domainVerifyRoute from "@/app/api/domains/[id]/verify/route";
 import * as resendWebhookRoute from "@/app/api/webhooks/resend/route";
 import * as dodoWebhookRoute from "@/app/api/webhooks/dodo/route";
 import * as suppressionsRoute from "@/app/api/suppressions/route";
@@ -18,7 +21,7 @@ import * as webhookReplayRoute from "@/app/api/webhooks/[id]/events/[eventId]/re
 /**
  * MailKit's own route handlers (the exported GET/POST functions, unchanged) behind a plain Node HTTP server,
  * so the official `resend` SDK and the emulators' webhooks can talk to them over real HTTP inside a Vitest
- * process, without `next start`. Only the sending routes and both webhook receivers are mounted.
+ * process, without `next start`. Only the sending and domain routes and both webhook receivers are mounted.
  */
 export type AppServer = { url: string; apiBase: string; close(): Promise<void> };
 
@@ -46,6 +49,23 @@ const routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
     pattern: /^\/api\/suppressions\/(?<address>[^/]+)$/,
     handler: (r, p) =>
       suppressionRoute.DELETE(r, { params: Promise.resolve({ address: decodeURIComponent(p.address!) }) }),
+  },
+  { method: "POST", pattern: /^\/api\/domains$/, handler: (r) => domainsRoute.POST(r) },
+  { method: "GET", pattern: /^\/api\/domains$/, handler: (r) => domainsRoute.GET(r) },
+  {
+    method: "GET",
+    pattern: /^\/api\/domains\/(?<id>[^/]+)$/,
+    handler: (r, p) => domainByIdRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }),
+  },
+  {
+    method: "DELETE",
+    pattern: /^\/api\/domains\/(?<id>[^/]+)$/,
+    handler: (r, p) => domainByIdRoute.DELETE(r, { params: Promise.resolve({ id: p.id! }) }),
+  },
+  {
+    method: "POST",
+    pattern: /^\/api\/domains\/(?<id>[^/]+)\/verify$/,
+    handler: (r, p) => domainVerifyRoute.POST(r, { params: Promise.resolve({ id: p.id! }) }),
   },
   { method: "POST", pattern: /^\/api\/webhooks\/resend$/, handler: (r) => resendWebhookRoute.POST(r) },
   { method: "POST", pattern: /^\/api\/webhooks\/dodo$/, handler: (r) => dodoWebhookRoute.POST(r) },

@@ -5,6 +5,7 @@ import { startEmulators, type EmulatorServer, type EmulatorServerOptions } from 
 import { syncCreditsFromDodo } from "@/lib/credits";
 import { ensureDodoCustomer } from "@/lib/billing/customer";
 import { db } from "@/lib/db";
+import { addDomain, refreshDomain, removeDomain, verifyDomain } from "@/lib/domains";
 import { ensureCatalog, resetCatalogForTests, type Catalog } from "@/lib/dodo/catalog";
 import { getDodo, resetDodoForTests, toCredits } from "@/lib/dodo/client";
 import { resetEnvForTests } from "@/lib/env";
@@ -130,14 +131,43 @@ export function outgoingEmail(to: string | string[], extra: Partial<OutgoingEmai
 
 let counter = 0;
 
-/** A MailKit user with a Dodo customer holding `credits` (a ledger credit in Dodo, then a sync). */
-export async function createFundedUser(world: TestWorld, credits: number, label = "customer") {
+/**
+ * A MailKit user with a Dodo customer holding `credits` (a ledger credit in Dodo, then a sync) and a verified
+ * sender domain (`domain`, default `acme.test`, the domain of `outgoingEmail`'s from; null for none). A domain
+ * belongs to one customer, so the newest funded user takes `acme.test` over from an earlier one in the file:
+ * tests where two customers send at once give the second its own domain.
+ */
+export async function createFundedUser(
+  world: TestWorld,
+  credits: number,
+  label = "customer",
+  { domain = "acme.test" }: { domain?: string | null } = {},
+) {
   counter += 1;
   const user = await db.user.create({ data: { email: `${label}-${counter}-${Date.now()}@example.com`, name: label } });
   const customerId = await ensureDodoCustomer({ ...user });
   if (credits > 0) await grantCredits(world, customerId, credits);
   await syncCreditsFromDodo(customerId, "test funding");
+  if (domain) await verifyTestDomain(world, user.id, domain);
   return { user: { ...user, dodoCustomerId: customerId }, customerId };
+}
+
+/**
+ * Gives the user `name` as a verified sender domain the way a customer gets one: added through Resend's
+ * Domains API (the emulator), its DNS records published in the emulator, verified, read back. An earlier
+ * holder of the name in this test database gives it up first (removed as a customer would).
+ */
+export async function verifyTestDomain(world: LocalServices, userId: string, name: string) {
+  const held = await db.senderDomain.findUnique({ where: { name } });
+  if (held?.userId === userId && held.status === "verified") return held;
+  if (held) await removeDomain(held.userId, held.id);
+  const added = await addDomain(userId, { name });
+  world.emulators.resend.domains.publish(world.emulators.resend.domains.find(name)!);
+  await verifyDomain(userId, added.id);
+  await world.emulators.resend.idle();
+  const row = await refreshDomain(await db.senderDomain.findUniqueOrThrow({ where: { id: added.id } }));
+  if (row?.status !== "verified") throw new Error(`test domain ${name} did not verify (${row?.status})`);
+  return row;
 }
 
 export async function grantCredits(world: TestWorld, customerId: string, credits: number): Promise<void> {

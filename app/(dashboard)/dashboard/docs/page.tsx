@@ -84,6 +84,24 @@ export default async function DocsPage() {
           <Row endpoint="DELETE /suppressions/{id or email}" access="full">
             Removes the entry: later emails to the address are sent and charged again.
           </Row>
+          <Row endpoint="POST /domains" access="full">
+            Adds a sender domain (<code>name</code>, optional <code>region</code>) and answers its DNS{" "}
+            <code>records</code> (SPF MX and TXT, DKIM, DMARC) to publish. A domain belongs to one account: 403 if it is
+            taken.
+          </Row>
+          <Row endpoint="GET /domains" access="full">
+            Your domains with their <code>status</code>: <code>not_started</code>, <code>pending</code>,{" "}
+            <code>verified</code>, <code>failed</code> or <code>temporary_failure</code>.
+          </Row>
+          <Row endpoint="GET /domains/{id}" access="full">
+            One domain with its records and each record&apos;s status.
+          </Row>
+          <Row endpoint="POST /domains/{id}/verify" access="full">
+            Checks the DNS records now: <code>pending</code>, then <code>verified</code> or <code>failed</code>.
+          </Row>
+          <Row endpoint="DELETE /domains/{id}" access="full">
+            Removes the domain; emails from it are refused from then on.
+          </Row>
         </Table>
       </Section>
 
@@ -109,6 +127,20 @@ export default async function DocsPage() {
           <li>
             An email the provider accepted but then reports as <code>suppressed</code> or <code>failed</code> is
             credited back to your balance (once per email); the message log says &ldquo;credited back&rdquo;.
+          </li>
+        </ul>
+      </Section>
+
+      <Section title="Sender domains">
+        <ul className="list-disc space-y-1 pl-5 text-sm text-gray-700">
+          <li>
+            Every <code>from</code> must be an address on one of your verified domains (Dashboard → Domains, or{" "}
+            <code>resend.domains.*</code> with a full-access key). Otherwise <strong>403</strong>{" "}
+            <code>validation_error</code> naming the domain; nothing is held or charged.
+          </li>
+          <li>
+            Until you have a verified domain you can try MailKit from its shared sender (the default <code>from</code>{" "}
+            in the composer), to your own account address only.
           </li>
         </ul>
       </Section>

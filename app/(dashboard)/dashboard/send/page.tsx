@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { Composer } from "@/components/sending/composer";
 import { requireUser } from "@/lib/auth/session";
 import { getPlanState, getSendableCredits } from "@/lib/dashboard/account";
+import { verifiedDomainNames } from "@/lib/domains/sender";
 import { getEnv } from "@/lib/env";
 
 import { sendEmailAction } from "./actions";
@@ -14,6 +15,7 @@ export default async function SendPage() {
   const user = await requireUser("/dashboard/send");
   const planState = await getPlanState(user);
   const credits = await getSendableCredits(user, planState);
+  const senderDomains = await verifiedDomainNames(user.id);
   return (
     <>
       <div>
@@ -25,7 +27,9 @@ export default async function SendPage() {
       <Composer
         action={sendEmailAction}
         available={credits.available}
-        defaultFrom={getEnv().EMAIL_FROM}
+        defaultFrom={senderDomains[0] ? `hello@${senderDomains[0]}` : getEnv().EMAIL_FROM}
+        senderDomains={senderDomains}
+        ownerEmail={user.email}
         activating={planState.kind === "activating"}
       />
     </>
