@@ -4,6 +4,7 @@ import { apiErrors, toApiError } from "@/lib/api/errors";
 import { authorizeToken, type ApiCaller, type IdempotencyRow } from "@/lib/api/keys";
 import { rateLimitDecision } from "@/lib/api/rate-limit";
 import { getSendingConfig } from "@/lib/sending/config";
+import { isCleanText } from "@/lib/text";
 
 import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, readJsonBody } from "./body";
 import { errorResponse } from "./errors";
@@ -74,6 +75,14 @@ export function publicApi<P = Record<string, never>>(
       rateHeaders = decision.headers;
       if (!decision.allowed) throw apiErrors.rateLimited(decision.headers);
 
+      const query = Object.fromEntries(new URL(request.url).searchParams);
+      // No domain function ever sees a NUL or a lone surrogate in a query (PostgreSQL refuses them in text).
+      const unclean = Object.entries(query).find(([name, value]) => !isCleanText(name) || !isCleanText(value));
+      if (unclean)
+        throw apiErrors.validation({
+          name: "validation_error",
+          message: `The \`${unclean[0].replace(/[^\x20-\x7e]/g, "?")}\` parameter must not contain NUL characters or unpaired UTF-16 surrogates.`,
+        });
       const body =
         options.body === "json"
           ? await readPublicJson(request, options.maxBodyBytes ?? BODY_LIMITS.publicApi)
@@ -83,7 +92,7 @@ export function publicApi<P = Record<string, never>>(
       const answer = await handler({
         caller,
         params,
-        query: Object.fromEntries(new URL(request.url).searchParams),
+        query,
         header: (name) => request.headers.get(name),
         body,
         idempotency: gateKey ? { ...gateKey, prior: authorization.prior } : null,
@@ -100,7 +109,11 @@ export function publicApi<P = Record<string, never>>(
 
 async function readParams<P>(options: PublicRouteOptions<P>, context?: RouteContext): Promise<P> {
   if (!options.params) return {} as P; // a route without path parameters
-  const parsed = options.params.safeParse(await context?.params);
+  const raw = await context?.params;
+  const values = raw && typeof raw === "object" ? Object.values(raw) : [];
+  if (values.some((value) => typeof value === "string" && !isCleanText(value)))
+    throw apiErrors.notFound(options.notFound);
+  const parsed = options.params.safeParse(raw);
   // Not an id (NUL, percent signs, huge strings…): no such thing, answered before any lookup.
   if (!parsed.success) throw apiErrors.notFound(options.notFound);
   return parsed.data;

@@ -23,6 +23,7 @@ const dashboardPages = [
   { name: "domains", path: "/dashboard/domains" },
   { name: "keys", path: "/dashboard/keys" },
   { name: "suppressions", path: "/dashboard/suppressions" },
+  { name: "webhooks", path: "/dashboard/webhooks" },
   { name: "billing", path: "/dashboard/billing" },
   { name: "checkout-return", path: "/dashboard/billing/return?kind=topup" },
   { name: "docs", path: "/dashboard/docs" },

@@ -37,8 +37,9 @@ import {
 
 const world = withTestWorld();
 
-async function customer(credits: number, label: string) {
-  const { user, customerId } = await createFundedUser(world, credits, label);
+/** A funded customer with a key; it sends from acme.test unless given another verified domain (one owner each). */
+async function customer(credits: number, label: string, domain = "acme.test") {
+  const { user, customerId } = await createFundedUser(world, credits, label, { domain });
   const key = await createApiKey(user.id, { name: "test", permission: "full_access", rateLimitPerSecond: 1000 });
   const sender: Sender = { userId: user.id, customerId, source: "api" };
   return { user, customerId, sender, token: key.token, resend: new Resend(key.token, { baseUrl: world.app.apiBase }) };
@@ -106,7 +107,7 @@ async function runCreditBacks() {
 describe("bounces and complaints fill the sender's own suppression list", () => {
   it("a hard bounce and a complaint add the recipient with reason and message; another customer's list stays empty", async () => {
     const a = await customer(20, "sup-a");
-    const b = await customer(20, "sup-b");
+    const b = await customer(20, "sup-b", "sup-b.test");
     const bounced = await sendEmails(a.sender, [outgoingEmail("Bounced <Bounced@Resend.dev>")]);
     const complained = await sendEmails(a.sender, [outgoingEmail("complained@resend.dev")]);
     await waitForStatus(bounced.emails[0]!.id, "bounced");
@@ -164,7 +165,7 @@ describe("bounces and complaints fill the sender's own suppression list", () => 
 describe("sending to suppressed recipients", () => {
   it("suppressed recipients are left out and not charged; all suppressed → 422 with nothing held; the API lists and removes", async () => {
     const a = await customer(20, "sup-send");
-    const other = await customer(20, "sup-other");
+    const other = await customer(20, "sup-other", "sup-other.test");
     const first = await sendEmails(a.sender, [outgoingEmail("bounced+x@resend.dev")]);
     await waitForStatus(first.emails[0]!.id, "bounced");
     await until(
@@ -210,7 +211,7 @@ describe("sending to suppressed recipients", () => {
 
     // Another customer's sends to the same address are not affected.
     const theirs = await other.resend.emails.send({
-      from: "Acme <hello@acme.test>",
+      from: "Other <hello@sup-other.test>",
       to: "bounced+x@resend.dev",
       subject: "Theirs",
       text: "Hi",
