@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 
-import { sendFromComposer, shot, signIn, subscribe } from "./support/mailkit";
+import { domainFor, sendFromComposer, shot, signIn, subscribe, verifySenderDomain } from "./support/mailkit";
 
 /**
  * A send to a hard-bouncing address puts it on the customer's suppression list (the Resend emulator's bounce
@@ -12,8 +12,10 @@ import { sendFromComposer, shot, signIn, subscribe } from "./support/mailkit";
  */
 test("suppressions: a bounce is listed, later sends leave it out, CSV export, remove", async ({ page }) => {
   test.setTimeout(150_000);
-  await signIn(page, `suppressions-${Date.now()}@example.com`);
+  const email = `suppressions-${Date.now()}@example.com`;
+  await signIn(page, email);
   await subscribe(page);
+  await verifySenderDomain(page, domainFor(email)); // sends to anyone need a verified sender domain
 
   await sendFromComposer(page, "bounced@resend.dev", "Bounce me");
   await page.goto("/dashboard/suppressions");

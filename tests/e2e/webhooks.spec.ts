@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
-import { sendFromComposer, shot, signIn, subscribe } from "./support/mailkit";
+import { domainFor, sendFromComposer, shot, signIn, subscribe, verifySenderDomain } from "./support/mailkit";
 
 /**
  * A customer adds a webhook endpoint (the e2e server runs in local mode, so a receiver on 127.0.0.1 started by
@@ -21,8 +21,10 @@ test.afterAll(async () => {
 
 test("webhooks: add an endpoint, send, the delivery log shows the events, replay", async ({ page }) => {
   test.setTimeout(120_000);
-  await signIn(page, `hooks-${Date.now()}@example.com`);
+  const email = `hooks-${Date.now()}@example.com`;
+  await signIn(page, email);
   await subscribe(page);
+  await verifySenderDomain(page, domainFor(email)); // sends to anyone need a verified sender domain
 
   await page.goto("/dashboard/webhooks");
   await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
