@@ -125,7 +125,13 @@ export async function sendFromApi(caller: ApiCaller, request: SendRequest): Prom
   }
   try {
     const result = await sendEmails(
-      { userId: caller.userId, customerId: caller.customerId, apiKeyId: caller.keyId, source: "api" },
+      {
+        userId: caller.userId,
+        customerId: caller.customerId,
+        apiKeyId: caller.keyId,
+        source: "api",
+        senderPolicy: caller.senderPolicy,
+      },
       emails,
       {
         batch,

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 
 import { db, sql } from "@/lib/db";
+import { VERIFIED_DOMAINS_SQL, type SenderPolicy } from "@/lib/domains/sender";
 
 import { rateLimitCte } from "./rate-limit";
 
@@ -84,6 +85,8 @@ export type ApiCaller = {
   customerId: string | null;
   permission: ApiKeyPermission;
   rateLimitPerSecond: number | null;
+  /** Who may be named in `from` (read in the gate's statement, so the send path needs no query for it). */
+  senderPolicy: SenderPolicy;
 };
 
 /** What an earlier request with the same Idempotency-Key left (see lib/api/idempotency.ts). */
@@ -108,6 +111,7 @@ export type Authorization = {
 const AUTHORIZE_SQL = `
 WITH key AS (
   SELECT k."id", k."userId", k."permission", k."rateLimitPerSecond", k."lastUsedAt", u."dodoCustomerId",
+         u."email" AS "ownerEmail", ${VERIFIED_DOMAINS_SQL('k."userId"')} AS "verifiedDomains",
          'apikey:' || k."id" AS "bucketKey"
   FROM "ApiKey" k JOIN "User" u ON u."id" = k."userId"
   WHERE k."tokenHash" = $1::text AND k."revokedAt" IS NULL
@@ -117,7 +121,7 @@ WITH key AS (
   WHERE i."endpoint" = $3::text AND i."key" = $4::text
 )
 SELECT key."id", key."userId", key."permission", key."rateLimitPerSecond", key."lastUsedAt", key."dodoCustomerId",
-       bucket."count", bucket."resetInMs", prior."requestHash", prior."responseStatus", prior."responseBody", prior."expiresAt"
+       key."ownerEmail", key."verifiedDomains", bucket."count", bucket."resetInMs", prior."requestHash", prior."responseStatus", prior."responseBody", prior."expiresAt"
 FROM key CROSS JOIN bucket LEFT JOIN prior ON true`;
 
 type AuthorizeRow = {
@@ -127,6 +131,8 @@ type AuthorizeRow = {
   rateLimitPerSecond: number | null;
   lastUsedAt: Date | null;
   dodoCustomerId: string | null;
+  ownerEmail: string;
+  verifiedDomains: string[];
   count: number;
   resetInMs: number;
   requestHash: string | null;
@@ -157,6 +163,7 @@ export async function authorizeToken(
       customerId: row.dodoCustomerId,
       permission: row.permission as ApiKeyPermission,
       rateLimitPerSecond: row.rateLimitPerSecond,
+      senderPolicy: { ownerEmail: row.ownerEmail, verifiedDomains: row.verifiedDomains ?? [] },
     },
     requestCount: Number(row.count),
     windowResetInMs: Number(row.resetInMs),

@@ -1,4 +1,4 @@
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 import { distinctRecipients } from "@/lib/sending/recipients";
 
 import { SenderNotAllowedError } from "./errors";
@@ -14,13 +14,30 @@ import { domainOfAddress, sharedSenderDomain } from "./names";
 
 export type SenderCheckEmail = { from: string; to: string[]; cc?: string[] | null; bcc?: string[] | null };
 
-export async function assertSendersAllowed(userId: string, emails: SenderCheckEmail[]): Promise<void> {
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: { email: true, senderDomains: { where: { status: "verified" }, select: { name: true } } },
-  });
-  const verified = new Set(user?.senderDomains.map((d) => d.name) ?? []);
-  const owner = user?.email.toLowerCase() ?? "";
+/** What the rule needs to know of a sender: read with the API key (lib/api/keys.ts) or by senderPolicyOf. */
+export type SenderPolicy = { ownerEmail: string; verifiedDomains: string[] };
+
+/** The SQL that reads a user's verified domain names (also inlined in the API key gate's one statement). */
+export const VERIFIED_DOMAINS_SQL = (userIdColumn: string) =>
+  `ARRAY(SELECT d."name" FROM "SenderDomain" d WHERE d."userId" = ${userIdColumn} AND d."status" = 'verified')`;
+
+/** One statement: the owner's address and verified domains (for senders that did not come with an API key). */
+export async function senderPolicyOf(userId: string): Promise<SenderPolicy> {
+  const rows = await sql<{ email: string; verifiedDomains: string[] }>(
+    `SELECT u."email", ${VERIFIED_DOMAINS_SQL('u."id"')} AS "verifiedDomains" FROM "User" u WHERE u."id" = $1`,
+    [userId],
+  );
+  return { ownerEmail: rows[0]?.email ?? "", verifiedDomains: rows[0]?.verifiedDomains ?? [] };
+}
+
+export async function assertSendersAllowed(
+  userId: string,
+  emails: SenderCheckEmail[],
+  known?: SenderPolicy,
+): Promise<void> {
+  const policy = known ?? (await senderPolicyOf(userId));
+  const verified = new Set(policy.verifiedDomains);
+  const owner = policy.ownerEmail.toLowerCase();
   const shared = sharedSenderDomain();
   emails.forEach((email, index) => {
     const where = emails.length > 1 ? `emails[${index}]: ` : "";

@@ -106,10 +106,13 @@ async function receive<E extends { type: string }>(
   event: E,
 ): Promise<InboxAnswer> {
   const handler = handlerFor(source.handlers, event);
-  // A redelivery is answered without repeating the handler's preparation (it may call a provider).
-  if (await db.webhookReceipt.findUnique({ where: { id }, select: { id: true } }))
-    return { received: true, outcome: "duplicate" };
-  if (handler?.prepare && !(handler.shape && shapeProblem(handler.shape, event))) await handler.prepare(event);
+  // A redelivery is answered without repeating the handler's preparation (it may call a provider); handlers
+  // without one need no extra read: the receipt insert below recognises the redelivery.
+  if (handler?.prepare && !(handler.shape && shapeProblem(handler.shape, event))) {
+    if (await db.webhookReceipt.findUnique({ where: { id }, select: { id: true } }))
+      return { received: true, outcome: "duplicate" };
+    await handler.prepare(event);
+  }
 
   const result = await db.$transaction(async (tx) => {
     const receipt = await tx.webhookReceipt.createMany({

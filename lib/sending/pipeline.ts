@@ -3,7 +3,7 @@ import type { CreateEmailOptions } from "resend";
 
 import { availableOf, pendingDebits, syncCreditsFromDodo } from "@/lib/credits";
 import { db } from "@/lib/db";
-import { assertSendersAllowed } from "@/lib/domains/sender";
+import { assertSendersAllowed, type SenderPolicy } from "@/lib/domains/sender";
 import { metrics } from "@/lib/metrics";
 import { wakeLoop } from "@/lib/runtime/loops";
 import { SEND_ID_TAG, type OutgoingEmail } from "@/lib/sending/email-schema";
@@ -31,6 +31,8 @@ export type Sender = {
   customerId: string | null;
   apiKeyId?: string | null;
   source: "api" | "dashboard";
+  /** The sender's owner address and verified domains, when the caller already read them (the API key gate). */
+  senderPolicy?: SenderPolicy;
 };
 
 export type SendOptions = {
@@ -67,7 +69,7 @@ export async function sendEmails(
 ): Promise<SendResult> {
   if (original.length === 0) throw new Error("sendEmails needs at least one email");
   // `from` must be on one of the sender's verified domains (or the onboarding rule): 403 before anything is held.
-  await assertSendersAllowed(sender.userId, original);
+  await assertSendersAllowed(sender.userId, original, sender.senderPolicy);
   const batchId = (options.batch ?? original.length > 1) ? randomUUID() : null;
   let emails = original;
   let suppressed: string[][] = original.map(() => []);
