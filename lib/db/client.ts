@@ -42,6 +42,9 @@ export type Database = {
 export function openDatabase(config: Env["database"]): Database {
   if (config.kind === "postgres") {
     const pool = new pg.Pool({ connectionString: config.url, max: 10, options: UTC });
+    // An idle connection the server closes (restart, failover, a dropped database) is replaced on next use; without
+    // a listener its 'error' event would crash the process.
+    pool.on("error", (error) => console.warn("[db] an idle PostgreSQL connection was closed:", error.message));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       kind: "postgres",

@@ -94,7 +94,10 @@ export function webhookInbox<E extends { type: string }>(source: WebhookSource<E
     } catch (error) {
       metrics.webhooks.inc({ source: source.name, outcome: "error" });
       // No receipt was committed, so the provider's retry applies the event.
-      console.error(`[webhooks/${source.name}] ${verified.event.type} ${verified.id}:`, (error as Error).message);
+      console.error(
+        `[webhooks/${source.name}] ${JSON.stringify(verified.event.type)} ${JSON.stringify(verified.id)}:`,
+        (error as Error).message,
+      );
       return errorResponse(new HttpError("unavailable", "Processing failed; retry later"), "plain");
     }
   };
@@ -120,14 +123,16 @@ async function receive<E extends { type: string }>(
       skipDuplicates: true,
     });
     if (receipt.count === 0) return "duplicate" as const;
-    if (!handler) return { outcome: "ignored" as const, ignored: `unhandled event type ${event.type}` };
+    if (!handler) return { outcome: "ignored" as const, ignored: "unhandled event type" };
     const malformed = handler.shape && shapeProblem(handler.shape, event);
     if (malformed) return { outcome: "ignored" as const, ignored: malformed };
     return (await handler.apply(event, tx, id)) ?? {};
   }, source.transaction);
 
   if (result === "duplicate") return { received: true, outcome: "duplicate" };
-  if (result.ignored) console.warn(`[webhooks/${source.name}] ${event.type} ${id}: ${result.ignored}`);
+  // Event types and ids are the sender's text: quoted, so a line break in them cannot forge a log line.
+  if (result.ignored)
+    console.warn(`[webhooks/${source.name}] ${JSON.stringify(event.type)} ${JSON.stringify(id)}: ${result.ignored}`);
   await result.after?.();
   return {
     received: true,
