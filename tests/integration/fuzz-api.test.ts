@@ -19,7 +19,7 @@ import { isPublicHttpsUrl, parseSendEmailBody, RESERVED_HEADER_NAMES, singleMail
 import { containsUncleanText } from "@/lib/text";
 import { proxy } from "@/proxy";
 
-import { createFundedUser, withTestWorld } from "./helpers/environment";
+import { createFundedUser, deliverQueued, withTestWorld } from "./helpers/environment";
 
 /**
  * Property-based fuzzing of every public API route, both webhook routes and the proxy's path handling (issue 9):
@@ -193,14 +193,13 @@ function expectNothingCharged(before: Snapshot, after: Snapshot) {
   else expect(after.balance - after.reserved).toBeGreaterThanOrEqual(before.balance - before.reserved);
 }
 
-/** After an accepted send: wait (briefly) until its hold is settled, so the next case starts from a quiet account. */
+/**
+ * After an accepted send: deliver it (no background dispatcher runs in tests), so its hold is settled and the next
+ * case starts from a quiet account. Waiting instead would make every later 2xx case wait for a hold nobody settles.
+ */
 async function settled(): Promise<Snapshot> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const state = await snapshot();
-    if (state.reserved === 0 || Date.now() > deadline) return state;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await deliverQueued(3);
+  return snapshot();
 }
 
 async function checkWebhook(call: () => Promise<Response>) {
