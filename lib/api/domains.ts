@@ -3,7 +3,8 @@ import { z } from "zod";
 import { toApiDomain, toApiDomainListItem } from "@/lib/domains/api-shape";
 import { addDomain, getDomain, listDomains, removeDomain, verifyDomain } from "@/lib/domains/service";
 
-import { apiErrors } from "./errors";
+import { apiErrors, parseInput } from "./errors";
+import { oneCursorAtMost, pageLimit } from "./pagination";
 import type { ApiCaller } from "./keys";
 
 /**
@@ -30,21 +31,9 @@ export const createDomainBody = z.object(
   { error: "The request body must be a JSON object with a `name`." },
 );
 
-const LIMIT_MESSAGE = "The `limit` parameter must be an integer between 1 and 100.";
 export const listDomainsQuery = z
-  .object({
-    limit: z.coerce
-      .number({ error: LIMIT_MESSAGE })
-      .int({ error: LIMIT_MESSAGE })
-      .min(1, { error: LIMIT_MESSAGE })
-      .max(100, { error: LIMIT_MESSAGE })
-      .default(20),
-    after: z.string().max(100).optional(),
-    before: z.string().max(100).optional(),
-  })
-  .refine((q) => !(q.after !== undefined && q.before !== undefined), {
-    error: "You can only use either the `after` or the `before` parameter, not both.",
-  });
+  .object({ limit: pageLimit, after: z.string().max(100).optional(), before: z.string().max(100).optional() })
+  .refine(...oneCursorAtMost);
 
 const dnsRecord = z.object({
   record: z.string().meta({ description: "SPF, DKIM or DMARC" }),
@@ -75,17 +64,13 @@ export const domainDeletedSchema = domainRefSchema.extend({ deleted: z.literal(t
 // ---- endpoints ------------------------------------------------------------------------------------------------
 
 export async function createDomain(caller: ApiCaller, body: unknown): Promise<Answer> {
-  const input = createDomainBody.safeParse(body);
-  if (!input.success) throw apiErrors.validation({ name: "validation_error", message: input.error.issues[0]!.message });
-  const domain = await addDomain(caller.userId, { name: input.data.name, region: input.data.region });
+  const input = parseInput(createDomainBody, body);
+  const domain = await addDomain(caller.userId, { name: input.name, region: input.region });
   return { body: toApiDomain(domain) };
 }
 
 export async function listDomainsPage(caller: ApiCaller, query: Record<string, string>): Promise<Answer> {
-  const parsed = listDomainsQuery.safeParse(query);
-  if (!parsed.success)
-    throw apiErrors.validation({ name: "validation_error", message: parsed.error.issues[0]!.message });
-  const { limit, after, before } = parsed.data;
+  const { limit, after, before } = parseInput(listDomainsQuery, query);
   const all = await listDomains(caller.userId); // newest first; a customer has a handful of domains
   let start = 0;
   let end = Math.min(all.length, limit);

@@ -6,7 +6,7 @@ import { IdempotencyConflictError } from "@/lib/sending/errors";
 import { getSendRow, listSendsPage, type SendRow } from "@/lib/sending/queries";
 import { lastEventOf, SEND_STATUSES } from "@/lib/sending/status";
 
-import { apiErrors } from "./errors";
+import { apiErrors, parseInput } from "./errors";
 import { hashRequestBody, priorOutcome, readPrior, type Prior, type StoredResponse } from "./idempotency";
 import type { ApiCaller, IdempotencyRow } from "./keys";
 
@@ -74,10 +74,7 @@ export async function getEmail(caller: ApiCaller, id: string): Promise<Answer> {
 }
 
 export async function listEmails(caller: ApiCaller, query: Record<string, string>): Promise<Answer> {
-  const parsed = listEmailsQuery.safeParse(query);
-  if (!parsed.success)
-    throw apiErrors.validation({ name: "validation_error", message: parsed.error.issues[0]!.message });
-  const page = await listSendsPage(caller.userId, parsed.data);
+  const page = await listSendsPage(caller.userId, parseInput(listEmailsQuery, query));
   if (!page)
     throw apiErrors.validation({
       name: "validation_error",

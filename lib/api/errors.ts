@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 import { getEnv } from "@/lib/env";
 import { formatBytes } from "@/lib/http/body";
 import { HttpError } from "@/lib/http/errors";
@@ -13,6 +15,14 @@ export const INSUFFICIENT_CREDITS_MESSAGE = "No email credits remaining. Buy a t
 
 export function topUpUrl(): string {
   return `${getEnv().APP_URL.replace(/\/$/, "")}/dashboard/billing`;
+}
+
+/** The input as the schema reads it, or a 422 `validation_error` with the schema's first message. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success)
+    throw apiErrors.validation({ name: "validation_error", message: parsed.error.issues[0]!.message });
+  return parsed.data;
 }
 
 /** A domain error the public API answers in its own words; anything else passes through. */

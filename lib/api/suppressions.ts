@@ -11,7 +11,7 @@ import { z } from "zod";
 import { SUPPRESSION_REASONS } from "@/lib/suppressions/recipients";
 import { addSuppressionBody, listSuppressionsQuery, suppressionRef } from "@/lib/suppressions/validation";
 
-import { apiErrors } from "./errors";
+import { apiErrors, parseInput } from "./errors";
 import type { ApiCaller } from "./keys";
 
 /**
@@ -27,10 +27,7 @@ const notFound = () => apiErrors.notFound("Suppression not found");
 type Answer = { status?: number; body: Record<string, unknown> };
 
 export async function listSuppressionsPage(caller: ApiCaller, query: Record<string, string>): Promise<Answer> {
-  const parsed = listSuppressionsQuery.safeParse(query);
-  if (!parsed.success)
-    throw apiErrors.validation({ name: "validation_error", message: parsed.error.issues[0]!.message });
-  const { origin, ...rest } = parsed.data;
+  const { origin, ...rest } = parseInput(listSuppressionsQuery, query);
   const page = await listSuppressions(caller.userId, { ...rest, reason: origin });
   if (!page)
     throw apiErrors.validation({ name: "validation_error", message: "The cursor does not match any suppression." });
@@ -40,13 +37,11 @@ export async function listSuppressionsPage(caller: ApiCaller, query: Record<stri
 }
 
 export async function addSuppressionFromApi(caller: ApiCaller, body: unknown): Promise<Answer> {
-  const parsed = addSuppressionBody.safeParse(body);
-  if (!parsed.success)
-    throw apiErrors.validation({ name: "validation_error", message: parsed.error.issues[0]!.message });
+  const { email } = parseInput(addSuppressionBody, body);
   if (!caller.customerId)
     throw apiErrors.validation({ name: "validation_error", message: "This account has no billing customer yet." });
   try {
-    const entry = await addSuppression({ userId: caller.userId, customerId: caller.customerId }, parsed.data.email);
+    const entry = await addSuppression({ userId: caller.userId, customerId: caller.customerId }, email);
     return { status: 201, body: { object: "suppression", id: entry.id } };
   } catch (error) {
     if (error instanceof InvalidAddressError)

@@ -19,7 +19,7 @@ import {
 import { eventBody, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import { createEndpointInput, updateEndpointInput, webhookId } from "@/lib/webhooks/schema";
 
-import { apiErrors } from "./errors";
+import { apiErrors, parseInput } from "./errors";
 import type { ApiCaller } from "./keys";
 
 /**
@@ -87,7 +87,7 @@ export const webhookEventRefSchema = z.object({ object: z.literal("webhook_event
 type Of<S extends z.ZodType> = z.infer<S>;
 
 export async function createWebhook(caller: ApiCaller, body: unknown): Promise<Answer> {
-  const input = parse(createEndpointInput, body);
+  const input = parseInput(createEndpointInput, body);
   const { endpoint, secret } = await run(() => createEndpoint(caller.userId, input));
   return {
     status: 201,
@@ -110,7 +110,7 @@ export async function getWebhook(caller: ApiCaller, id: string): Promise<Answer>
 }
 
 export async function updateWebhook(caller: ApiCaller, id: string, body: unknown): Promise<Answer> {
-  const input = parse(updateEndpointInput, body);
+  const input = parseInput(updateEndpointInput, body);
   const endpoint = await run(() => updateEndpoint(caller.userId, checkId(id), input));
   return { body: { object: "webhook", id: endpoint.id } satisfies Of<typeof webhookRefSchema> };
 }
@@ -210,11 +210,4 @@ async function run<T>(action: () => Promise<T>): Promise<T> {
       throw apiErrors.validation({ name: "validation_error", message: error.message });
     throw error;
   }
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success)
-    throw apiErrors.validation({ name: "validation_error", message: result.error.issues[0]!.message });
-  return result.data;
 }

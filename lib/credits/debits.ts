@@ -1,14 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
-import DodoPayments from "dodopayments";
 
 import { db } from "@/lib/db";
-import { getCatalog } from "@/lib/dodo/catalog";
-import { getDodo, toCredits } from "@/lib/dodo/client";
-import { metrics } from "@/lib/metrics";
+import { toCredits } from "@/lib/dodo/client";
 import { backoffMs } from "@/lib/outbox";
 import { getSendingConfig } from "@/lib/sending/config";
 
 import { markDebitPosted } from "./index";
+import { postLedgerEntry } from "./ledger";
 
 /**
  * Coalesced Dodo debits. Each send Resend accepted waits in UnbilledSend; per customer, once the oldest has
@@ -118,47 +116,32 @@ export async function postPendingDebits(limit = 20): Promise<number> {
 }
 
 async function postDebit(debit: ClaimedDebit): Promise<void> {
-  const { entitlementId } = await getCatalog();
-  // Invalidate any balance sync already under way: Dodo's balance may change under it from here on.
-  await markDebitPosted(db, debit.customerId);
-  try {
-    const entry = await getDodo().creditEntitlements.balances.createLedgerEntry(
-      debit.customerId,
-      {
-        credit_entitlement_id: entitlementId,
-        entry_type: "debit",
-        amount: String(debit.credits),
-        idempotency_key: debit.idempotencyKey,
-        reason: debitReason(debit),
-        metadata: { mailkit_debit_id: debit.id, emails: String(debit.emails) },
-      },
-      { maxRetries: 0 }, // this loop retries with its own backoff
-    );
-    metrics.dodoCalls.inc({ operation: "debit", outcome: "ok" });
-    await finish(debit, { ledgerEntryId: entry.id, balanceAfter: toCredits(entry.balance_after) });
-  } catch (error) {
-    // Dodo documents 409 for a key it already has: an earlier attempt was recorded and its answer lost.
-    if (error instanceof DodoPayments.ConflictError) {
-      metrics.dodoCalls.inc({ operation: "debit", outcome: "replayed" });
-      await finish(debit, {});
-      return;
-    }
-    metrics.dodoCalls.inc({ operation: "debit", outcome: "error" });
-    // Only a request Dodo will never accept is final (e.g. 400 insufficient balance): the debit is kept as dead
-    // and still counted as spent, for a person to resolve. Outages, auth errors and 429s are retried forever.
-    const permanent = error instanceof DodoPayments.APIError && [400, 404, 422].includes(Number(error.status));
-    const message = (error as Error).message.slice(0, 2000);
-    await db.creditDebit.updateMany({
-      where: { id: debit.id, status: "pending", lockedUntil: debit.lockedUntil },
-      data: {
-        status: permanent ? "dead" : "pending",
-        lastError: message,
-        lockedUntil: null,
-        runAt: new Date(Date.now() + backoffMs(debit.attempts)),
-      },
-    });
-    if (permanent) console.error(`[debits] Dodo refused debit ${debit.id} (${debit.credits} credits): ${message}`);
-  }
+  const outcome = await postLedgerEntry({
+    operation: "debit",
+    customerId: debit.customerId,
+    entryType: "debit",
+    credits: debit.credits,
+    idempotencyKey: debit.idempotencyKey,
+    reason: debitReason(debit),
+    metadata: { mailkit_debit_id: debit.id, emails: String(debit.emails) },
+  });
+  if (outcome.kind === "posted")
+    return finish(debit, { ledgerEntryId: outcome.entry.id, balanceAfter: toCredits(outcome.entry.balance_after) });
+  if (outcome.kind === "replayed") return finish(debit, {});
+  // A debit Dodo will never accept (e.g. 400 insufficient balance) is kept as dead and still counted as spent, for a
+  // person to resolve; anything else is retried forever.
+  const message = (outcome.error as Error).message.slice(0, 2000);
+  await db.creditDebit.updateMany({
+    where: { id: debit.id, status: "pending", lockedUntil: debit.lockedUntil },
+    data: {
+      status: outcome.permanent ? "dead" : "pending",
+      lastError: message,
+      lockedUntil: null,
+      runAt: new Date(Date.now() + backoffMs(debit.attempts)),
+    },
+  });
+  if (outcome.permanent)
+    console.error(`[debits] Dodo refused debit ${debit.id} (${debit.credits} credits): ${message}`);
 }
 
 async function finish(debit: ClaimedDebit, result: { ledgerEntryId?: string; balanceAfter?: number }): Promise<void> {

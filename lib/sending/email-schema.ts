@@ -2,6 +2,7 @@ import emailAddresses from "email-addresses";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
+import { oneCursorAtMost, pageLimit } from "@/lib/api/pagination";
 import { fieldErrorsOf } from "@/lib/http/field-errors";
 import { containsUncleanText, isCleanText } from "@/lib/text";
 
@@ -303,25 +304,15 @@ export function parseBatchBody(body: unknown): Parsed<OutgoingEmail[]> {
 const EMAIL_ID = /^[A-Za-z0-9_-]{1,128}$/;
 export const emailId = z.string().regex(EMAIL_ID, { error: "Invalid email id" });
 
+/** GET /emails query (Resend's cursor pagination). */
 const cursor = (name: string) =>
   z
     .string()
     .regex(EMAIL_ID, { error: `The \`${name}\` parameter must be an email id` })
     .optional();
-
-/** GET /emails query (Resend's cursor pagination). */
 export const listEmailsQuery = z
-  .object({
-    limit: z.coerce
-      .number({ error: "The `limit` parameter must be an integer between 1 and 100" })
-      .int({ error: "The `limit` parameter must be an integer between 1 and 100" })
-      .min(1, { error: "The `limit` parameter must be an integer between 1 and 100" })
-      .max(100, { error: "The `limit` parameter must be an integer between 1 and 100" })
-      .default(20),
-    after: cursor("after"),
-    before: cursor("before"),
-  })
-  .refine((q) => !(q.after && q.before), { error: "Use either the `after` or the `before` parameter, not both" });
+  .object({ limit: pageLimit, after: cursor("after"), before: cursor("before") })
+  .refine(...oneCursorAtMost);
 export type ListEmailsQuery = z.output<typeof listEmailsQuery>;
 
 // ---- The dashboard composer -------------------------------------------------------------------------------

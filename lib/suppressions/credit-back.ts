@@ -1,9 +1,7 @@
 import { PRODUCT } from "@/lib/catalog/product";
 import { markDebitPosted, requestCreditSync, syncIfRequested } from "@/lib/credits";
+import { postLedgerEntry } from "@/lib/credits/ledger";
 import { db } from "@/lib/db";
-import { getCatalog } from "@/lib/dodo/catalog";
-import { getDodo } from "@/lib/dodo/client";
-import { metrics } from "@/lib/metrics";
 import { completeJob, failJob, type ClaimedJob } from "@/lib/outbox";
 import { isOpen } from "@/lib/sending/status";
 
@@ -57,40 +55,25 @@ export async function postCreditBack(job: ClaimedJob): Promise<void> {
     return;
   }
 
-  const { entitlementId } = await getCatalog();
-  // Invalidate a balance sync already under way: Dodo's balance may change under it from here on.
-  await markDebitPosted(db, back.customerId);
-  let ledgerEntryId: string | null = null;
-  try {
-    const entry = await getDodo().creditEntitlements.balances.createLedgerEntry(
-      back.customerId,
-      {
-        credit_entitlement_id: entitlementId,
-        entry_type: "credit",
-        amount: String(back.credits),
-        idempotency_key: back.idempotencyKey,
-        reason: creditBackReason(back),
-        // Like every grant, it expires; derived from the row so a retried request has the very same body.
-        expires_at: new Date(back.createdAt.getTime() + PRODUCT.credits.expiresAfterDays * 86_400_000).toISOString(),
-        metadata: { mailkit_credit_back: sendId },
-      },
-      { maxRetries: 0 }, // the outbox retries with its own backoff
-    );
-    ledgerEntryId = entry.id;
-    metrics.dodoCalls.inc({ operation: "credit_back", outcome: "ok" });
-  } catch (error) {
-    const status = Number((error as { status?: unknown }).status);
-    if (status !== 409) {
-      metrics.dodoCalls.inc({ operation: "credit_back", outcome: "error" });
-      // A request Dodo will never take (unknown customer, invalid) is kept as dead for a person; the rest retry.
-      const permanent = [400, 404, 422].includes(status);
-      if (permanent) await db.creditBack.updateMany({ where: { sendId, status: "pending" }, data: { status: "dead" } });
-      await failJob(job, error, { permanent, retryForever: true });
-      return;
-    }
-    // Dodo documents 409 for a key it already has: an earlier attempt was recorded and its answer lost.
-    metrics.dodoCalls.inc({ operation: "credit_back", outcome: "replayed" });
+  const outcome = await postLedgerEntry({
+    operation: "credit_back",
+    customerId: back.customerId,
+    entryType: "credit",
+    credits: back.credits,
+    idempotencyKey: back.idempotencyKey,
+    reason: creditBackReason(back),
+    // Like every grant, it expires; derived from the row so a retried request has the very same body.
+    expiresAt: new Date(back.createdAt.getTime() + PRODUCT.credits.expiresAfterDays * 86_400_000).toISOString(),
+    metadata: { mailkit_credit_back: sendId },
+  });
+  if (outcome.kind === "failed") {
+    // A request Dodo will never take (unknown customer, invalid) is kept as dead for a person; the rest retry.
+    if (outcome.permanent)
+      await db.creditBack.updateMany({ where: { sendId, status: "pending" }, data: { status: "dead" } });
+    await failJob(job, outcome.error, { permanent: outcome.permanent, retryForever: true });
+    return;
   }
+  const ledgerEntryId = outcome.kind === "posted" ? outcome.entry.id : null;
   const done = await db.$transaction(async (tx) => {
     if (!(await completeJob(tx, job))) return false;
     await tx.creditBack.updateMany({

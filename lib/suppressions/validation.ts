@@ -1,33 +1,28 @@
 import { z } from "zod";
 
+import { oneCursorAtMost, pageLimit } from "@/lib/api/pagination";
+
 import { SUPPRESSION_REASONS } from "./recipients";
 
 /** Query and body of the public suppression endpoints (Resend's `suppressions.*` shapes, plus `search`). */
 
-const LIMIT_MESSAGE = "The `limit` parameter must be an integer between 1 and 100";
 const cursor = (name: string) =>
   z
     .string()
     .max(64, { error: `The \`${name}\` cursor is not valid` })
-    .regex(/^[A-Za-z0-9_-]+$/, { error: `The \`${name}\` cursor is not valid` })
-    .optional();
+    .regex(/^[A-Za-z0-9_-]+$/, { error: `The \`${name}\` cursor is not valid` });
 
 export const listSuppressionsQuery = z
   .object({
-    limit: z.coerce
-      .number({ error: LIMIT_MESSAGE })
-      .int({ error: LIMIT_MESSAGE })
-      .min(1, { error: LIMIT_MESSAGE })
-      .max(100, { error: LIMIT_MESSAGE })
-      .default(20),
-    after: cursor("after"),
-    before: cursor("before"),
+    limit: pageLimit,
+    after: cursor("after").optional(),
+    before: cursor("before").optional(),
     origin: z
       .enum(SUPPRESSION_REASONS, { error: "The `origin` parameter must be bounce, complaint or manual" })
       .optional(),
     search: z.string().max(320, { error: "The `search` parameter is at most 320 characters" }).optional(),
   })
-  .refine((q) => !(q.after && q.before), { error: "Use either the `after` or the `before` parameter, not both" });
+  .refine(...oneCursorAtMost);
 
 export const addSuppressionBody = z.object({
   email: z.string({ error: "The `email` field is required" }).max(320, { error: "The `email` field is too long" }),

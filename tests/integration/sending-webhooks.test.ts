@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { POST as resendWebhook } from "@/app/api/webhooks/resend/route";
 import { db } from "@/lib/db";
-import { LOCAL_DEFAULTS } from "@/lib/env";
 import { sendEmails, toResendPayload, type Sender } from "@/lib/sending";
 import { admit } from "@/lib/sending/admission";
 import { drainDispatcher } from "@/lib/sending/dispatcher";
 
+import { signedResendRequest } from "../support/resend-webhooks";
 import { createFundedUser, outgoingEmail, withTestWorld } from "./helpers/environment";
 
 /** Resend's delivery webhooks: signature, dedupe on svix-id, status moves, out-of-order and early events. */
@@ -29,27 +28,6 @@ async function waitForStatus(id: string, status: string, timeoutMs = 5000) {
     if (Date.now() > deadline) throw new Error(`send ${id} is ${send.status}, expected ${status}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** A webhook request signed like Resend (Svix headers) with the local secret. */
-function signedRequest(
-  payload: unknown,
-  id = `msg_${randomUUID()}`,
-  secret: string = LOCAL_DEFAULTS.resendWebhookSecret,
-) {
-  const body = JSON.stringify(payload);
-  const timestamp = new Date();
-  const signature = new Webhook(secret).sign(id, timestamp, body);
-  return new Request("http://localhost/api/webhooks/resend", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "svix-id": id,
-      "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
-      "svix-signature": signature,
-    },
-    body,
-  });
 }
 
 let sender: Sender;
@@ -93,7 +71,7 @@ describe("the webhook route", () => {
     await waitForStatus(result.emails[0]!.id, "delivered");
     await world.emulators.resend.idle();
     const before = await db.emailEvent.count();
-    const forged = signedRequest(
+    const forged = signedResendRequest(
       {
         type: "email.bounced",
         created_at: new Date().toISOString(),
@@ -102,8 +80,7 @@ describe("the webhook route", () => {
           to: ["forged@example.com"],
         },
       },
-      "msg_forged",
-      "whsec_" + Buffer.from("someone-else").toString("base64"),
+      { id: "msg_forged", secret: "whsec_" + Buffer.from("someone-else").toString("base64") },
     );
     const response = await resendWebhook(forged);
     expect(response.status).toBe(401);
@@ -121,7 +98,7 @@ describe("the webhook route", () => {
     const result = await sendEmails(sender, [email("late@example.com")]);
     const send = await waitForStatus(result.emails[0]!.id, "delivered");
     await world.emulators.resend.idle();
-    const staleSent = signedRequest({
+    const staleSent = signedResendRequest({
       type: "email.sent",
       created_at: new Date(Date.now() - 60_000).toISOString(),
       data: { email_id: send.resendId, to: ["late@example.com"] },
@@ -132,7 +109,7 @@ describe("the webhook route", () => {
 
   it("events for emails that are not customers' sends are acknowledged and ignored", async () => {
     const response = await resendWebhook(
-      signedRequest({
+      signedResendRequest({
         type: "email.delivered",
         created_at: new Date().toISOString(),
         data: { email_id: randomUUID(), to: ["someone@example.com"] },
@@ -167,7 +144,7 @@ describe("the webhook route", () => {
         },
       ],
     });
-    const early = signedRequest({
+    const early = signedResendRequest({
       type: "email.delivered",
       created_at: new Date(Date.now() + 5_000).toISOString(),
       data: { email_id: randomUUID(), to: ["early@example.com"], tags: { mailkit_send_id: id } },

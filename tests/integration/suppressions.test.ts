@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { Resend } from "resend";
-import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 
 import * as suppressionRoute from "@/app/api/suppressions/[address]/route";
@@ -12,7 +10,6 @@ import { runRequestedSyncs } from "@/lib/credits";
 import { flushAllDebits } from "@/lib/credits/debits";
 import { db } from "@/lib/db";
 import { getDodo } from "@/lib/dodo/client";
-import { LOCAL_DEFAULTS } from "@/lib/env";
 import { drainJobs } from "@/lib/outbox/worker";
 import { sendEmails, type Sender } from "@/lib/sending";
 import { drainDispatcher } from "@/lib/sending/dispatcher";
@@ -20,6 +17,7 @@ import { AllRecipientsSuppressedError } from "@/lib/sending/errors";
 import { creditBacksOf, listSuppressions } from "@/lib/suppressions";
 import { CREDIT_BACK_JOB } from "@/lib/suppressions/credit-back";
 
+import { signedResendRequest } from "../support/resend-webhooks";
 import {
   createFundedUser,
   dodoBalance,
@@ -64,22 +62,6 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
     if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-function signedEvent(payload: unknown, id = `msg_${randomUUID()}`) {
-  const body = JSON.stringify(payload);
-  const timestamp = new Date();
-  const signature = new Webhook(LOCAL_DEFAULTS.resendWebhookSecret).sign(id, timestamp, body);
-  return new Request("http://localhost/api/webhooks/resend", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "svix-id": id,
-      "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
-      "svix-signature": signature,
-    },
-    body,
-  });
 }
 
 /** Dodo's ledger credits naming this email (MailKit's credit-backs). */
@@ -128,7 +110,7 @@ describe("bounces and complaints fill the sender's own suppression list", () => 
     // The webhook repeated (same event again under a new svix id) changes nothing: still one entry each.
     const send = await db.emailSend.findUniqueOrThrow({ where: { id: bounced.emails[0]!.id } });
     const again = await resendWebhook(
-      signedEvent({
+      signedResendRequest({
         type: "email.bounced",
         created_at: new Date().toISOString(),
         data: {
@@ -147,7 +129,7 @@ describe("bounces and complaints fill the sender's own suppression list", () => 
     const sent = await sendEmails(c.sender, [outgoingEmail("soft@example.com")]);
     const send = await waitForStatus(sent.emails[0]!.id, "delivered");
     const response = await resendWebhook(
-      signedEvent({
+      signedResendRequest({
         type: "email.bounced",
         created_at: new Date(Date.now() + 1000).toISOString(),
         data: {
@@ -296,7 +278,7 @@ describe("credit-back of emails Resend suppressed or failed after accepting them
     await world.emulators.resend.idle();
     const send = await db.emailSend.findUniqueOrThrow({ where: { id } });
     await resendWebhook(
-      signedEvent({
+      signedResendRequest({
         type: "email.suppressed",
         created_at: new Date().toISOString(),
         data: { email_id: send.resendId, to: ["suppressed@resend.dev"], suppressed: { type: "x", message: "y" } },
@@ -327,8 +309,8 @@ describe("credit-back of emails Resend suppressed or failed after accepting them
         failed: { reason: "reached_daily_quota" },
       },
     };
-    expect((await resendWebhook(signedEvent(failed))).status).toBe(200);
-    expect((await resendWebhook(signedEvent(failed))).status).toBe(200); // the same event again, new svix id
+    expect((await resendWebhook(signedResendRequest(failed))).status).toBe(200);
+    expect((await resendWebhook(signedResendRequest(failed))).status).toBe(200); // the same event again, new svix id
     await runCreditBacks();
     expect(await db.creditBack.findUniqueOrThrow({ where: { sendId: id } })).toMatchObject({
       status: "done",

@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 
 import { POST as dodoWebhook } from "@/app/api/webhooks/dodo/route";
 import { POST as resendWebhook } from "@/app/api/webhooks/resend/route";
 import { ensureDodoCustomer } from "@/lib/billing/customer";
 import { db } from "@/lib/db";
-import { LOCAL_DEFAULTS } from "@/lib/env";
 
 import { deliverDodoWebhook, paymentData, subscriptionData } from "../support/dodo-webhooks";
+import { signedResendRequest } from "../support/resend-webhooks";
 import { withLocalServices } from "./helpers/environment";
 
 /** Issue 9: bounded webhook bodies, a signed non-JSON Resend body, and events that try to move rows between customers. */
@@ -62,38 +61,14 @@ describe("webhook bodies are bounded (256 KB) while streaming", () => {
 describe("a validly signed Resend webhook whose body is not JSON", () => {
   it("answers 400, not 500, and records nothing", async () => {
     const id = `msg_${randomUUID()}`;
-    const body = "this is not json {";
-    const at = new Date();
-    const response = await resendWebhook(
-      new Request("http://localhost/api/webhooks/resend", {
-        method: "POST",
-        headers: {
-          "svix-id": id,
-          "svix-timestamp": String(Math.floor(at.getTime() / 1000)),
-          "svix-signature": new Webhook(LOCAL_DEFAULTS.resendWebhookSecret).sign(id, at, body),
-        },
-        body,
-      }),
-    );
+    const response = await resendWebhook(signedResendRequest(null, { id, rawBody: "this is not json {" }));
     expect(response.status).toBe(400);
     expect(await db.webhookReceipt.findUnique({ where: { id } })).toBeNull();
   });
 });
 
 describe("signed webhook payloads that used to answer 500 (found by the fuzz suite)", () => {
-  function resendRequest(body: string) {
-    const id = `msg_${randomUUID()}`;
-    const at = new Date();
-    return new Request("http://localhost/api/webhooks/resend", {
-      method: "POST",
-      headers: {
-        "svix-id": id,
-        "svix-timestamp": String(Math.floor(at.getTime() / 1000)),
-        "svix-signature": new Webhook(LOCAL_DEFAULTS.resendWebhookSecret).sign(id, at, body),
-      },
-      body,
-    });
-  }
+  const resendRequest = (rawBody: string) => signedResendRequest(null, { rawBody });
 
   it("Dodo: an event type with a lone surrogate or NUL → 400", async () => {
     // JSON escapes: a raw lone surrogate cannot travel in UTF-8, but "\\udfc2" in JSON decodes to one.
