@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { toApiDomain, toApiDomainListItem } from "@/lib/domains/api-shape";
 import { addDomain, getDomain, listDomains, removeDomain, verifyDomain } from "@/lib/domains/service";
+import type { PublicAnswer } from "@/lib/http/public-api";
 
 import { apiErrors, parseInput } from "./errors";
 import { oneCursorAtMost, pageLimit } from "./pagination";
@@ -17,8 +18,6 @@ import type { ApiCaller } from "./keys";
  *   POST   /api/domains/{id}/verify  { object: "domain", id }
  *   DELETE /api/domains/{id}         { object: "domain", id, deleted: true }
  */
-
-type Answer = { status?: number; body: Record<string, unknown> };
 
 // ---- request and answer schemas (also the OpenAPI document's, lib/api/openapi.ts) ------------------------------
 
@@ -63,13 +62,13 @@ export const domainDeletedSchema = domainRefSchema.extend({ deleted: z.literal(t
 
 // ---- endpoints ------------------------------------------------------------------------------------------------
 
-export async function createDomain(caller: ApiCaller, body: unknown): Promise<Answer> {
+export async function createDomain(caller: ApiCaller, body: unknown): Promise<PublicAnswer> {
   const input = parseInput(createDomainBody, body);
   const domain = await addDomain(caller.userId, { name: input.name, region: input.region });
   return { body: toApiDomain(domain) };
 }
 
-export async function listDomainsPage(caller: ApiCaller, query: Record<string, string>): Promise<Answer> {
+export async function listDomainsPage(caller: ApiCaller, query: Record<string, string>): Promise<PublicAnswer> {
   const { limit, after, before } = parseInput(listDomainsQuery, query);
   const all = await listDomains(caller.userId); // newest first; a customer has a handful of domains
   let start = 0;
@@ -85,16 +84,16 @@ export async function listDomainsPage(caller: ApiCaller, query: Record<string, s
   return { body: { object: "list", has_more: hasMore, data } };
 }
 
-export async function getDomainEntry(caller: ApiCaller, id: string): Promise<Answer> {
+export async function getDomainEntry(caller: ApiCaller, id: string): Promise<PublicAnswer> {
   return { body: toApiDomain(await getDomain(caller.userId, id)) };
 }
 
-export async function verifyDomainEntry(caller: ApiCaller, id: string): Promise<Answer> {
+export async function verifyDomainEntry(caller: ApiCaller, id: string): Promise<PublicAnswer> {
   const domain = await verifyDomain(caller.userId, id);
   return { body: { object: "domain", id: domain.id } satisfies z.infer<typeof domainRefSchema> };
 }
 
-export async function removeDomainEntry(caller: ApiCaller, id: string): Promise<Answer> {
+export async function removeDomainEntry(caller: ApiCaller, id: string): Promise<PublicAnswer> {
   const domain = await removeDomain(caller.userId, id);
   return { body: { object: "domain", id: domain.id, deleted: true } satisfies z.infer<typeof domainDeletedSchema> };
 }

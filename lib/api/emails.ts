@@ -5,6 +5,7 @@ import { listEmailsQuery, parseBatchBody, parseSendEmailBody, SEND_ID_TAG } from
 import { IdempotencyConflictError } from "@/lib/sending/errors";
 import { getSendRow, listSendsPage, type SendRow } from "@/lib/sending/queries";
 import { lastEventOf, SEND_STATUSES } from "@/lib/sending/status";
+import type { PublicAnswer } from "@/lib/http/public-api";
 
 import { apiErrors, parseInput } from "./errors";
 import { hashRequestBody, priorOutcome, readPrior, type Prior, type StoredResponse } from "./idempotency";
@@ -18,8 +19,6 @@ import type { ApiCaller, IdempotencyRow } from "./keys";
  *   GET  /api/emails        list, newest first        (full access)
  * Each takes the caller and typed input and returns the answer's body, or throws an error of lib/api/errors.ts.
  */
-
-type Answer = { status?: number; body: Record<string, unknown> };
 
 // ---- answers (their zod schemas are the OpenAPI document's, lib/api/openapi.ts) --------------------------------
 
@@ -67,13 +66,13 @@ export const batchAnswerSchema = z.object({
   suppressed,
 });
 
-export async function getEmail(caller: ApiCaller, id: string): Promise<Answer> {
+export async function getEmail(caller: ApiCaller, id: string): Promise<PublicAnswer> {
   const row = await getSendRow(caller.userId, id);
   if (!row) throw apiErrors.notFound();
   return { body: toApiEmail(row, { full: true }) };
 }
 
-export async function listEmails(caller: ApiCaller, query: Record<string, string>): Promise<Answer> {
+export async function listEmails(caller: ApiCaller, query: Record<string, string>): Promise<PublicAnswer> {
   const page = await listSendsPage(caller.userId, parseInput(listEmailsQuery, query));
   if (!page)
     throw apiErrors.validation({
@@ -101,7 +100,7 @@ export type SendRequest = {
  * until the dispatcher hands it to Resend. With an Idempotency-Key, the key and this answer are recorded in
  * the statement that holds the credits; a repeat replays it, another body with the same key is a 409.
  */
-export async function sendFromApi(caller: ApiCaller, request: SendRequest): Promise<Answer> {
+export async function sendFromApi(caller: ApiCaller, request: SendRequest): Promise<PublicAnswer> {
   const { body, batch } = request;
   // MailKit holds a batch's credits all-or-nothing, so it cannot keep "the valid ones" of a permissive batch.
   if (batch && request.batchValidation === "permissive")

@@ -10,6 +10,7 @@ import { z } from "zod";
 
 import { SUPPRESSION_REASONS } from "@/lib/suppressions/recipients";
 import { addSuppressionBody, listSuppressionsQuery, suppressionRef } from "@/lib/suppressions/validation";
+import type { PublicAnswer } from "@/lib/http/public-api";
 
 import { apiErrors, parseInput } from "./errors";
 import type { ApiCaller } from "./keys";
@@ -24,9 +25,7 @@ import type { ApiCaller } from "./keys";
 
 const notFound = () => apiErrors.notFound("Suppression not found");
 
-type Answer = { status?: number; body: Record<string, unknown> };
-
-export async function listSuppressionsPage(caller: ApiCaller, query: Record<string, string>): Promise<Answer> {
+export async function listSuppressionsPage(caller: ApiCaller, query: Record<string, string>): Promise<PublicAnswer> {
   const { origin, ...rest } = parseInput(listSuppressionsQuery, query);
   const page = await listSuppressions(caller.userId, { ...rest, reason: origin });
   if (!page)
@@ -36,7 +35,7 @@ export async function listSuppressionsPage(caller: ApiCaller, query: Record<stri
   };
 }
 
-export async function addSuppressionFromApi(caller: ApiCaller, body: unknown): Promise<Answer> {
+export async function addSuppressionFromApi(caller: ApiCaller, body: unknown): Promise<PublicAnswer> {
   const { email } = parseInput(addSuppressionBody, body);
   if (!caller.customerId)
     throw apiErrors.validation({ name: "validation_error", message: "This account has no billing customer yet." });
@@ -50,13 +49,13 @@ export async function addSuppressionFromApi(caller: ApiCaller, body: unknown): P
   }
 }
 
-export async function getSuppressionEntry(caller: ApiCaller, ref: string): Promise<Answer> {
+export async function getSuppressionEntry(caller: ApiCaller, ref: string): Promise<PublicAnswer> {
   const entry = suppressionRef.safeParse(ref).success ? await getSuppression(caller.userId, ref) : null;
   if (!entry) throw notFound();
   return { body: toApiSuppression(entry, true) };
 }
 
-export async function removeSuppressionEntry(caller: ApiCaller, ref: string): Promise<Answer> {
+export async function removeSuppressionEntry(caller: ApiCaller, ref: string): Promise<PublicAnswer> {
   const entry = suppressionRef.safeParse(ref).success ? await removeSuppression(caller.userId, ref) : null;
   if (!entry) throw notFound();
   return { body: { object: "suppression", id: entry.id, deleted: true } };

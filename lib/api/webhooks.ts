@@ -18,6 +18,7 @@ import {
 } from "@/lib/webhooks";
 import { eventBody, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import { createEndpointInput, updateEndpointInput, webhookId } from "@/lib/webhooks/schema";
+import type { PublicAnswer } from "@/lib/http/public-api";
 
 import { apiErrors, parseInput } from "./errors";
 import type { ApiCaller } from "./keys";
@@ -37,8 +38,6 @@ import type { ApiCaller } from "./keys";
  * (/api/webhooks/dodo and /api/webhooks/resend are MailKit's own incoming provider webhooks; endpoint ids are
  * cuids, so they never collide.)
  */
-
-type Answer = { status?: number; body: Record<string, unknown> };
 
 // ---- answers (their zod schemas are the OpenAPI document's, lib/api/openapi.ts) --------------------------------
 
@@ -86,7 +85,7 @@ export const webhookEventSchema = webhookEventLogSchema.extend({
 export const webhookEventRefSchema = z.object({ object: z.literal("webhook_event"), id: z.string() });
 type Of<S extends z.ZodType> = z.infer<S>;
 
-export async function createWebhook(caller: ApiCaller, body: unknown): Promise<Answer> {
+export async function createWebhook(caller: ApiCaller, body: unknown): Promise<PublicAnswer> {
   const input = parseInput(createEndpointInput, body);
   const { endpoint, secret } = await run(() => createEndpoint(caller.userId, input));
   return {
@@ -95,37 +94,41 @@ export async function createWebhook(caller: ApiCaller, body: unknown): Promise<A
   };
 }
 
-export async function listWebhooks(caller: ApiCaller): Promise<Answer> {
+export async function listWebhooks(caller: ApiCaller): Promise<PublicAnswer> {
   const endpoints = await listEndpoints(caller.userId);
   return {
     body: { object: "list", has_more: false, data: endpoints.map(toApi) } satisfies Of<typeof webhookListSchema>,
   };
 }
 
-export async function getWebhook(caller: ApiCaller, id: string): Promise<Answer> {
+export async function getWebhook(caller: ApiCaller, id: string): Promise<PublicAnswer> {
   const endpoint = await run(() => getEndpoint(caller.userId, checkId(id)));
   return {
     body: { ...toApi(endpoint), signing_secret: maskSecret(endpoint.secret) } satisfies Of<typeof webhookSchema>,
   };
 }
 
-export async function updateWebhook(caller: ApiCaller, id: string, body: unknown): Promise<Answer> {
+export async function updateWebhook(caller: ApiCaller, id: string, body: unknown): Promise<PublicAnswer> {
   const input = parseInput(updateEndpointInput, body);
   const endpoint = await run(() => updateEndpoint(caller.userId, checkId(id), input));
   return { body: { object: "webhook", id: endpoint.id } satisfies Of<typeof webhookRefSchema> };
 }
 
-export async function deleteWebhook(caller: ApiCaller, id: string): Promise<Answer> {
+export async function deleteWebhook(caller: ApiCaller, id: string): Promise<PublicAnswer> {
   await run(() => deleteEndpoint(caller.userId, checkId(id)));
   return { body: { object: "webhook", id, deleted: true } satisfies Of<typeof webhookDeletedSchema> };
 }
 
-export async function rotateWebhookSecret(caller: ApiCaller, id: string): Promise<Answer> {
+export async function rotateWebhookSecret(caller: ApiCaller, id: string): Promise<PublicAnswer> {
   const secret = await run(() => rotateSecret(caller.userId, checkId(id)));
   return { body: { object: "webhook", id, signing_secret: secret } satisfies Of<typeof webhookSecretSchema> };
 }
 
-export async function listWebhookEvents(caller: ApiCaller, id: string, query: Record<string, string>): Promise<Answer> {
+export async function listWebhookEvents(
+  caller: ApiCaller,
+  id: string,
+  query: Record<string, string>,
+): Promise<PublicAnswer> {
   const raw = query.limit;
   const limit = raw === undefined ? 20 : Number(raw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
@@ -145,7 +148,7 @@ export async function listWebhookEvents(caller: ApiCaller, id: string, query: Re
   };
 }
 
-export async function getWebhookEvent(caller: ApiCaller, id: string, eventId: string): Promise<Answer> {
+export async function getWebhookEvent(caller: ApiCaller, id: string, eventId: string): Promise<PublicAnswer> {
   const d = await run(() => getDeliveryByEventId(caller.userId, checkId(id), checkEventId(eventId)));
   return {
     body: {
@@ -163,7 +166,7 @@ export async function getWebhookEvent(caller: ApiCaller, id: string, eventId: st
   };
 }
 
-export async function replayWebhookEvent(caller: ApiCaller, id: string, eventId: string): Promise<Answer> {
+export async function replayWebhookEvent(caller: ApiCaller, id: string, eventId: string): Promise<PublicAnswer> {
   const d = await run(() => getDeliveryByEventId(caller.userId, checkId(id), checkEventId(eventId)));
   await run(() => replayDelivery(caller.userId, d.id));
   return { body: { object: "webhook_event", id: d.eventId } satisfies Of<typeof webhookEventRefSchema> };

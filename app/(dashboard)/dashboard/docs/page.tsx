@@ -42,17 +42,7 @@ export default async function DocsPage() {
       </Section>
 
       <Section title="Endpoints">
-        <Table
-          stack
-          bodyClassName="align-top"
-          head={
-            <>
-              <Th inset>Endpoint</Th>
-              <Th inset>Key</Th>
-              <Th inset>What it does</Th>
-            </>
-          }
-        >
+        <EndpointTable>
           <Row endpoint="POST /emails" access="sending or full">
             Sends one email. Body as Resend: <code>from</code>, <code>to</code>, <code>subject</code>, <code>html</code>{" "}
             and/or <code>text</code>, optional <code>cc</code>, <code>bcc</code>, <code>reply_to</code>,{" "}
@@ -102,7 +92,7 @@ export default async function DocsPage() {
           <Row endpoint="DELETE /domains/{id}" access="full">
             Removes the domain; emails from it are refused from then on.
           </Row>
-        </Table>
+        </EndpointTable>
       </Section>
 
       <Section title="Suppressions">
@@ -174,17 +164,7 @@ export default async function DocsPage() {
           title="Webhooks"
           description="Your endpoints receive your emails' events, signed. Same API as resend.webhooks.* (full-access key)."
         >
-          <Table
-            stack
-            bodyClassName="align-top"
-            head={
-              <>
-                <Th inset>Endpoint</Th>
-                <Th inset>Key</Th>
-                <Th inset>What it does</Th>
-              </>
-            }
-          >
+          <EndpointTable>
             <Row endpoint="POST /webhooks" access="full">
               Registers <code>{`{ endpoint, events }`}</code> and answers <code>signing_secret</code> (
               <code>whsec_…</code>) — shown this once. <code>endpoint</code> must be <code>https://</code> on a public
@@ -217,7 +197,7 @@ export default async function DocsPage() {
             <Row endpoint="POST /webhooks/{id}/events/{eventId}/replay" access="full">
               Delivers the event again: same <code>webhook-id</code>, same payload.
             </Row>
-          </Table>
+          </EndpointTable>
           <ul className="list-disc space-y-1 pl-5 text-sm text-gray-700">
             <li>
               Events: <code>{WEBHOOK_EVENT_TYPES.join(", ")}</code>. Email and domain events have Resend&apos;s webhook
@@ -270,6 +250,24 @@ function Section({ title, description, children }: { title: string; description?
       <CardHeader title={title} description={description} />
       <CardBody className="space-y-4">{children}</CardBody>
     </Card>
+  );
+}
+
+function EndpointTable({ children }: { children: ReactNode }) {
+  return (
+    <Table
+      stack
+      bodyClassName="align-top"
+      head={
+        <>
+          <Th inset>Endpoint</Th>
+          <Th inset>Key</Th>
+          <Th inset>What it does</Th>
+        </>
+      }
+    >
+      {children}
+    </Table>
   );
 }
 
