@@ -1,9 +1,9 @@
 import emailAddresses from "email-addresses";
-import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 import { oneCursorAtMost, pageLimit } from "@/lib/api/pagination";
 import { fieldErrorsOf } from "@/lib/http/field-errors";
+import { isPublicHttpsUrl } from "@/lib/net/public-url";
 import { containsUncleanText, isCleanText } from "@/lib/text";
 
 import { ADDRESS_FORMAT_HINT, bareAddress } from "./recipients";
@@ -107,27 +107,6 @@ const headers = z
   })
   .nullish();
 
-/**
- * Attachments by URL are fetched by the provider: only `https://` to a public host (no IP literal outside public
- * unicast, no localhost or internal names), so a send cannot point it at file:, plain http or private networks.
- */
-export function isPublicHttpsUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== "https:" || url.username || url.password) return false;
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (ipaddr.isValid(host)) {
-    const ip = ipaddr.process(host); // IPv4-mapped IPv6 is judged as IPv4
-    return ip.range() === "unicast";
-  }
-  if (!host.includes(".") || /\.(localhost|local|internal|localdomain|home|lan|arpa)$/.test(host)) return false;
-  return /^[a-z0-9.-]+$/.test(host);
-}
-
 const attachment = z
   .object(
     {
@@ -140,6 +119,7 @@ const attachment = z
       filename: z.string({ error: "Invalid `attachments` field: `filename` must be a string" }).max(255).optional(),
       path: z
         .string({ error: "Invalid `attachments` field: `path` must be a string" })
+        // Resend fetches it: only https to a public host (no file:, plain http or private networks).
         .refine(isPublicHttpsUrl, {
           error: "Invalid `attachments` field: `path` must be an https:// URL on a public host",
         })

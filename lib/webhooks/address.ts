@@ -1,5 +1,7 @@
 import ipaddr from "ipaddr.js";
 
+import { checkPublicUrl, classifyAddress, UnsafeUrlError } from "@/lib/net/public-url";
+
 import type { ResolveHost } from "./config";
 
 /**
@@ -8,75 +10,6 @@ import type { ResolveHost } from "./config";
  * resolve to 10.0.0.1 today: DNS rebinding). Only public unicast addresses pass; in local mode loopback
  * (http://localhost, 127.0.0.1, ::1) passes too, so a newcomer can try webhooks against a local receiver.
  */
-
-export type AddressVerdict = "public" | "loopback" | "refused";
-
-/**
- * What kind of address an IP literal is. IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged as its IPv4 address;
- * IPv6 must be global unicast (2000::/3) outside the special ranges (documentation, 6to4, Teredo, NAT64 …).
- */
-export function classifyAddress(address: string): AddressVerdict {
-  const literal = address.replace(/^\[|\]$/g, "");
-  if (!ipaddr.isValid(literal)) return "refused";
-  let ip = ipaddr.parse(literal);
-  if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-  const range = ip.range();
-  if (range === "loopback") return "loopback";
-  if (range !== "unicast") return "refused";
-  if (ip.kind() === "ipv4") {
-    // ipaddr.js leaves a few special-purpose blocks as "unicast".
-    const [a, b, c] = (ip as ipaddr.IPv4).octets;
-    if (a === 192 && b === 0 && c === 0) return "refused"; // 192.0.0.0/24 IETF protocol assignments
-    if (a === 192 && b === 88 && c === 99) return "refused"; // 6to4 relay anycast
-    return "public";
-  }
-  const first = (ip as ipaddr.IPv6).parts[0]!;
-  if ((first & 0xe000) !== 0x2000) return "refused"; // not global unicast
-  if (first === 0x2001 && (ip as ipaddr.IPv6).parts[1]! < 0x0200) return "refused"; // 2001::/23 protocol assignments (Teredo …)
-  if (first === 0x2002) return "refused"; // 6to4 embeds an IPv4 address
-  return "public";
-}
-
-export class UnsafeWebhookUrlError extends Error {
-  override name = "UnsafeWebhookUrlError";
-}
-
-const LOCAL_NAMES = /(^|\.)(localhost|local|internal|localdomain|home|lan|arpa|intranet|corp)$/;
-
-/**
- * The URL's own checks (no DNS): https (http only to loopback in local mode), no credentials, a hostname that
- * is a public IP literal or a dotted public-looking name. Returns the parsed URL.
- */
-export function checkWebhookUrl(value: string, options: { allowLoopback: boolean }): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UnsafeWebhookUrlError("The endpoint must be a valid URL, e.g. https://example.com/webhooks/mailkit.");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:")
-    throw new UnsafeWebhookUrlError("The endpoint must be an https:// URL.");
-  if (url.username || url.password) throw new UnsafeWebhookUrlError("The endpoint URL must not contain credentials.");
-  if (value.length > 2048) throw new UnsafeWebhookUrlError("The endpoint URL is longer than 2048 characters.");
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  // WHATWG URL parsing already turned decimal, octal and hex IPv4 forms (http://2130706433/) into dotted quads.
-  const literal = ipaddr.isValid(host) ? classifyAddress(host) : null;
-  const loopbackName = host === "localhost" || host.endsWith(".localhost");
-  const loopback = literal === "loopback" || (literal === null && loopbackName);
-  if (loopback) {
-    if (!options.allowLoopback)
-      throw new UnsafeWebhookUrlError("The endpoint must be on a public host (loopback addresses are refused).");
-    return url;
-  }
-  if (url.protocol !== "https:") throw new UnsafeWebhookUrlError("The endpoint must be an https:// URL.");
-  if (literal === "refused")
-    throw new UnsafeWebhookUrlError(
-      "The endpoint must be on a public host (private, link-local, multicast and reserved addresses are refused).",
-    );
-  if (literal === null && (!host.includes(".") || LOCAL_NAMES.test(host) || !/^[a-z0-9.-]+$/.test(host)))
-    throw new UnsafeWebhookUrlError(`The endpoint must be on a public host ("${host}" is not a public DNS name).`);
-  return url;
-}
 
 /**
  * Every address `hostname` resolves to, all of which must pass (one private answer refuses the host, so a
@@ -93,14 +26,14 @@ export async function resolvePublicAddresses(
     try {
       answers = await options.resolve(host);
     } catch {
-      throw new UnsafeWebhookUrlError(`The endpoint's host "${host}" does not resolve.`);
+      throw new UnsafeUrlError(`The endpoint's host "${host}" does not resolve.`);
     }
   }
-  if (!answers.length) throw new UnsafeWebhookUrlError(`The endpoint's host "${host}" does not resolve.`);
+  if (!answers.length) throw new UnsafeUrlError(`The endpoint's host "${host}" does not resolve.`);
   for (const answer of answers) {
     const verdict = classifyAddress(answer.address);
     if (verdict === "public" || (verdict === "loopback" && options.allowLoopback)) continue;
-    throw new UnsafeWebhookUrlError(
+    throw new UnsafeUrlError(
       `The endpoint's host "${host}" resolves to ${answer.address}, which is not a public address.`,
     );
   }
@@ -112,7 +45,7 @@ export async function assertSafeWebhookUrl(
   value: string,
   options: { allowLoopback: boolean; resolve: ResolveHost },
 ): Promise<string> {
-  const url = checkWebhookUrl(value.trim(), options);
+  const url = checkPublicUrl(value.trim(), options);
   await resolvePublicAddresses(url.hostname, options);
   return url.toString();
 }

@@ -4,9 +4,10 @@ import type { LookupFunction } from "node:net";
 
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { checkPublicUrl } from "@/lib/net/public-url";
 import { enqueue } from "@/lib/outbox";
 
-import { checkWebhookUrl, resolvePublicAddresses } from "./address";
+import { resolvePublicAddresses } from "./address";
 import { getWebhookConfig, type WebhookConfig } from "./config";
 import { eventBody } from "./events";
 import { signedHeaders } from "./signing";
@@ -90,7 +91,7 @@ export async function postSigned(
   config: Pick<WebhookConfig, "allowLoopback" | "resolve" | "timeoutMs">,
 ): Promise<AttemptResult> {
   try {
-    const target = checkWebhookUrl(url, config);
+    const target = checkPublicUrl(url, config);
     const addresses = await resolvePublicAddresses(target.hostname, config);
     const headers = {
       ...signedHeaders(secret, eventId, body),

@@ -1,6 +1,8 @@
 import { db } from "@/lib/db";
 
-import { assertSafeWebhookUrl, UnsafeWebhookUrlError } from "./address";
+import { UnsafeUrlError } from "@/lib/net/public-url";
+
+import { assertSafeWebhookUrl } from "./address";
 import { getWebhookConfig } from "./config";
 import { disableEndpoint } from "./delivery";
 import type { WebhookEventType } from "./events";
@@ -48,7 +50,7 @@ async function safeUrl(url: string): Promise<string> {
   try {
     return await assertSafeWebhookUrl(url, config);
   } catch (error) {
-    if (error instanceof UnsafeWebhookUrlError) throw new WebhookInputError(error.message);
+    if (error instanceof UnsafeUrlError) throw new WebhookInputError(error.message);
     throw error;
   }
 }

@@ -15,7 +15,8 @@ import { createApiKey } from "@/lib/api/keys";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { costOf } from "@/lib/sending/recipients";
-import { isPublicHttpsUrl, parseSendEmailBody, RESERVED_HEADER_NAMES, singleMailbox } from "@/lib/sending/email-schema";
+import { isPublicHttpsUrl } from "@/lib/net/public-url";
+import { parseSendEmailBody, RESERVED_HEADER_NAMES, singleMailbox } from "@/lib/sending/email-schema";
 import { containsUncleanText } from "@/lib/text";
 import { proxy } from "@/proxy";
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { costOf } from "@/lib/sending/recipients";
-import { isPublicHttpsUrl, parseBatchBody, parseComposerForm, parseSendEmailBody } from "@/lib/sending/email-schema";
+import { isPublicHttpsUrl } from "@/lib/net/public-url";
+import { parseBatchBody, parseComposerForm, parseSendEmailBody } from "@/lib/sending/email-schema";
 
 /** Issue 9: input that used to answer 500 or be forwarded differently from what was charged. */
 

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import {
-  checkWebhookUrl,
-  classifyAddress,
-  resolvePublicAddresses,
-  UnsafeWebhookUrlError,
-} from "@/lib/webhooks/address";
+import { checkPublicUrl, classifyAddress, UnsafeUrlError } from "@/lib/net/public-url";
+import { resolvePublicAddresses } from "@/lib/webhooks/address";
 
 /** The SSRF guard of customer webhook URLs: address classes, URL forms, DNS answers. */
 
@@ -59,7 +55,7 @@ describe("classifyAddress", () => {
   });
 });
 
-describe("checkWebhookUrl", () => {
+describe("checkPublicUrl", () => {
   const strict = { allowLoopback: false };
   const local = { allowLoopback: true };
 
@@ -69,7 +65,7 @@ describe("checkWebhookUrl", () => {
     "https://93.184.216.34/hook",
     "https://[2606:4700:4700::1111]/hook",
   ])("accepts %s", (url) => {
-    expect(() => checkWebhookUrl(url, strict)).not.toThrow();
+    expect(() => checkPublicUrl(url, strict)).not.toThrow();
   });
 
   it.each([
@@ -96,15 +92,15 @@ describe("checkWebhookUrl", () => {
     ["https://printer.local/hook", "public DNS name"],
     ["https://intranet/hook", "public DNS name"],
   ])("refuses %s (%s)", (url, message) => {
-    expect(() => checkWebhookUrl(url, strict)).toThrow(UnsafeWebhookUrlError);
-    expect(() => checkWebhookUrl(url, strict)).toThrow(new RegExp(message));
+    expect(() => checkPublicUrl(url, strict)).toThrow(UnsafeUrlError);
+    expect(() => checkPublicUrl(url, strict)).toThrow(new RegExp(message));
   });
 
   it("allows http and loopback in local mode, still nothing private", () => {
     for (const url of ["http://localhost:4500/hook", "http://127.0.0.1:9/x", "http://[::1]:80/", "https://2130706433/"])
-      expect(() => checkWebhookUrl(url, local)).not.toThrow();
+      expect(() => checkPublicUrl(url, local)).not.toThrow();
     for (const url of ["http://10.0.0.1/", "http://169.254.169.254/", "http://example.com/", "http://[fd00::1]/"])
-      expect(() => checkWebhookUrl(url, local)).toThrow(UnsafeWebhookUrlError);
+      expect(() => checkPublicUrl(url, local)).toThrow(UnsafeUrlError);
   });
 });
 
@@ -128,13 +124,13 @@ describe("resolvePublicAddresses", () => {
     ).rejects.toThrow(/10\.0\.0\.1/);
     await expect(
       resolvePublicAddresses("example.com", { allowLoopback: false, resolve: answers("::ffff:192.168.0.1") }),
-    ).rejects.toThrow(UnsafeWebhookUrlError);
+    ).rejects.toThrow(UnsafeUrlError);
   });
 
   it("refuses loopback answers outside local mode and names that do not resolve", async () => {
     await expect(
       resolvePublicAddresses("example.com", { allowLoopback: false, resolve: answers("127.0.0.1") }),
-    ).rejects.toThrow(UnsafeWebhookUrlError);
+    ).rejects.toThrow(UnsafeUrlError);
     await expect(
       resolvePublicAddresses("example.com", { allowLoopback: true, resolve: answers("127.0.0.1") }),
     ).resolves.toHaveLength(1);
