@@ -1,4 +1,5 @@
 import type { ErrorResponse } from "resend";
+import { json } from "./json";
 
 /**
  * One error model for every route. Domain code and the edge throw `HttpError`s named by a code; this table gives
@@ -94,7 +95,7 @@ export function errorResponse(
 ): Response {
   const known = asHttpError(error, label);
   const body = style === "public" ? publicErrorBody(known) : plainErrorBody(known);
-  return Response.json(body, { status: known.status, headers: { ...headers, ...known.headers } });
+  return json(body, { status: known.status, headers: { ...headers, ...known.headers } });
 }
 
 const INTERNAL_MESSAGE =

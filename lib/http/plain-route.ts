@@ -1,4 +1,5 @@
 import { errorResponse } from "./errors";
+import { json } from "./json";
 
 /**
  * Routes for operators and tools (health, metrics, the OpenAPI document): no session, no API key. The handler
@@ -24,6 +25,6 @@ export function plainRoute(handler: (request: PlainRequest) => Promise<PlainAnsw
 
 export function renderAnswer(answer: PlainAnswer): Response {
   const init = { status: answer.status ?? 200, headers: answer.headers ?? {} };
-  if ("json" in answer) return Response.json(answer.json, init);
+  if ("json" in answer) return json(answer.json, init);
   return new Response(answer.text, { ...init, headers: { ...init.headers, "content-type": answer.contentType } });
 }

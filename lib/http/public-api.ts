@@ -8,6 +8,7 @@ import { isCleanText } from "@/lib/text";
 
 import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, readJsonBody } from "./body";
 import { errorResponse } from "./errors";
+import { json } from "./json";
 
 /**
  * The public, Resend-compatible API's edge. Every route under /api/emails, /api/domains… is declared as
@@ -97,7 +98,7 @@ export function publicApi<P = Record<string, never>>(
         body,
         idempotency: gateKey ? { ...gateKey, prior: authorization.prior } : null,
       });
-      return Response.json(answer.body, {
+      return json(answer.body, {
         status: answer.status ?? 200,
         headers: { ...rateHeaders, ...creditHeaders(answer.body) },
       });

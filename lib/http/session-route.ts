@@ -4,6 +4,7 @@ import { getEnv } from "@/lib/env";
 import { BODY_LIMITS, BodyTooLargeError, readBodyBytes } from "./body";
 import { errorResponse, HttpError, type ErrorCode } from "./errors";
 import { renderAnswer, type PlainAnswer } from "./plain-route";
+import { json } from "./json";
 
 /**
  * MailKit's own signed-in routes (billing buttons, the dashboard's live poll). A POST must come from MailKit's
@@ -46,7 +47,7 @@ export function sessionPost(options: SessionPostOptions, handler: (user: Session
         : errorResponse(new HttpError("unauthorized", "Sign in first."), "plain");
     try {
       const answer = await handler(user);
-      return form ? seeOther(answer.redirect) : Response.json(answer.json);
+      return form ? seeOther(answer.redirect) : json(answer.json);
     } catch (caught) {
       const error = caught instanceof HttpError ? caught : new HttpError(options.failure.code, options.failure.message);
       if (!(caught instanceof HttpError))

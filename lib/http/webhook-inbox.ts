@@ -5,6 +5,7 @@ import { metrics } from "@/lib/metrics";
 
 import { errorResponse, HttpError } from "./errors";
 import { readWebhookBody } from "./webhook-body";
+import { json } from "./json";
 
 /**
  * One inbox per webhook source (Dodo, Resend): bounded raw body → signature verified over those exact bytes →
@@ -29,6 +30,11 @@ export type EventHandler<E> = {
   /** Before the transaction (and before the receipt): reads or provider calls the effects depend on. */
   prepare?(event: E): Promise<void>;
   apply(event: E, tx: Tx, receiptId: string): Promise<HandlerOutcome | void>;
+  /**
+   * The common case in one statement (receipt and effects together, no transaction round trips): "duplicate",
+   * an outcome, or null when this event needs `apply` after all (the inbox then runs the full transaction).
+   */
+  express?(event: E, receiptId: string): Promise<HandlerOutcome | "duplicate" | null>;
 };
 
 export type HandlerTable<E extends { type: string }> = {
@@ -90,7 +96,7 @@ export function webhookInbox<E extends { type: string }>(source: WebhookSource<E
     try {
       const answer = await receive(source, verified.id, verified.event);
       metrics.webhooks.inc({ source: source.name, outcome: answer.outcome });
-      return Response.json(answer);
+      return json(answer);
     } catch (error) {
       metrics.webhooks.inc({ source: source.name, outcome: "error" });
       // No receipt was committed, so the provider's retry applies the event.
@@ -117,18 +123,9 @@ async function receive<E extends { type: string }>(
     await handler.prepare(event);
   }
 
-  const result = await db.$transaction(async (tx) => {
-    const receipt = await tx.webhookReceipt.createMany({
-      data: [{ id, source: source.name, type: event.type }],
-      skipDuplicates: true,
-    });
-    if (receipt.count === 0) return "duplicate" as const;
-    if (!handler) return { outcome: "ignored" as const, ignored: "unhandled event type" };
-    const malformed = handler.shape && shapeProblem(handler.shape, event);
-    if (malformed) return { outcome: "ignored" as const, ignored: malformed };
-    return (await handler.apply(event, tx, id)) ?? {};
-  }, source.transaction);
-
+  const express = handler?.express && !(handler.shape && shapeProblem(handler.shape, event));
+  const result =
+    (express && (await handler.express!(event, id))) || (await applyInTransaction(source, id, event, handler));
   if (result === "duplicate") return { received: true, outcome: "duplicate" };
   // Event types and ids are the sender's text: quoted, so a line break in them cannot forge a log line.
   if (result.ignored)
@@ -139,6 +136,26 @@ async function receive<E extends { type: string }>(
     outcome: result.outcome ?? (result.ignored ? "ignored" : "applied"),
     ...(result.ignored ? { ignored: result.ignored } : {}),
   };
+}
+
+/** The receipt and the handler's effects in one transaction: a redelivery finds the receipt and changes nothing. */
+function applyInTransaction<E extends { type: string }>(
+  source: WebhookSource<E>,
+  id: string,
+  event: E,
+  handler: EventHandler<E> | undefined,
+): Promise<HandlerOutcome | "duplicate"> {
+  return db.$transaction(async (tx) => {
+    const receipt = await tx.webhookReceipt.createMany({
+      data: [{ id, source: source.name, type: event.type }],
+      skipDuplicates: true,
+    });
+    if (receipt.count === 0) return "duplicate" as const;
+    if (!handler) return { outcome: "ignored" as const, ignored: "unhandled event type" };
+    const malformed = handler.shape && shapeProblem(handler.shape, event);
+    if (malformed) return { outcome: "ignored" as const, ignored: malformed };
+    return (await handler.apply(event, tx, id)) ?? {};
+  }, source.transaction);
 }
 
 /** The table's handler for this event's type (the table's keys are its types, so the pairing holds). */
