@@ -1,16 +1,31 @@
 import { redirect } from "next/navigation";
 
 import { auth } from "./index";
-import { db } from "@/lib/db";
+import { sql } from "@/lib/db";
+import { VERIFIED_DOMAINS_SQL, type SenderPolicy } from "@/lib/domains/sender";
 
-export type SessionUser = { id: string; email: string; name: string | null; dodoCustomerId: string | null };
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string | null;
+  dodoCustomerId: string | null;
+  /** Who the user may name in `from` (read with the user, so the composer's send needs no query for it). */
+  senderPolicy?: SenderPolicy;
+};
 
-/** The signed-in user, read fresh from the database (null when signed out). */
+/** The signed-in user and their verified sender domains, in one statement, fresh from the database. */
 export async function getSessionUser(): Promise<SessionUser | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
-  return db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, dodoCustomerId: true } });
+  const [row] = await sql<Omit<SessionUser, "senderPolicy"> & { verifiedDomains: string[] }>(
+    `SELECT u."id", u."email", u."name", u."dodoCustomerId", ${VERIFIED_DOMAINS_SQL('u."id"')} AS "verifiedDomains"
+     FROM "User" u WHERE u."id" = $1`,
+    [id],
+  );
+  if (!row) return null;
+  const { verifiedDomains, ...user } = row;
+  return { ...user, senderPolicy: { ownerEmail: user.email, verifiedDomains: verifiedDomains ?? [] } };
 }
 
 /** For pages and server actions: the signed-in user, or a redirect to sign in. */

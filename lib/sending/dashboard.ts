@@ -39,7 +39,8 @@ export async function sendFromComposer(
 ): Promise<ComposerState> {
   try {
     const customerId = user.dodoCustomerId ?? (await ensureDodoCustomer(user));
-    const result = await sendEmails({ userId: user.id, customerId, source: "dashboard" }, [email]);
+    const sender = { userId: user.id, customerId, source: "dashboard" as const, senderPolicy: user.senderPolicy };
+    const result = await sendEmails(sender, [email]);
     return {
       status: "sent",
       sendId: result.emails[0]!.id,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { CreateEmailOptions } from "resend";
 
-import { availableOf, pendingDebits, syncCreditsFromDodo } from "@/lib/credits";
+import { pendingDebits, requestCreditSync } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { assertSendersAllowed, type SenderPolicy } from "@/lib/domains/sender";
 import { metrics } from "@/lib/metrics";
@@ -96,7 +96,7 @@ export async function sendEmails(
       expiresAt: new Date(Date.now() + getSendingConfig().idempotencyTtlMs),
     };
 
-    let result = await admit({ customerId, rows, idempotency });
+    const result = await admit({ customerId, rows, idempotency });
     // Suppressed recipients (lib/suppressions) are taken out before anything is held; the rest is admitted.
     if ("suppressed" in result && attempt < 3) {
       const stripped = withoutSuppressed(original, [...suppressed.flat(), ...result.suppressed]);
@@ -106,9 +106,9 @@ export async function sendEmails(
       continue;
     }
     if ("suppressed" in result) throw new Error("suppressed recipients kept changing during admission");
-    // MailKit's view may lag Dodo (a missed top-up webhook): re-read the live balance once, then try again.
-    if (!result.admitted && !("idempotencyConflict" in result) && (await resyncIfIdle(customerId)))
-      result = await admit({ customerId, rows, idempotency });
+    // MailKit's view may lag Dodo (a missed top-up webhook): ask the sync loop to re-read the live balance, so a
+    // retry seconds later sees it. No Dodo call on the request path.
+    if (!result.admitted && !("idempotencyConflict" in result)) await requestResyncIfIdle(customerId);
     if ("idempotencyConflict" in result) throw new IdempotencyConflictError();
     if ("suppressed" in result) throw new Error("a recipient was suppressed during admission; try again");
     if (!result.admitted) {
@@ -164,20 +164,14 @@ export function toResendPayload(email: OutgoingEmail, sendId: string): CreateEma
 }
 
 /**
- * Re-syncs MailKit's view from Dodo's live balance after a refusal, but only when nothing is in flight for
- * the customer (no holds, no debits waiting for Dodo) and the last sync is not recent: a refusal during a
- * burst of sends is simply a refusal. Returns whether the sync made more credits available.
+ * After a refusal, requests a re-sync of MailKit's view from Dodo's live balance (lib/credits' coalesced sync
+ * loop), but only when nothing is in flight for the customer (no holds, no debits waiting for Dodo) and the last
+ * sync is not recent: a refusal during a burst of sends is simply a refusal.
  */
-async function resyncIfIdle(customerId: string): Promise<boolean> {
+async function requestResyncIfIdle(customerId: string): Promise<void> {
   const account = await db.creditAccount.findUnique({ where: { customerId } });
-  if (!account || account.reserved > 0) return false;
-  if (account.syncedAt && Date.now() - account.syncedAt.getTime() < getSendingConfig().resyncAfterMs) return false;
-  if ((await pendingDebits(db, customerId)) > 0) return false;
-  try {
-    const result = await syncCreditsFromDodo(customerId, "admission refused");
-    return result.synced && result.available > availableOf(account);
-  } catch (error) {
-    console.error(`[sending] re-sync from Dodo failed for ${customerId}: ${(error as Error).message}`);
-    return false;
-  }
+  if (!account || account.reserved > 0 || account.syncRequestedAt) return;
+  if (account.syncedAt && Date.now() - account.syncedAt.getTime() < getSendingConfig().resyncAfterMs) return;
+  if ((await pendingDebits(db, customerId)) > 0) return;
+  await requestCreditSync(db, customerId);
 }

@@ -1,8 +1,9 @@
+import pg from "pg";
 import { Resend } from "resend";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { createApiKey, revokeApiKey } from "@/lib/api/keys";
-import { db } from "@/lib/db";
+import { db, getDatabase } from "@/lib/db";
 
 import {
   createFundedUser,
@@ -123,7 +124,7 @@ describe("the official resend SDK against MailKit", () => {
     expect(await mailkitCredits(customerId)).toEqual({ balance: 0, reserved: 0, available: 0 });
   });
 
-  it("the request path costs two database transactions per accepted send, with no provider call", async () => {
+  it("the request path costs two database round trips per accepted send (every statement counted on PostgreSQL), with no provider call", async () => {
     const { resend, customerId } = await customerWithKey(100);
     await world.emulators.dodo.idle(); // the funding webhook has been processed
     const xid = async () =>
@@ -140,8 +141,21 @@ describe("the official resend SDK against MailKit", () => {
     // Each txid_current() call is a transaction of its own: subtract the second one.
     const writes = (await xid()) - before - 1;
     expect(writes).toBeLessThanOrEqual(2 * 20 + 1); // key + rate limit + Idempotency-Key read; hold + insert (+ "last used")
+    if (getDatabase().kind === "postgres") {
+      // Round trips, reads included: every statement any pg client of this process sends (Prisma's too).
+      const statements = await countPgStatements(async () => {
+        for (let i = 0; i < 10; i++) {
+          const sent = await resend.emails.send(
+            { ...message, to: `trip-${i}@example.com` },
+            { idempotencyKey: `trip-${i}` },
+          );
+          expect(sent.error).toBeNull();
+        }
+      });
+      expect(statements).toBe(2 * 10); // the key gate (key, owner, domains, rate limit, Idempotency-Key) and admission
+    }
     expect(world.emulators.resend.messages().length).toBe(resendCalls);
-    expect(await mailkitCredits(customerId)).toMatchObject({ reserved: 20 });
+    expect(await mailkitCredits(customerId)).toMatchObject({ reserved: getDatabase().kind === "postgres" ? 30 : 20 });
     await deliverQueued();
   });
 
@@ -329,3 +343,20 @@ describe("API keys and limits", () => {
     expect(allowed[0]!.headers.get("ratelimit-reset")).toMatch(/^\d+$/);
   });
 });
+
+/** How many statements the pg driver sends while `run` runs (each is one round trip to PostgreSQL). */
+async function countPgStatements(run: () => Promise<void>): Promise<number> {
+  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = prototype.query;
+  let count = 0;
+  prototype.query = function (this: unknown, ...args: unknown[]) {
+    count++;
+    return original.apply(this, args);
+  };
+  try {
+    await run();
+  } finally {
+    prototype.query = original;
+  }
+  return count;
+}

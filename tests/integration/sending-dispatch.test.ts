@@ -226,7 +226,11 @@ describe("the Resend budget", () => {
       if ((await stillOpen(ids)) === 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(await rateLimitedSoFar()).toBeGreaterThan(limited);
+    const refused = (await rateLimitedSoFar()) - limited;
+    expect(refused).toBeGreaterThan(0);
+    // After the first 429s MailKit paces at the limit Resend stated: at its configured 50/s, ten calls against a
+    // limit of 2/s would be refused again and again.
+    expect(refused).toBeLessThanOrEqual(3);
     const recipients = world.emulators.resend.messages({ q: "throttled-" }).flatMap((m) => m.to);
     expect(recipients).toHaveLength(100);
     expect(new Set(recipients).size).toBe(100);

@@ -87,7 +87,8 @@ describe.skipIf(!onPostgres)("two app processes over one PostgreSQL", () => {
   it("the Resend team budget holds across two dispatching processes (calls per second counted at Resend)", async () => {
     const { user, customerId } = await createFundedUser(world, 400, "budget-2p");
     await queueDirectly(user.id, customerId, 400, "budget2p");
-    world.emulators.resend.setRateLimit({ enabled: true, perSecond: 5 });
+    // Resend's own limit stays off: were MailKit's budget per process, nothing would stop 10 calls a second.
+    world.emulators.resend.setRateLimit({ enabled: false });
     const common = {
       DATABASE_URL: process.env.DATABASE_URL!,
       EMULATOR_URL: world.emulators.url,
@@ -121,6 +122,10 @@ describe.skipIf(!onPostgres)("two app processes over one PostgreSQL", () => {
     // fast). Single gaps are not checked: a busy process can send a call late, which bunches it with the next.
     const span = times[times.length - 1]! - times[0]!;
     expect(span).toBeGreaterThanOrEqual((19 / 5) * 1000 * 0.95);
+    // The busiest second at Resend: 5 with every call on time; a stalled process sends its calls late and bunches
+    // them with the next (up to 7 seen on a loaded machine). A budget per process would reach 10, none 20.
+    const busiestSecond = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    expect(busiestSecond).toBeLessThanOrEqual(8);
     expect(world.emulators.resend.messages({ q: "budget2p-" }).flatMap((m) => m.to)).toHaveLength(400);
     expect(await mailkitCredits(customerId)).toMatchObject({ reserved: 0, balance: 0 });
   }, 120_000);

@@ -34,4 +34,6 @@ export const dodoWebhooks: WebhookSource<UnwrapWebhookEvent> = {
   },
   envelope: dodoEnvelope,
   handlers,
+  // A webhook waits for a busy pool rather than fail (Prisma's defaults give up after 2 s).
+  transaction: { maxWait: 15_000, timeout: 15_000 },
 };
