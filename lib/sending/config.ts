@@ -73,7 +73,10 @@ export function retryDelayMs(attempt: number, config = getSendingConfig()): numb
   return Math.min(config.retryBaseDelayMs * 2 ** Math.max(0, attempt - 1), config.maxRetryDelayMs);
 }
 
-/** A Resend call is leased this long: its timeout plus a margin for the settling transaction; a dispatcher that died is taken over after it. */
+/**
+ * A Resend call is leased this long: its timeout plus a margin for the settling transaction. A dispatcher that
+ * died is taken over after it, within 15 s with the default 10 s timeout (the dispatch loop looks every 250 ms).
+ */
 export function deliveryLeaseMs(config = getSendingConfig()): number {
-  return config.providerTimeoutMs + 5_000;
+  return config.providerTimeoutMs + 4_000;
 }

@@ -59,8 +59,9 @@ export async function dispatchOne(): Promise<boolean> {
   // The slot is taken last, so the call leaves as close to its slot as possible.
   const wait = await takeResendSlot();
   if (wait > 0) {
+    // The lease covers the wait (after a 429 it can be long), so no other dispatcher takes this call meanwhile.
+    await extendLease(batch.id, wait);
     await sleep(wait);
-    await renewLease(batch.id);
   }
   const answer = await deliverToResend({ idempotencyKey: batch.idempotencyKey, emails, mode: batch.mode as CallMode });
   await learnResendLimit(answer.limitPerSecond);
@@ -153,10 +154,10 @@ async function packNewBatch(): Promise<ClaimedBatch | null> {
 // Webhook bursts can hold the connection pool for a moment: wait for a connection rather than fail.
 const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
 
-async function renewLease(batchId: string): Promise<void> {
+async function extendLease(batchId: string, waitMs: number): Promise<void> {
   await db.deliveryBatch.updateMany({
     where: { id: batchId, status: "pending" },
-    data: { leaseUntil: new Date(Date.now() + deliveryLeaseMs()) },
+    data: { leaseUntil: new Date(Date.now() + waitMs + deliveryLeaseMs()) },
   });
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { flushAllDebits } from "@/lib/credits/debits";
 import { db } from "@/lib/db";
 import { ACCEPTED_STATUSES, sendEmails } from "@/lib/sending";
-import { drainDispatcher } from "@/lib/sending/dispatcher";
+import { dispatchOne, drainDispatcher } from "@/lib/sending/dispatcher";
 
 import { createFundedUser, dodoBalance, dodoDebits, mailkitCredits, withTestWorld } from "./helpers/environment";
 
@@ -25,7 +25,9 @@ function startWorker(env: Record<string, string>): {
   ready: Promise<void>;
   done: Promise<WorkerOutcome>;
 } {
-  const child = spawn(resolve("node_modules/.bin/tsx"), ["tests/integration/helpers/send-worker.ts"], {
+  // One process (node with tsx's loader), not tsx's CLI: that runs the script in a child of its own, which a
+  // SIGKILL of the CLI would leave running.
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/integration/helpers/send-worker.ts"], {
     env: { ...process.env, ...env, MAILKIT_TEST_DATABASE: "" },
     stdio: ["pipe", "pipe", "pipe"],
   });
@@ -145,7 +147,7 @@ describe.skipIf(!onPostgres)("two app processes over one PostgreSQL", () => {
       DATABASE_URL: process.env.DATABASE_URL!,
       EMULATOR_URL: world.emulators.url,
       MAILKIT_WORKER_MODE: "dispatch",
-      MAILKIT_WORKER_TIMEOUT_MS: "60000",
+      MAILKIT_WORKER_TIMEOUT_MS: "10000", // production's default: the call is leased for 14 s
     });
     worker.done.catch(() => undefined);
     await worker.ready;
@@ -162,9 +164,14 @@ describe.skipIf(!onPostgres)("two app processes over one PostgreSQL", () => {
     });
     expect(call.status).toBe("pending");
     expect(await db.emailSend.count({ where: { customerId, status: "queued" } })).toBe(10);
-    // Its lease runs out (here: now) and this process's dispatcher takes the call over.
-    await db.deliveryBatch.update({ where: { id: call.id }, data: { leaseUntil: new Date(Date.now() - 1) } });
+    // This process's dispatcher looks every 250 ms, as the loop does: nothing is due while the dead dispatcher's
+    // lease runs, and the call is taken over as soon as it ends — within 15 s of the death.
     world.emulators.resend.faults.clear();
+    const killedAt = Date.now();
+    while (!(await dispatchOne()) && Date.now() - killedAt < 30_000) await new Promise((r) => setTimeout(r, 250));
+    const takenOverAfter = Date.now() - killedAt;
+    expect(takenOverAfter).toBeLessThanOrEqual(15_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(call.leaseUntil!.getTime());
     await drainDispatcher();
     const messages = world.emulators.resend.messages({ q: "killed-" });
     expect(messages).toHaveLength(10);
