@@ -1,5 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { flushAllDebits } from "@/lib/credits/debits";
