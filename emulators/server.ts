@@ -27,7 +27,14 @@ export type EmulatorServer = {
 export async function startEmulators(options: EmulatorServerOptions = {}): Promise<EmulatorServer> {
   const server = createServer();
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve) => server.listen(options.port ?? 4010, host, resolve));
+  // A listen error (EADDRINUSE…) rejects, for the caller to explain, instead of crashing the process with a stack.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 4010, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   // "localhost" rather than 127.0.0.1: Next.js and browsers then agree on the host (cookies, redirects).
   const url = `http://localhost:${port}`;

@@ -2,11 +2,12 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Env } from "@/lib/env";
+import { processSingleton } from "@/lib/runtime/singleton";
 
 // Columns are TIMESTAMP without time zone holding UTC (Prisma's convention); raw SQL compares them with
 // now(), which is only right if the session's time zone is UTC, whatever the server's default.
@@ -59,13 +60,22 @@ export function openDatabase(config: Env["database"]): Database {
     };
   }
 
-  // One PGlite per process and per directory: two processes on one directory silently lose writes.
+  // One PGlite per process and per directory: two processes on one directory silently lose writes, so a
+  // directory is locked for this process (in memory: nothing to share, no lock).
   let dataDir: string | undefined;
+  let unlock = () => {};
   if (config.dataDir) {
     dataDir = resolve(config.dataDir);
     mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
   }
-  const pglite = new PGlite(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     kind: "pglite",
@@ -77,9 +87,95 @@ export function openDatabase(config: Env["database"]): Database {
         query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
       }),
     async close() {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        unlock();
+      }
     },
+  };
+}
+
+/** A PGlite directory is held by another live process (see lockDataDir). */
+export class DatabaseInUseError extends Error {
+  override name = "DatabaseInUseError";
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is in use by process ${pid} (another MailKit). Stop it, or give this instance its own PGLITE_DIR, or use PostgreSQL (DATABASE_URL) to run several instances.`,
+    );
+  }
+}
+
+const LOCK_FILE = "mailkit.pid";
+
+// How many open databases of this process use each directory: the lock goes when the last one closes. On
+// globalThis, as Next.js can evaluate this module more than once in one process.
+const openDirs = processSingleton("pglite-locks", () => new Map<string, number>());
+
+/** The live process other than this one that holds the PGlite directory `dataDir`, or null. */
+export function pgliteDirHolder(dataDir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(resolve(dataDir), LOCK_FILE), "utf8").trim());
+  } catch {
+    return null; // no lock file
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return pid;
+  } catch {
+    return null; // a lock left by a process that died without releasing it (crash, kill -9)
+  }
+}
+
+/**
+ * Takes `<dataDir>/mailkit.pid` for this process: created exclusively ('wx'), so of two processes starting at
+ * once only one gets it. A file naming a live other process refuses (DatabaseInUseError); one naming a dead
+ * process is taken over. Released by the returned function and, failing that, when the process exits.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, LOCK_FILE);
+  const count = openDirs.get(dataDir) ?? 0;
+  if (count === 0) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        writeFileSync(file, String(process.pid), { flag: "wx" });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt === 2) throw error;
+      }
+      const holder = pgliteDirHolder(dataDir);
+      if (holder !== null) throw new DatabaseInUseError(dataDir, holder);
+      rmSync(file, { force: true }); // stale, or left by this very process: take it over
+    }
+  }
+  openDirs.set(dataDir, count + 1);
+
+  const release = () => {
+    // Only a lock naming this process is removed: never one another process has taken over since.
+    try {
+      if (readFileSync(file, "utf8").trim() === String(process.pid)) rmSync(file, { force: true });
+    } catch {
+      /* already gone */
+    }
+  };
+  process.once("exit", release);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (openDirs.get(dataDir) ?? 1) - 1;
+    if (left > 0) openDirs.set(dataDir, left);
+    else {
+      openDirs.delete(dataDir);
+      release();
+    }
+    process.off("exit", release);
   };
 }
 

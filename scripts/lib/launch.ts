@@ -1,12 +1,16 @@
 import { resolve } from "node:path";
 
+import type { Env } from "@/lib/env";
+
+import { planEmulators } from "./emulators";
 import { isPortBusy } from "./ports";
 import { startChild, waitForUrl } from "./processes";
 
 /**
  * Starts MailKit: the local emulators when a service has no keys (local mode) — or reuses the ones already
  * running at EMULATOR_URL — the catalog in the emulator, pending migrations, then Next.js; "ready" is printed
- * once the app answers. Busy ports stop it before anything starts, with a one-line hint.
+ * once the app answers. Busy ports, or an embedded database another instance holds, stop it before anything
+ * starts, with a one-line hint.
  * Shared by `npm run dev`, `npm start` and the e2e server.
  */
 export async function launch(mode: "dev" | "start", port: number): Promise<void> {
@@ -23,24 +27,34 @@ export async function launch(mode: "dev" | "start", port: number): Promise<void>
   }
 
   if (await isPortBusy(port)) {
-    fail(`Port ${port} is already in use: choose another with PORT=${port + 1} or \`npm run ${mode === "dev" ? "dev" : "start"} -- -p ${port + 1}\`.`);
+    fail(
+      `Port ${port} is already in use: choose another with PORT=${port + 1} or \`npm run ${mode === "dev" ? "dev" : "start"} -- -p ${port + 1}\`.`,
+    );
+  }
+
+  // An embedded PGlite directory serves one process (see lib/db/client.ts): a second instance on it — typically
+  // one that would reuse the first one's emulators — stops here with the reason, before anything starts.
+  const { DatabaseInUseError, openDatabase, pgliteDirHolder } = await import("@/lib/db/client");
+  if (env.database.kind === "pglite" && env.database.dataDir) {
+    const holder = pgliteDirHolder(env.database.dataDir);
+    if (holder !== null) fail(new DatabaseInUseError(resolve(env.database.dataDir), holder).message);
   }
 
   if (env.dodoLocal || env.resendLocal) {
-    const emulatorPort = Number(new URL(env.EMULATOR_URL).port || 4010);
-    const running = await runningEmulators(env.EMULATOR_URL);
-    if (running) {
+    const plan = await planEmulators(env.EMULATOR_URL);
+    if (plan.action === "busy") {
+      fail(
+        `Port ${plan.port} of EMULATOR_URL=${env.EMULATOR_URL} is in use by something else: set EMULATOR_URL to a free port (e.g. http://localhost:${plan.port + 1}).`,
+      );
+    }
+    if (plan.action === "reuse") {
       console.log(`[mailkit] reusing the emulators already running at ${env.EMULATOR_URL}`);
-      if (running.appUrl !== env.APP_URL.replace(/\/$/, "")) {
-        console.log(`[mailkit] note: they deliver webhooks to ${running.appUrl} (the app that started them), not ${env.APP_URL}`);
-      }
+      if (plan.appUrl !== env.APP_URL.replace(/\/$/, ""))
+        console.log(`[mailkit] note: ${webhooksNote(plan.appUrl, env)}`);
     } else {
-      if (await isPortBusy(emulatorPort, "127.0.0.1")) {
-        fail(`Port ${emulatorPort} of EMULATOR_URL=${env.EMULATOR_URL} is in use by something else: set EMULATOR_URL to a free port (e.g. http://localhost:${emulatorPort + 1}).`);
-      }
       startChild("emulators", process.execPath, [resolve("node_modules/tsx/dist/cli.mjs"), "emulators/main.ts"], {
         ...process.env,
-        EMULATOR_PORT: String(emulatorPort),
+        EMULATOR_PORT: String(plan.port),
         APP_URL: env.APP_URL,
       });
       await waitForUrl(`${env.EMULATOR_URL}/_emulator/health`);
@@ -59,9 +73,15 @@ export async function launch(mode: "dev" | "start", port: number): Promise<void>
   }
 
   // Apply migrations here, then close: an embedded PGlite directory may be open in one process only.
-  const { openDatabase } = await import("@/lib/db/client");
   const { migrate } = await import("@/lib/db/migrate");
-  const database = openDatabase(env.database);
+  let database;
+  try {
+    database = openDatabase(env.database);
+  } catch (error) {
+    // Taken since the check above (two instances starting at once): the same one line, not a stack.
+    if (error instanceof DatabaseInUseError) fail(error.message);
+    throw error;
+  }
   const result = await migrate(database);
   await database.close();
   if (result.applied.length) console.log(`[mailkit] applied migrations: ${result.applied.join(", ")}`);
@@ -85,13 +105,10 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/** MailKit's emulators answering at `url` (their health check names them), or null. */
-async function runningEmulators(url: string): Promise<{ appUrl: string } | null> {
-  try {
-    const response = await fetch(`${url}/_emulator/health`, { signal: AbortSignal.timeout(1_000) });
-    const body = (await response.json()) as { service?: string; appUrl?: string };
-    return response.ok && body.service === "mailkit-emulators" ? { appUrl: body.appUrl ?? "" } : null;
-  } catch {
-    return null;
-  }
+/** Where the reused emulators deliver webhooks, and what that means for this instance. */
+function webhooksNote(appUrl: string, env: Env): string {
+  const where = `they deliver webhooks to ${appUrl} (the app that started them), not ${env.APP_URL}`;
+  return env.database.kind === "postgres"
+    ? `${where}: that is fine, as any instance over the same PostgreSQL processes them.`
+    : `${where}: with the embedded database, payments and email events reach only that app; give this instance its own EMULATOR_URL (or run it at ${appUrl}) to receive them.`;
 }

@@ -5,8 +5,14 @@ export function portFromArgs(argv: string[], env: Record<string, string | undefi
   let value: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === "-p" || arg === "--port") value = argv[++i];
-    else if (arg.startsWith("--port=")) value = arg.slice("--port=".length);
+    if (arg === "-p" || arg === "--port") {
+      value = argv[++i];
+      // A bare `-p` used to fall back to PORT/3000 silently: the app then came up on a port nobody asked for.
+      if (value === undefined) {
+        console.error(`✖ ${arg} needs a port number (e.g. npm run dev -- ${arg} 3201).`);
+        process.exit(1);
+      }
+    } else if (arg.startsWith("--port=")) value = arg.slice("--port=".length);
     else if (/^-p\d+$/.test(arg)) value = arg.slice(2);
   }
   value ??= env.PORT || "3000";
@@ -22,7 +28,9 @@ export function portFromArgs(argv: string[], env: Record<string, string | undefi
 export function isPortBusy(port: number, host?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
-    probe.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EADDRINUSE" || error.code === "EACCES"));
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      resolve(error.code === "EADDRINUSE" || error.code === "EACCES"),
+    );
     probe.once("listening", () => probe.close(() => resolve(false)));
     probe.listen(port, host);
   });
