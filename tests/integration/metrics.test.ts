@@ -1,10 +1,13 @@
 import { afterAll, describe, expect, it } from "vitest";
 
 import { GET as metricsRoute } from "@/app/api/metrics/route";
+import { POST as resendWebhook } from "@/app/api/webhooks/resend/route";
+import { db } from "@/lib/db";
 import { resetEnvForTests } from "@/lib/env";
 import { sendEmails } from "@/lib/sending";
 import { drainDispatcher } from "@/lib/sending/dispatcher";
 
+import { signedResendRequest } from "../support/resend-webhooks";
 import { createFundedUser, outgoingEmail, withTestWorld } from "./helpers/environment";
 
 /** GET /api/metrics: Prometheus text behind METRICS_TOKEN, 404 when no token is configured. */
@@ -29,24 +32,54 @@ describe("metrics", () => {
     expect((await metricsRoute(request("wrong"))).status).toBe(401);
   });
 
-  it("reports sends, queue depth, Resend calls and batch sizes, pending debits", async () => {
+  it("reports sends, queue depth and age, Resend calls and batch sizes, pending debits, deliveries and webhooks", async () => {
     useToken("s3cret-metrics-token");
+    const scrape = async () => (await metricsRoute(request("s3cret-metrics-token"))).text();
+    const before = await scrape();
     const { user, customerId } = await createFundedUser(world, 5, "metrics");
-    await sendEmails({ userId: user.id, customerId, source: "api" }, [outgoingEmail("m1@example.com")]);
+    const first = await sendEmails({ userId: user.id, customerId, source: "api" }, [outgoingEmail("m1@example.com")]);
     await sendEmails({ userId: user.id, customerId, source: "api" }, [outgoingEmail("m2@example.com")]);
-    const queued = await (await metricsRoute(request("s3cret-metrics-token"))).text();
-    expect(queued).toMatch(/^mailkit_queue_depth 2$/m);
-    expect(queued).toMatch(/^mailkit_sends_accepted_total\{source="api"\} \d+$/m);
-    expect(queued).toMatch(/^mailkit_queue_oldest_age_seconds [\d.]+$/m);
+    // The first has waited a minute.
+    const sendId = first.emails[0]!.id;
+    await db.emailSend.update({ where: { id: sendId }, data: { createdAt: new Date(Date.now() - 60_000) } });
+    const queued = await scrape();
+    expect(value(queued, "mailkit_queue_depth")).toBe(2);
+    expect(
+      value(queued, 'mailkit_sends_accepted_total{source="api"}') -
+        value(before, 'mailkit_sends_accepted_total{source="api"}'),
+    ).toBe(2);
+    expect(value(queued, "mailkit_queue_oldest_age_seconds")).toBeGreaterThanOrEqual(59);
 
     await drainDispatcher();
     const response = await metricsRoute(request("s3cret-metrics-token"));
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
-    const text = await response.text();
-    expect(text).toMatch(/^mailkit_queue_depth 0$/m);
-    expect(text).toMatch(/^mailkit_resend_calls_total\{endpoint="batch",outcome="accepted"\} \d+$/m);
-    expect(text).toMatch(/^mailkit_resend_batch_size_bucket\{le="2"\} \d+$/m);
-    expect(text).toMatch(/^mailkit_pending_debit_credits [1-9]\d*$/m);
-    expect(text).toMatch(/^mailkit_sends_settled_total\{outcome="sent"\} \d+$/m);
+    const sent = await response.text();
+    const delta = (name: string) => value(sent, name) - value(before, name);
+    expect(value(sent, "mailkit_queue_depth")).toBe(0);
+    expect(value(sent, "mailkit_queue_oldest_age_seconds")).toBe(0);
+    expect(delta('mailkit_resend_calls_total{endpoint="batch",outcome="accepted"}')).toBe(1);
+    expect(delta('mailkit_resend_batch_size_bucket{le="2"}')).toBe(1);
+    expect(delta('mailkit_sends_settled_total{outcome="sent"}')).toBe(2);
+    expect(value(sent, "mailkit_pending_debit_credits")).toBeGreaterThanOrEqual(2);
+
+    // Resend reports the delivery: a delivered send and an applied webhook.
+    const { resendId } = await db.emailSend.findUniqueOrThrow({ where: { id: sendId } });
+    const event = { type: "email.delivered", created_at: new Date().toISOString(), data: { email_id: resendId } };
+    expect((await resendWebhook(signedResendRequest(event))).status).toBe(200);
+    const delivered = await scrape();
+    expect(
+      value(delivered, 'mailkit_delivery_events_total{status="delivered"}') -
+        value(sent, 'mailkit_delivery_events_total{status="delivered"}'),
+    ).toBe(1);
+    expect(
+      value(delivered, 'mailkit_webhooks_total{source="resend",outcome="applied"}') -
+        value(sent, 'mailkit_webhooks_total{source="resend",outcome="applied"}'),
+    ).toBe(1);
   });
 });
+
+/** A sample's value in Prometheus text (0 when the series is not there yet). */
+function value(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
