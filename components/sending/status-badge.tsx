@@ -5,6 +5,7 @@ const TONES: Record<SendStatus, "gray" | "green" | "yellow" | "red" | "blue"> = 
   queued: "gray",
   unknown: "yellow",
   failed: "red",
+  scheduled: "blue",
   sent: "blue",
   delivery_delayed: "yellow",
   delivered: "green",

@@ -35,7 +35,7 @@ export const apiEmailSchema = z.object({
   reply_to: addressesOrNull,
   subject: z.string(),
   created_at: z.iso.datetime(),
-  scheduled_at: z.null(),
+  scheduled_at: z.iso.datetime().nullable().meta({ description: "When Resend sends it, for a scheduled email" }),
   last_event: z.string().meta({ description: "Resend's last event: `queued` until the provider has it" }),
   html: z.string().nullable().optional().meta({ description: "Only when retrieving one email" }),
   text: z.string().nullable().optional().meta({ description: "Only when retrieving one email" }),
@@ -168,7 +168,13 @@ function answerPrior(prior: Prior): StoredResponse {
 
 // ---- reading ----------------------------------------------------------------------------------------------
 
-type StoredPayload = { replyTo?: string[]; html?: string; text?: string; tags?: { name: string; value: string }[] };
+type StoredPayload = {
+  replyTo?: string[];
+  html?: string;
+  text?: string;
+  tags?: { name: string; value: string }[];
+  scheduledAt?: string;
+};
 
 /** A send in Resend's GET /emails shape, plus MailKit's `status` and `credits_charged`. */
 export function toApiEmail(row: SendRow, { full }: { full: boolean }): ApiEmail {
@@ -184,7 +190,7 @@ export function toApiEmail(row: SendRow, { full }: { full: boolean }): ApiEmail 
     reply_to: payload.replyTo?.length ? payload.replyTo : null,
     subject: row.subject,
     created_at: row.createdAt.toISOString(),
-    scheduled_at: null,
+    scheduled_at: payload.scheduledAt ?? null,
     last_event: lastEventOf(row.status),
     ...(full ? { html: payload.html ?? null, text: payload.text ?? null, tags } : {}),
     status: row.status as ApiEmail["status"],

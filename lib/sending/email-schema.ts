@@ -133,6 +133,9 @@ const attachment = z
     error: "Invalid `attachments` field: each attachment needs `content` or `path`",
   });
 
+/** Resend schedules emails up to 30 days ahead. */
+export const MAX_SCHEDULE_MS = 30 * 24 * 3600_000;
+
 /** One email of POST /emails or of a batch, in Resend's wire format. Unknown fields are ignored, as Resend does. */
 export const wireEmail = z
   .object({
@@ -155,7 +158,15 @@ export const wireEmail = z
       .array(attachment, { error: "The `attachments` field must be an array" })
       .max(20, { error: "Too many attachments: the maximum is 20" })
       .nullish(),
-    scheduled_at: z.null({ error: "The `scheduled_at` field is not supported: MailKit sends immediately" }).optional(),
+    scheduled_at: z.iso
+      .datetime({
+        offset: true,
+        error: "Invalid `scheduled_at` field. Use ISO 8601 with a time zone (e.g. `2026-08-05T11:52:01.858Z`).",
+      })
+      .refine((v) => Date.parse(v) - Date.now() <= MAX_SCHEDULE_MS, {
+        error: "Invalid `scheduled_at` field. Emails can be scheduled up to 30 days in advance.",
+      })
+      .nullish(),
     template: z.null({ error: "The `template` field is not supported: send `html` or `text`" }).optional(),
   })
   .refine((e) => !!e.html || !!e.text, {
@@ -177,6 +188,8 @@ export type OutgoingEmail = {
   headers?: Record<string, string>;
   tags?: { name: string; value: string }[];
   attachments?: { content?: string; filename?: string; path?: string; contentType?: string; contentId?: string }[];
+  /** When Resend should send it (ISO 8601); absent: now. A time already past is sent at once. */
+  scheduledAt?: string;
 };
 
 function toOutgoing(e: z.output<typeof wireEmail>): OutgoingEmail {
@@ -191,6 +204,7 @@ function toOutgoing(e: z.output<typeof wireEmail>): OutgoingEmail {
     ...(e.text ? { text: e.text } : {}),
     ...(e.headers && Object.keys(e.headers).length ? { headers: e.headers } : {}),
     ...(e.tags?.length ? { tags: e.tags } : {}),
+    ...(e.scheduled_at ? { scheduledAt: new Date(e.scheduled_at).toISOString() } : {}),
     ...(e.attachments?.length
       ? {
           attachments: e.attachments.map((a) => ({
@@ -239,14 +253,18 @@ function parseOne(body: unknown, where: string, { batch }: { batch: boolean }): 
   }
   const parsed = wireEmail.safeParse(body);
   if (!parsed.success) return { ok: false, error: describe(parsed.error, where) };
-  if (batch && parsed.data.attachments?.length) {
-    return {
-      ok: false,
-      error: {
-        name: "validation_error",
-        message: `${where}The \`attachments\` field is not supported on the batch endpoint.`,
-      },
-    };
+  // Resend's batch endpoint takes neither: such emails go through POST /emails, one call each.
+  for (const field of ["attachments", "scheduled_at"] as const) {
+    const value = parsed.data[field];
+    if (batch && (Array.isArray(value) ? value.length : value)) {
+      return {
+        ok: false,
+        error: {
+          name: "validation_error",
+          message: `${where}The \`${field}\` field is not supported on the batch endpoint.`,
+        },
+      };
+    }
   }
   return { ok: true, value: toOutgoing(parsed.data) };
 }

@@ -139,8 +139,8 @@ function toRows(sender: Sender, emails: OutgoingEmail[], batchId: string | null)
       subject: email.subject,
       payload: toResendPayload(email, id),
       cost: costOf(email),
-      // Resend's batch endpoint takes no attachments: those emails go one call each.
-      batchable: !email.attachments?.length,
+      // Resend's batch endpoint takes no attachments and no schedule: those emails go one call each.
+      batchable: !email.attachments?.length && !email.scheduledAt,
     };
   });
 }
@@ -158,6 +158,7 @@ export function toResendPayload(email: OutgoingEmail, sendId: string): CreateEma
     ...(email.text ? { text: email.text } : {}),
     ...(email.headers ? { headers: email.headers } : {}),
     ...(email.attachments ? { attachments: email.attachments } : {}),
+    ...(email.scheduledAt ? { scheduledAt: email.scheduledAt } : {}),
     tags: [...(email.tags ?? []), { name: SEND_ID_TAG, value: sendId }],
   };
   return payload as CreateEmailOptions;

@@ -67,7 +67,10 @@ export async function settleBatch(batch: ClaimedBatch, outcome: ProviderOutcome)
 
 function markSent(tx: Tx, accepted: { id: string; resendId: string }[]): Promise<Moved[]> {
   return tx.$queryRawUnsafe<Moved[]>(
-    `UPDATE "EmailSend" e SET "status" = 'sent', "resendId" = r."resendId", "acceptedAt" = now(),
+    // A scheduled email is Resend's to send later: `scheduled` until its email.sent webhook.
+    `UPDATE "EmailSend" e SET "resendId" = r."resendId", "acceptedAt" = now(),
+       "status" = CASE WHEN (e."payload"->>'scheduledAt')::timestamptz > now()
+                       THEN 'scheduled' ELSE 'sent' END,
        "attempts" = e."attempts" + 1, "lastError" = NULL, "nextAttemptAt" = NULL, "updatedAt" = now()
      FROM jsonb_to_recordset($1::jsonb) AS r("id" text, "resendId" text)
      WHERE e."id" = r."id" AND e."status" IN ('queued', 'unknown')

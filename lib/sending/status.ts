@@ -1,7 +1,7 @@
 /**
  * The life of a send (EmailSend.status):
  *
- *   queued ──Resend accepted──▶ sent ──delivery webhooks──▶ delivered | delivery_delayed | bounced | complained | suppressed
+ *   queued ──Resend accepted──▶ (scheduled ──at its time──▶) sent ──delivery webhooks──▶ delivered | delivery_delayed | bounced | complained | suppressed
  *     │  ╲──Resend refused (4xx)──▶ failed
  *     ╰──timeout / 5xx / 429 / network──▶ unknown ──sweeper, same idempotency key──▶ sent | failed
  *
@@ -13,6 +13,7 @@ export const SEND_STATUSES = [
   "queued",
   "unknown",
   "failed",
+  "scheduled",
   "sent",
   "delivery_delayed",
   "delivered",
@@ -26,6 +27,7 @@ export type SendStatus = (typeof SEND_STATUSES)[number];
 export const OPEN_STATUSES = ["queued", "unknown"] as const satisfies readonly SendStatus[];
 /** Resend accepted it: credits captured and a Dodo debit queued. */
 export const ACCEPTED_STATUSES = [
+  "scheduled",
   "sent",
   "delivery_delayed",
   "delivered",
@@ -48,6 +50,7 @@ export function isAccepted(status: string): boolean {
 
 /** The delivery status a Resend webhook event moves an accepted send to (other events only join the timeline). */
 export const STATUS_BY_EVENT: Record<string, SendStatus | undefined> = {
+  "email.scheduled": "scheduled",
   "email.sent": "sent",
   "email.delivery_delayed": "delivery_delayed",
   "email.delivered": "delivered",
@@ -66,6 +69,7 @@ export const STATUS_LABELS: Record<SendStatus, string> = {
   queued: "Queued",
   unknown: "Confirming",
   failed: "Failed",
+  scheduled: "Scheduled",
   sent: "Sent",
   delivery_delayed: "Delayed",
   delivered: "Delivered",

@@ -201,6 +201,40 @@ describe("the official resend SDK against MailKit", () => {
     expect(await mailkitCredits(customerId)).toMatchObject({ available: 5, reserved: 0 });
   });
 
+  it("a scheduled email goes in a call of its own, is `scheduled` until Resend sends it at its time, then delivered", async () => {
+    const { resend, customerId } = await customerWithKey(2);
+    const when = new Date(Date.now() + 2_000).toISOString();
+    const sent = await resend.emails.send({ ...message, to: "later@example.com", scheduledAt: when });
+    expect(sent.error).toBeNull();
+    await deliverQueued();
+    const row = await db.emailSend.findUniqueOrThrow({ where: { id: sent.data!.id } });
+    expect(row.status).toBe("scheduled");
+    const call = await db.deliveryBatch.findFirstOrThrow({ where: { sendIds: { has: row.id } } });
+    expect(call.mode).toBe("single"); // Resend's batch endpoint takes no schedule
+    const atResend = world.emulators.resend.messages({ q: "later@example.com" });
+    expect(atResend.map((m) => m.scheduled_at)).toEqual([when]);
+    const got = await resend.emails.get(row.id);
+    expect(got.data).toMatchObject({ scheduled_at: when, last_event: "scheduled", status: "scheduled" });
+    // Accepted by Resend: the credit is spent now, whatever the schedule.
+    expect(await mailkitCredits(customerId)).toMatchObject({ balance: 1, reserved: 0 });
+    await expect
+      .poll(async () => (await db.emailSend.findUniqueOrThrow({ where: { id: row.id } })).status, { timeout: 10_000 })
+      .toBe("delivered");
+
+    const batch = await fetch(`${world.app.url}/api/emails/batch`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${(resend as unknown as { key: string }).key}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify([{ ...message, to: "b@example.com", scheduled_at: when }]),
+    });
+    expect(batch.status).toBe(422);
+    expect(((await batch.json()) as { message: string }).message).toContain(
+      "`scheduled_at` field is not supported on the batch endpoint",
+    );
+  });
+
   it("a provider refusal after acceptance releases the credits and shows on the email", async () => {
     const { resend, customerId } = await customerWithKey(2);
     const result = await resend.emails.send({ ...message, to: "refused@example.com" });

@@ -41,6 +41,7 @@ describe("POST /emails body (Resend's wire format)", () => {
     [{ ...valid, tags: [{ name: "mailkit_send_id", value: "x" }] }, "validation_error", "reserved"],
     [{ ...valid, headers: { "X-A": "1\r\nBcc: evil@example.com" } }, "validation_error", "`headers`"],
     [{ ...valid, scheduled_at: "in 1 min" }, "validation_error", "`scheduled_at`"],
+    [{ ...valid, scheduled_at: new Date(Date.now() + 31 * 86_400_000).toISOString() }, "validation_error", "30 days"],
     [{ ...valid, attachments: [{ filename: "a.txt" }] }, "validation_error", "`attachments`"],
     ["a string", "validation_error", "JSON object"],
   ])("%j → %s naming the field", (body, name, fragment) => {
