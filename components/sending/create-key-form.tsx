@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Input, Label } from "@/components/ui/input";
-import { curlSnippet, nodeSnippet } from "@/lib/dashboard/snippets";
+import { curlSnippet, nodeSnippet, type SnippetAddresses } from "@/lib/dashboard/snippets";
 
 export type CreateKeyState =
   | { status: "idle" }
@@ -19,9 +19,12 @@ export type CreateKeyState =
 export function CreateKeyForm({
   action,
   apiBase,
+  addresses,
 }: {
   action: (previous: CreateKeyState, form: FormData) => Promise<CreateKeyState>;
   apiBase: string;
+  /** `from` and `to` that work for this customer as pasted (their verified domain, or the onboarding rule). */
+  addresses: SnippetAddresses;
 }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" } as CreateKeyState);
   const errors = state.status === "invalid" ? state.errors : {};
@@ -46,8 +49,11 @@ export function CreateKeyForm({
           </Alert>
           <div className="grid min-w-0 gap-3">
             <p className="text-sm font-medium text-gray-800">Send your first email with it</p>
-            <CodeBlock label="curl" code={curlSnippet(apiBase, state.token)} />
-            <CodeBlock label="Node.js (resend SDK)" code={nodeSnippet(apiBase, JSON.stringify(state.token))} />
+            <CodeBlock label="curl" code={curlSnippet(apiBase, state.token, addresses)} />
+            <CodeBlock
+              label="Node.js (resend SDK)"
+              code={nodeSnippet(apiBase, JSON.stringify(state.token), addresses)}
+            />
           </div>
         </div>
       ) : null}

@@ -1,9 +1,24 @@
+import type { SenderPolicy } from "@/lib/domains/sender";
+
 /** Code people copy to send through MailKit: the docs page and the "key created" panel show the same. */
 
 export const apiBaseUrl = (appUrl: string) => `${appUrl.replace(/\/$/, "")}/api`;
 
+/** Who a snippet sends from and to: addresses that work for this customer when pasted as they are. */
+export type SnippetAddresses = { from: string; to: string };
+
+/**
+ * A verified domain's `hello@` to anyone; before the first verified domain, the shared sender to the customer's
+ * own address (the onboarding rule, lib/domains/sender.ts).
+ */
+export function snippetAddresses(policy: SenderPolicy, sharedSender: string): SnippetAddresses {
+  const domain = policy.verifiedDomains[0];
+  if (domain) return { from: `Acme <hello@${domain}>`, to: "ada@example.com" };
+  return { from: sharedSender, to: policy.ownerEmail };
+}
+
 /** The official `resend` SDK pointed at MailKit. `keyExpression` is code: a quoted key or an env lookup. */
-export function nodeSnippet(apiBase: string, keyExpression: string): string {
+export function nodeSnippet(apiBase: string, keyExpression: string, { from, to }: SnippetAddresses): string {
   return `npm install resend
 
 import { Resend } from "resend";
@@ -12,8 +27,8 @@ const mailkit = new Resend(${keyExpression}, { baseUrl: "${apiBase}" });
 
 const { data, error } = await mailkit.emails.send(
   {
-    from: "Acme <hello@acme.com>",
-    to: ["ada@example.com"],
+    from: ${JSON.stringify(from)},
+    to: [${JSON.stringify(to)}],
     subject: "Welcome",
     html: "<p>Hello!</p>",
   },
@@ -21,10 +36,11 @@ const { data, error } = await mailkit.emails.send(
 );`;
 }
 
-export function curlSnippet(apiBase: string, key: string): string {
+export function curlSnippet(apiBase: string, key: string, { from, to }: SnippetAddresses): string {
+  const body = JSON.stringify({ from, to, subject: "Welcome", text: "Hello!" }).replace(/'/g, "'\\''");
   return `curl ${apiBase}/emails \\
   -H "Authorization: Bearer ${key}" \\
   -H "Content-Type: application/json" \\
   -H "Idempotency-Key: welcome/user-123" \\
-  -d '{"from":"Acme <hello@acme.com>","to":"ada@example.com","subject":"Welcome","text":"Hello!"}'`;
+  -d '${body}'`;
 }

@@ -6,7 +6,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
-import { apiBaseUrl, curlSnippet, nodeSnippet } from "@/lib/dashboard/snippets";
+import { apiBaseUrl, curlSnippet, nodeSnippet, snippetAddresses } from "@/lib/dashboard/snippets";
 import { getEnv } from "@/lib/env";
 import { getSendingConfig } from "@/lib/sending/config";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
@@ -15,8 +15,12 @@ export const metadata: Metadata = { title: "API reference" };
 export const dynamic = "force-dynamic";
 
 export default async function DocsPage() {
-  await requireUser("/dashboard/docs");
+  const user = await requireUser("/dashboard/docs");
   const apiBase = apiBaseUrl(getEnv().APP_URL);
+  const addresses = snippetAddresses(
+    user.senderPolicy ?? { ownerEmail: user.email, verifiedDomains: [] },
+    getEnv().EMAIL_FROM,
+  );
   const { rateLimitPerSecond } = getSendingConfig();
   return (
     <>
@@ -37,8 +41,8 @@ export default async function DocsPage() {
       </div>
 
       <Section title="Quick start" description={`Base URL: ${apiBase}`}>
-        <CodeBlock label="Node.js (resend SDK)" code={nodeSnippet(apiBase, "process.env.MAILKIT_API_KEY")} />
-        <CodeBlock label="curl" code={curlSnippet(apiBase, "mk_...")} />
+        <CodeBlock label="Node.js (resend SDK)" code={nodeSnippet(apiBase, "process.env.MAILKIT_API_KEY", addresses)} />
+        <CodeBlock label="curl" code={curlSnippet(apiBase, "mk_...", addresses)} />
       </Section>
 
       <Section title="Endpoints">

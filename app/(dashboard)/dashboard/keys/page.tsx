@@ -9,7 +9,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { listApiKeys } from "@/lib/api/keys";
 import { requireUser } from "@/lib/auth/session";
-import { apiBaseUrl } from "@/lib/dashboard/snippets";
+import { apiBaseUrl, snippetAddresses } from "@/lib/dashboard/snippets";
 import { getEnv } from "@/lib/env";
 
 import { createKeyAction, revokeKeyAction } from "./actions";
@@ -39,7 +39,14 @@ export default async function KeysPage() {
           description="Full access can send and read your emails; sending only can just send."
         />
         <CardBody>
-          <CreateKeyForm action={createKeyAction} apiBase={apiBaseUrl(getEnv().APP_URL)} />
+          <CreateKeyForm
+            action={createKeyAction}
+            apiBase={apiBaseUrl(getEnv().APP_URL)}
+            addresses={snippetAddresses(
+              user.senderPolicy ?? { ownerEmail: user.email, verifiedDomains: [] },
+              getEnv().EMAIL_FROM,
+            )}
+          />
         </CardBody>
       </Card>
 
