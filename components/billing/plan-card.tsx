@@ -41,13 +41,15 @@ export function PlanCard({
         title="Your plan"
         description={`${PRODUCT.plan.name} · ${PRODUCT_COPY.planPrice} / month · ${PRODUCT_COPY.planSummary}`}
         action={
-          state.kind === "activating" ? (
-            <Badge tone="yellow">activating</Badge>
-          ) : plan ? (
-            <PlanStatusBadge status={plan.status} />
-          ) : (
-            <Badge>no plan</Badge>
-          )
+          <span data-testid="plan-badge">
+            {state.kind === "activating" ? (
+              <Badge tone="yellow">activating</Badge>
+            ) : plan ? (
+              <PlanStatusBadge status={plan.status} />
+            ) : (
+              <Badge>no plan</Badge>
+            )}
+          </span>
         }
       />
       <CardBody className="space-y-3 text-sm">

@@ -8,7 +8,7 @@ import { toast } from "sonner";
 import { PlanActivating } from "@/components/billing/plan-activating";
 import { TopUpButton } from "@/components/billing/top-up-button";
 import { useLive } from "@/components/live/live-updates";
-import { SendStatusBadge } from "@/components/sending/status-badge";
+import { LastSent } from "@/components/sending/last-sent";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
@@ -16,7 +16,7 @@ import { Input, Label, Textarea } from "@/components/ui/input";
 import { useMounted } from "@/components/ui/use-mounted";
 import type { ComposerState, ComposerValues } from "@/lib/sending/dashboard";
 import { costOf } from "@/lib/sending/recipients";
-import { splitRecipients } from "@/lib/sending/email-schema";
+import { composerForm, splitRecipients } from "@/lib/sending/email-schema";
 
 type Props = {
   action: (previous: ComposerState, form: FormData) => Promise<ComposerState>;
@@ -33,8 +33,9 @@ const plural = (n: number, noun: string) => `${fmt(n)} ${noun}${n === 1 ? "" : "
 
 /**
  * The dashboard composer: to, subject, HTML or text. A live estimate of the cost while typing; after a send,
- * a toast and the message's status as it moves (queued → sent → delivered…), read from the live snapshot.
- * A result or a field error disappears as soon as the person edits again.
+ * a toast and a "Last sent" line by the balance with the message's status as it moves (queued → sent →
+ * delivered…), read from the live snapshot. The form empties. An error next to a field goes away once the
+ * field is corrected; any other result as soon as the person edits again.
  */
 export function Composer({
   action,
@@ -49,15 +50,16 @@ export function Composer({
   const mounted = useMounted();
   const [state, formAction, pending] = useActionState(action, { status: "idle" } as ComposerState);
   const [submissions, setSubmissions] = useState(0);
-  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
+  const [typed, setTyped] = useState<Readonly<Record<string, string>>>({});
   const values: Partial<ComposerValues> = "values" in state ? state.values : {};
-  const [typedTo, setTypedTo] = useState("");
+  const edited = (field: string) => field in typed;
   // What the "to" box holds: what was typed since the last submit, else what the server sent back.
-  const to = edited.has("to") ? typedTo : (values.to ?? "");
+  const to = typed.to ?? values.to ?? "";
   const errors = state.status === "invalid" ? state.fieldErrors : {};
-  const fieldError = (field: keyof typeof errors) => (edited.has(field) ? undefined : errors[field]);
-  const showResult = edited.size === 0;
-  const balance = live?.available ?? available;
+  const fieldError = (field: keyof typeof errors) =>
+    edited(field) && errors[field] ? recheck(field, typed[field]!) : errors[field];
+  const showResult = Object.keys(typed).length === 0;
+  const balance = useCredits(available, state);
   const cost = costOf({ to: splitRecipients(to) });
   const sentStatus = state.status === "sent" ? (live?.sends[state.sendId] ?? "queued") : null;
 
@@ -72,7 +74,7 @@ export function Composer({
   return (
     <div className="space-y-4">
       <Card>
-        <CardBody className="space-y-2">
+        <CardBody className="space-y-3">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <p className="text-sm text-gray-600">
               Credits available:{" "}
@@ -90,32 +92,19 @@ export function Composer({
             </p>
           </div>
           {activating ? <PlanActivating /> : null}
+          {state.status === "sent" ? (
+            <LastSent
+              sendId={state.sendId}
+              recipients={state.recipients}
+              charged={state.creditsCharged}
+              status={sentStatus!}
+              balance={balance}
+              suppressed={state.suppressed}
+            />
+          ) : null}
         </CardBody>
       </Card>
 
-      {showResult && state.status === "sent" ? (
-        <Alert tone="success" title="Email sent" role="status">
-          <span data-testid="send-result" className="flex flex-wrap items-center gap-x-2 gap-y-1">
-            <span>To {plural(state.recipients, "recipient")}:</span>
-            <SendStatusBadge status={sentStatus!} />
-            <span data-testid="balance-after-send">
-              −{plural(state.creditsCharged, "credit")} · {fmt(state.creditsRemaining)} left
-            </span>
-            <Link className="font-medium underline" href={`/dashboard/messages/${state.sendId}`}>
-              View message
-            </Link>
-          </span>
-          {state.suppressed.length ? (
-            <span data-testid="send-suppressed" className="mt-1 block">
-              Not sent to {state.suppressed.join(", ")}: on your{" "}
-              <Link className="font-medium underline" href="/dashboard/suppressions">
-                suppression list
-              </Link>{" "}
-              (not charged).
-            </span>
-          ) : null}
-        </Alert>
-      ) : null}
       {showResult && state.status === "suppressed" ? (
         <Alert tone="error" title="Not sent: every recipient is suppressed">
           <span data-testid="send-all-suppressed">
@@ -151,12 +140,11 @@ export function Composer({
             action={formAction}
             onSubmit={() => {
               setSubmissions((n) => n + 1);
-              setEdited(new Set());
+              setTyped({});
             }}
             onInput={(event) => {
-              const name = (event.target as HTMLInputElement).name;
-              if (name === "to") setTypedTo((event.target as HTMLInputElement).value);
-              if (!edited.has(name)) setEdited(new Set(edited).add(name));
+              const { name, value } = event.target as HTMLInputElement;
+              setTyped((before) => ({ ...before, [name]: value }));
             }}
             className="space-y-4"
             key={state.status === "sent" ? `sent-${submissions}` : "editing"}
@@ -253,6 +241,27 @@ export function Composer({
       </Card>
     </div>
   );
+}
+
+/** A field's error once it has been edited: the same rule as the server's, so it goes as soon as it is fixed. */
+function recheck(field: "from" | "to" | "subject" | "format" | "body", value: string): string | undefined {
+  // The sender can also be refused for its domain, which only the server knows: that error goes on any edit.
+  if (field === "from") return undefined;
+  const result = composerForm.in.shape[field].safeParse(value);
+  return result.success ? undefined : result.error.issues[0]?.message;
+}
+
+/**
+ * The credits to show. The layout's live snapshot can lag the page's own figure (refreshed from Dodo while a
+ * plan activates, when the snapshot may still read 0) and a send's answer: each figure is trusted until the
+ * live snapshot moves past the version it was paired with.
+ */
+function useCredits(pageFigure: number, state: ComposerState): number {
+  const live = useLive();
+  const [pin, setPin] = useState({ key: "page", version: live?.version, figure: pageFigure });
+  if (state.status === "sent" && pin.key !== state.sendId)
+    setPin({ key: state.sendId, version: live?.version, figure: state.creditsRemaining });
+  return live && live.version !== pin.version ? live.available : pin.figure;
 }
 
 function Field({

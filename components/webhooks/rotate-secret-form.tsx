@@ -1,14 +1,17 @@
 "use client";
 
-import { useActionState } from "react";
+import { useState } from "react";
 
-import { Button } from "@/components/ui/button";
+import { ConfirmForm } from "@/components/ui/confirm-form";
 
 import { SecretReveal } from "./secret-reveal";
 
 export type RotateSecretState = { status: "idle" } | { status: "rotated"; secret: string } | { status: "error" };
 
-/** Rotates an endpoint's signing secret and shows the new one once. */
+/**
+ * Rotates an endpoint's signing secret and shows the new one once. Behind a confirmation like the other
+ * destructive actions: the old secret stops verifying deliveries at once.
+ */
 export function RotateSecretForm({
   action,
   endpointId,
@@ -16,21 +19,34 @@ export function RotateSecretForm({
   action: (previous: RotateSecretState, form: FormData) => Promise<RotateSecretState>;
   endpointId: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, { status: "idle" } as RotateSecretState);
+  const [secret, setSecret] = useState<string | null>(null);
   return (
     <>
-      <form action={formAction}>
-        <input type="hidden" name="id" value={endpointId} />
-        <Button type="submit" variant="secondary" size="sm" disabled={pending} data-testid="rotate-webhook-secret">
-          {pending ? "Rotating…" : "Rotate secret"}
-        </Button>
-      </form>
-      {state.status === "rotated" ? (
+      <ConfirmForm
+        action={async (form) => {
+          const state = await action({ status: "idle" }, form);
+          if (state.status !== "rotated") throw new Error("rotation failed"); // ConfirmForm's error toast
+          setSecret(state.secret);
+        }}
+        fields={{ id: endpointId }}
+        trigger="Rotate secret"
+        title="Rotate the signing secret?"
+        description={
+          <p>
+            The current secret stops working at once: deliveries from now on are signed with a new one, shown here once.
+            Update your receiver with it straight away.
+          </p>
+        }
+        confirmLabel="Rotate secret"
+        success="Signing secret rotated: copy the new one now"
+        testId="rotate-webhook-secret"
+        triggerVariant="secondary"
+      />
+      {secret ? (
         <div className="basis-full">
-          <SecretReveal title="New signing secret" secret={state.secret} />
+          <SecretReveal title="New signing secret" secret={secret} />
         </div>
       ) : null}
-      {state.status === "error" ? <p className="text-sm text-red-700">That did not work. Please try again.</p> : null}
     </>
   );
 }

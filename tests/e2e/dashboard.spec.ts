@@ -32,9 +32,18 @@ test("bug 5: one 'plan activating' state while the checkout's webhooks are late,
     await page.goto("/dashboard/billing");
     await page.getByTestId("subscribe-button").click();
     await payOnHostedCheckout(page);
-    await expect(page.getByTestId("checkout-state")).toHaveText("Payment received, credits on the way");
+    await expect(page.getByTestId("checkout-state")).toHaveText("Plan activating…");
 
-    // Dodo has the plan and its credits; MailKit has not heard yet. Every page says the same thing.
+    // Dodo has the plan and its credits; MailKit has not heard yet. Every page says the same thing, from its
+    // first paint: the composer first (before any other page refreshed MailKit's copy of the balance), with the
+    // live updates held so that what shows is what the page painted.
+    await page.route("**/api/live", (route) => route.abort());
+    await page.goto("/dashboard/send");
+    await expect(page.getByTestId("plan-activating")).toBeVisible();
+    expect(await page.getByTestId("composer-balance").textContent()).toBe("5,000");
+    expect(await page.getByTestId("composer-estimate").textContent()).toContain("5,000 left");
+    await page.unroute("**/api/live");
+
     await page.goto("/dashboard");
     await expect(page.getByTestId("balance")).toHaveText("5,000");
     await expect(page.getByTestId("plan-activating").first()).toBeVisible();
@@ -47,6 +56,7 @@ test("bug 5: one 'plan activating' state while the checkout's webhooks are late,
     await page.goto("/dashboard/billing");
     await expect(page.getByTestId("subscribe-button")).toHaveCount(0);
     await expect(page.getByTestId("plan-activating").first()).toBeVisible();
+    await expect(page.getByTestId("plan-badge")).toHaveText("activating");
   } finally {
     await resumeDodoWebhooks(page.request);
   }
@@ -67,6 +77,20 @@ test("bug 9: a balance changed through the emulator shows on an open dashboard w
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 });
 
+test("the low-balance banner appears on an open dashboard within 5 s, without a reload", async ({ page }) => {
+  await signIn(page, owner);
+  await page.goto("/dashboard");
+  const before = Number((await page.getByTestId("balance").textContent())!.replace(/,/g, ""));
+  expect(before).toBeGreaterThan(1_000); // above 20% of the plan's 5,000
+  await expect(page.getByTestId("low-balance-banner")).toHaveCount(0);
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  await adjustBalance(page.request, owner, -(before - 900));
+  await expect(page.getByTestId("low-balance-banner")).toContainText("900 email credits left", { timeout: 5_000 });
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  await adjustBalance(page.request, owner, before - 900); // back where the next tests expect it
+  await expect(page.getByTestId("low-balance-banner")).toHaveCount(0, { timeout: 5_000 });
+});
+
 test("bug 10: credits expire 31 days after each grant, and every place that sells or shows them says so", async ({
   page,
 }) => {
@@ -78,13 +102,16 @@ test("bug 10: credits expire 31 days after each grant, and every place that sell
   const expires = Date.parse(`${await cells.nth(3).textContent()} UTC`);
   expect((expires - granted) / 86_400_000).toBe(31);
   await expect(page.getByText("Credits expire 31 days after they are added").first()).toBeVisible();
-  await expect(page.getByTestId("top-up-caption").or(page.locator("#top-up")).first()).toContainText("31 days");
+  // The top-up button itself says how long what it sells lasts (its caption is its accessible description).
+  const topUp = page.locator("#top-up");
+  await expect(topUp.getByTestId("top-up-caption")).toHaveText("+5,000 credits · expire after 31 days");
+  await expect(topUp.getByTestId("top-up-button")).toHaveAccessibleDescription(/expire after 31 days/);
   await page.goto("/");
   await expect(page.getByTestId("price-card").first()).toContainText("expire 31 days");
   await expect(page.getByTestId("price-card").nth(1)).toContainText("expire 31 days");
 });
 
-test("composer: live estimate, toast, live status; edits clear stale results and errors (bug 7)", async ({ page }) => {
+test("composer: live estimate, errors that clear once fixed, toast, a live 'Last sent' (bug 7)", async ({ page }) => {
   await signIn(page, owner);
   await verifySenderDomain(page, domainFor(owner));
   await page.goto("/dashboard/send");
@@ -95,25 +122,88 @@ test("composer: live estimate, toast, live status; edits clear stale results and
     `2 recipients · 2 credits · ${(available - 2).toLocaleString("en-US")} left`,
   );
 
-  // A field error goes away as soon as the field is corrected.
+  // A field error stays while the field is still wrong and goes once it is corrected, before sending again.
+  await page.getByTestId("composer-to").fill("not-an-address");
   await page.getByTestId("send-button").click();
+  await expect(page.getByTestId("composer-error-to")).toBeVisible();
   await expect(page.getByTestId("composer-error-subject")).toBeVisible();
   await page.getByTestId("composer-subject").fill("Hello");
   await expect(page.getByTestId("composer-error-subject")).toHaveCount(0);
-
+  await page.getByTestId("composer-to").fill("ada@");
+  await expect(page.getByTestId("composer-error-to")).toBeVisible();
   await page.getByTestId("composer-to").fill("delivered@resend.dev");
+  await expect(page.getByTestId("composer-error-to")).toHaveCount(0);
+
   await page.getByTestId("composer-body").fill("Hi");
   await page.getByTestId("send-button").click();
   await expect(page.getByText("on its way")).toBeVisible(); // the toast
-  await expect(page.getByTestId("send-result")).toContainText("1 credit");
+  // The form empties; the outcome moves next to the balance as "Last sent", not as a result of that form.
+  await expect(page.getByTestId("composer-to")).toHaveValue("");
+  const lastSent = page.getByTestId("last-sent");
+  await expect(lastSent.getByRole("heading", { name: "Last sent" })).toBeVisible();
+  await expect(lastSent.getByTestId("send-result")).toContainText("1 credit");
   // The status moves on its own (queued/sent → delivered) through the live updates.
-  await expect(page.getByTestId("send-result").getByTestId("send-status")).toHaveAttribute("data-status", "delivered");
+  await expect(lastSent.getByTestId("send-status")).toHaveAttribute("data-status", "delivered");
   await shot(page, "composer-sent");
 
-  // The form is empty and starting the next email hides the previous result.
-  await expect(page.getByTestId("composer-to")).toHaveValue("");
-  await page.getByTestId("composer-to").fill("x@example.com");
-  await expect(page.getByTestId("send-result")).toHaveCount(0);
+  // Its "left" is the live balance, not the figure of the moment it was sent.
+  const left = available - 1;
+  await expect(lastSent.getByTestId("balance-after-send")).toContainText(`${left.toLocaleString("en-US")} left`);
+  await adjustBalance(page.request, owner, -5);
+  await expect(lastSent.getByTestId("balance-after-send")).toContainText(`${(left - 5).toLocaleString("en-US")} left`, {
+    timeout: 5_000,
+  });
+  await expect(page.getByTestId("composer-balance")).toHaveText((left - 5).toLocaleString("en-US"));
+  await adjustBalance(page.request, owner, 5);
+
+  // Starting the next email leaves the history alone; the toast's "View message" opens the message.
+  await page.getByTestId("composer-to").fill("delivered@resend.dev");
+  await expect(lastSent).toBeVisible();
+  await page.getByTestId("composer-subject").fill("Second");
+  await page.getByTestId("composer-body").fill("Hi again");
+  await page.getByTestId("send-button").click();
+  const toastAction = page.locator("[data-sonner-toast]").getByRole("button", { name: "View message" }).first();
+  await expect(toastAction).toBeVisible();
+  await expect(lastSent.getByTestId("send-status")).toBeVisible();
+  const href = await lastSent.getByRole("link", { name: "View message" }).getAttribute("href");
+  await toastAction.click();
+  await expect(page).toHaveURL(new RegExp(`${href}$`));
+  await expect(page.getByTestId("message-timeline")).toBeVisible();
+});
+
+test("timeline times are in the reader's time zone (Asia/Kolkata, UTC+05:30)", async ({ browser }) => {
+  const context = await browser.newContext({ timezoneId: "Asia/Kolkata" });
+  const page = await context.newPage();
+  await signIn(page, owner);
+  await page.goto("/dashboard/keys");
+  await page.getByTestId("api-key-name").fill("Time zone");
+  await page.getByTestId("create-api-key").click();
+  const token = (await page.getByTestId("new-api-key").textContent())!.trim();
+  await sendFromComposer(page, "delivered@resend.dev", "Time zone");
+  const href = (await page.getByTestId("last-sent").getByRole("link", { name: "View message" }).getAttribute("href"))!;
+  const id = href.split("/").at(-1)!;
+  const api = await page.request.get(`/api/emails/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  const { created_at } = (await api.json()) as { created_at: string };
+
+  // The "Queued" step is the email's created_at, shown to the second in India's time.
+  const expected = new Date(created_at).toLocaleString("en-US", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZone: "Asia/Kolkata",
+    timeZoneName: "short",
+  });
+  expect(expected).toContain("GMT+5:30");
+  await page.goto(href);
+  const queued = page.getByTestId("timeline-entry").filter({ hasText: /^Queued/ });
+  const time = queued.locator("time");
+  await expect(time).toHaveAttribute("datetime", created_at);
+  const text = (s: string) => s.replace(/\s+/g, " ");
+  await expect.poll(async () => text((await time.textContent()) ?? "")).toBe(text(expected));
+  await context.close();
 });
 
 test("bug 3: the timeline lists MailKit's steps before the provider's, to the second", async ({ page }) => {

@@ -101,6 +101,18 @@ test.describe("signed in", () => {
     });
   }
 
+  test("page: keys with a revoked key", async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.goto("/dashboard/keys");
+    await page.getByTestId("api-key-name").fill("Revoked for axe");
+    await page.getByTestId("create-api-key").click();
+    const row = page.getByTestId("api-key-row").filter({ hasText: "Revoked for axe" });
+    await row.getByTestId("revoke-api-key").click();
+    await page.getByTestId("revoke-api-key-confirm").filter({ visible: true }).click();
+    await expect(row).toContainText("Revoked");
+    await check(page, "keys-revoked", "/dashboard/keys");
+  });
+
   test("on a phone the dashboard menu reaches every page", async ({ page }) => {
     await page.setViewportSize({ width: 360, height: 780 });
     await page.goto("/dashboard");

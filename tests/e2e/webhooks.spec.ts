@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
+import { Resend } from "resend";
 import { Webhook } from "standardwebhooks";
 
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
@@ -96,7 +97,8 @@ test("webhooks: add an endpoint, send, the delivery log shows the events, replay
       await page.goto("/dashboard/webhooks");
       await delivered.locator("summary").click();
       await page.screenshot({
-        path: `test-results/screenshots/pages/webhooks-${viewport.label}-${theme}.png`,
+        // Not webhooks-…: pages.spec.ts writes those (the page without an endpoint).
+        path: `test-results/screenshots/pages/webhooks-endpoint-${viewport.label}-${theme}.png`,
         fullPage: true,
         animations: "disabled",
       });
@@ -114,4 +116,44 @@ test("webhooks: add an endpoint, send, the delivery log shows the events, replay
   await page.getByTestId("delete-webhook").click();
   await page.getByTestId("delete-webhook-confirm").click();
   await expect(page.getByTestId("webhook-endpoint")).toHaveCount(0);
+});
+
+test("rotating a signing secret asks first: cancel changes nothing, confirm rotates", async ({ page }) => {
+  const email = `rotate-${Date.now()}@example.com`;
+  await signIn(page, email);
+  await page.goto("/dashboard/keys");
+  await page.getByTestId("api-key-name").fill("Rotation check");
+  await page.getByTestId("create-api-key").click();
+  const token = (await page.getByTestId("new-api-key").textContent())!.trim();
+  const mailkit = new Resend(token, { baseUrl: `${new URL(page.url()).origin}/api` });
+
+  await page.goto("/dashboard/webhooks");
+  await page.getByTestId("webhook-url").fill(`${receiver.url}/rotate`);
+  await page.getByTestId("create-webhook").click();
+  const first = (await page.getByTestId("webhook-secret").textContent())!.trim();
+  await page.reload();
+  const { data: list } = await mailkit.webhooks.list();
+  const id = list!.data[0]!.id;
+  // The API shows the secret masked (whsec_abcd…wxyz): enough to tell one secret from another.
+  const masked = async () => (await mailkit.webhooks.get(id)).data!.signing_secret;
+  const before = await masked();
+  expect(before.slice(-4)).toBe(first.slice(-4));
+
+  await page.getByTestId("rotate-webhook-secret").click();
+  const dialog = page.getByTestId("rotate-webhook-secret-dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("stops working at once");
+  await shot(page, "webhooks-rotate-dialog");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("webhook-secret")).toHaveCount(0);
+  expect(await masked()).toBe(before);
+
+  await page.getByTestId("rotate-webhook-secret").click();
+  await page.getByTestId("rotate-webhook-secret-confirm").click();
+  await expect(page.getByText("Signing secret rotated")).toBeVisible(); // the toast
+  const second = (await page.getByTestId("webhook-secret").textContent())!.trim();
+  expect(second).toMatch(/^whsec_/);
+  expect(second).not.toBe(first);
+  expect((await masked()).slice(-4)).toBe(second.slice(-4));
 });

@@ -78,8 +78,8 @@ export default async function BillingPage({
             name={PRODUCT.topUp.name}
             price={PRODUCT_COPY.topUpPrice}
             period="one-time"
-            body={`${PRODUCT_COPY.topUpSummary}. ${PRODUCT_COPY.expiry}.`}
-            action={<TopUpButton caption={false} />}
+            body={`${PRODUCT_COPY.topUpSummary}.`}
+            action={<TopUpButton /> /* its caption states the expiry, as everywhere the pack is sold */}
           />
         </div>
       </div>

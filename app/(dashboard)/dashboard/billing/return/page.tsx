@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 
 import { Check, LoaderCircle, X } from "lucide-react";
 
+import { PLAN_ACTIVATING } from "@/components/billing/plan-activating";
 import { TopUpButton } from "@/components/billing/top-up-button";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
@@ -57,11 +58,15 @@ export default async function CheckoutReturnPage({ searchParams }: { searchParam
           <>
             {/* The dashboard's live updates re-render this page as soon as the webhooks land. */}
             <LoaderCircle className="mx-auto h-10 w-10 motion-safe:animate-spin text-brand-600" aria-hidden />
+            {/* A plan waiting for its webhooks reads as it does on every other page: "Plan activating…". */}
             <h1 className="text-xl font-semibold" data-testid="checkout-state">
-              Payment received, credits on the way
+              {params.kind === "subscribe" ? PLAN_ACTIVATING.title : "Payment received, credits on the way"}
             </h1>
             <p className="text-gray-600">
-              We are waiting for Dodo Payments to confirm your {what}. This page updates by itself.
+              {params.kind === "subscribe"
+                ? PLAN_ACTIVATING.detail
+                : `We are waiting for Dodo Payments to confirm your ${what}.`}{" "}
+              This page updates by itself.
             </p>
           </>
         )}
