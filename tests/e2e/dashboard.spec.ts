@@ -273,6 +273,9 @@ test("bug 6: revoking a key needs a confirmation", async ({ page }) => {
   const blocks = page.getByTestId("code-block");
   await expect(blocks.filter({ hasText: "curl" })).toContainText(`Bearer ${token}`);
   await expect(blocks.filter({ hasText: "new Resend(" })).toContainText(token);
+  // Pasted as it is, it works: from the owner's verified domain (earlier tests verified it).
+  await expect(blocks.filter({ hasText: "curl" })).toContainText(`hello@${domainFor(owner)}`);
+  await expect(blocks.filter({ hasText: "new Resend(" })).toContainText(`hello@${domainFor(owner)}`);
   await shot(page, "api-keys-snippet");
 
   await page.reload();

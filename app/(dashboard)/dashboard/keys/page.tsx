@@ -79,10 +79,10 @@ export default async function KeysPage() {
                     {key.permission === "full_access" ? "Full access" : "Sending only"}
                   </Badge>
                 </Td>
-                <Td label="Last used" className="whitespace-nowrap">
+                <Td label="Last used">
                   {key.lastUsedAt ? <LocalTime date={key.lastUsedAt} /> : "Never"}
                 </Td>
-                <Td label="Created" className="whitespace-nowrap">
+                <Td label="Created">
                   <LocalTime date={key.createdAt} />
                 </Td>
                 <Td align="right">
