@@ -1,4 +1,3 @@
-import type { Prisma } from "@/lib/db";
 import { db } from "@/lib/db";
 import { metrics } from "@/lib/metrics";
 import type { Tx } from "@/lib/outbox";
@@ -53,13 +52,14 @@ export async function settleBatch(batch: ClaimedBatch, outcome: ProviderOutcome)
         skipDuplicates: true,
       });
     }
-    await moveHolds(tx, batch.id, sent, failed);
     const early = sent.filter((s) => s.lastEventAt).map((s) => s.id);
     if (early.length) await applyEarlyEvents(tx, early);
     await tx.deliveryBatch.updateMany({
       where: { id: batch.id, status: "pending" },
       data: { status: "done", completedAt: new Date(), leaseUntil: null, lastError: null },
     });
+    // Last, so the customer's account row (which admission updates too) is locked only until the commit.
+    await moveHolds(tx, batch.id, sent, failed);
     metrics.sendsSettled.inc({ outcome: "sent" }, sent.length);
     metrics.sendsSettled.inc({ outcome: "failed" }, failed.length);
   }, TX_OPTIONS);
@@ -92,8 +92,8 @@ function markFailed(tx: Tx, refused: { id: string; error: string }[]): Promise<M
 
 /**
  * Captures (sent) and releases (failed) the holds, one customer at a time in a fixed order so that two
- * settlements never wait on each other's account rows in opposite orders. One journal entry per customer
- * and kind.
+ * settlements never wait on each other's account rows in opposite orders: one statement per customer moves the
+ * account and writes its journal entries (one per kind).
  */
 async function moveHolds(tx: Tx, batchId: string, sent: Moved[], failed: Moved[]): Promise<void> {
   const byCustomer = new Map<string, { captured: number; released: number }>();
@@ -103,36 +103,35 @@ async function moveHolds(tx: Tx, batchId: string, sent: Moved[], failed: Moved[]
   };
   for (const s of sent) totals(s.customerId).captured += s.cost;
   for (const f of failed) totals(f.customerId).released += f.cost;
-  const journal: Prisma.CreditEntryCreateManyInput[] = [];
   for (const customerId of [...byCustomer.keys()].sort()) {
     const { captured, released } = byCustomer.get(customerId)!;
-    const rows = await tx.$queryRawUnsafe<{ balance: number; reserved: number }[]>(
-      `UPDATE "CreditAccount" SET "reserved" = "reserved" - $2, "balance" = "balance" - $3, "updatedAt" = now()
-       WHERE "customerId" = $1 RETURNING "balance", "reserved"`,
+    const rows = await tx.$queryRawUnsafe<{ accounts: number }[]>(
+      MOVE_HOLDS_SQL,
       customerId,
-      captured + released,
       captured,
+      released,
+      batchId,
     );
-    const account = rows[0];
-    if (!account) throw new Error(`No credit account for ${customerId}`);
-    for (const [kind, amount] of [
-      ["capture", captured],
-      ["release", released],
-    ] as const) {
-      if (amount === 0) continue;
-      journal.push({
-        customerId,
-        kind,
-        amount: -amount, // capture: off the balance; release: off the hold
-        balanceAfter: account.balance,
-        reservedAfter: account.reserved,
-        reference: `delivery:${batchId}`,
-        idempotencyKey: `${kind}:delivery:${batchId}:${customerId}`,
-      });
-    }
+    if (!rows[0]?.accounts) throw new Error(`No credit account for ${customerId}`);
   }
-  if (journal.length) await tx.creditEntry.createMany({ data: journal });
 }
+
+// capture: off the balance and the hold; release: off the hold. Journal amounts are negative (what left).
+const MOVE_HOLDS_SQL = `
+WITH account AS (
+  UPDATE "CreditAccount" SET "reserved" = "reserved" - ($2::int + $3::int), "balance" = "balance" - $2::int,
+    "updatedAt" = now()
+  WHERE "customerId" = $1::text RETURNING "balance", "reserved"
+), journal AS (
+  INSERT INTO "CreditEntry" ("id", "customerId", "kind", "amount", "balanceAfter", "reservedAfter", "reference",
+                             "idempotencyKey", "createdAt")
+  SELECT gen_random_uuid()::text, $1::text, k."kind", -k."amount", a."balance", a."reserved", 'delivery:' || $4::text,
+         k."kind" || ':delivery:' || $4::text || ':' || $1::text, now()
+  FROM account a, (VALUES ('capture', $2::int), ('release', $3::int)) AS k("kind", "amount")
+  WHERE k."amount" <> 0
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM account)::int AS "accounts", (SELECT count(*) FROM journal)::int AS "entries"`;
 
 /**
  * We cannot tell whether Resend sent it (or it asked us to slow down): keep the holds and repeat the same call
