@@ -263,10 +263,14 @@ function tagValue(tags: EmailEventData["tags"], name: string): string | undefine
   return tags[name];
 }
 
+/** Years 0000–9999 only: JavaScript reads "+210043-06-24T…", PostgreSQL's timestamp input does not. */
+const LATEST_TIME = Date.parse("9999-12-31T23:59:59.999Z");
+
+/** The event's time, or null when it is missing or not a time a timestamp column holds (then: now). */
 function parseTime(value: unknown): Date | null {
   if (typeof value !== "string") return null;
   const time = Date.parse(value);
-  return Number.isNaN(time) ? null : new Date(time);
+  return Number.isNaN(time) || time < 0 || time > LATEST_TIME ? null : new Date(time);
 }
 
 /** What is worth keeping for the timeline (bounce and suppression reasons, failures, clicks). */

@@ -107,6 +107,23 @@ describe("the webhook route", () => {
     expect((await db.emailSend.findUniqueOrThrow({ where: { id: send.id } })).status).toBe("delivered");
   });
 
+  it("an event time PostgreSQL cannot hold (year +210043, found by the fuzz suite) is read as now, not a 5xx", async () => {
+    const result = await sendEmails(sender, [email("far@example.com")]);
+    const send = await waitForStatus(result.emails[0]!.id, "delivered");
+    await world.emulators.resend.idle();
+    const response = await resendWebhook(
+      signedResendRequest({
+        type: "email.delivery_delayed",
+        created_at: "+210043-06-24T21:49:20.204Z",
+        data: { email_id: send.resendId, to: ["far@example.com"] },
+      }),
+    );
+    expect(response.status).toBe(200);
+    const events = await db.emailEvent.findMany({ where: { sendId: send.id, type: "email.delivery_delayed" } });
+    expect(events).toHaveLength(1);
+    expect(Math.abs(events[0]!.occurredAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
   it("events for emails that are not customers' sends are acknowledged and ignored", async () => {
     const response = await resendWebhook(
       signedResendRequest({
