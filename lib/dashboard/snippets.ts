@@ -11,10 +11,13 @@ export type SnippetAddresses = { from: string; to: string };
  * A verified domain's `hello@` to anyone; before the first verified domain, the shared sender to the customer's
  * own address (the onboarding rule, lib/domains/sender.ts).
  */
-export function snippetAddresses(policy: SenderPolicy, sharedSender: string): SnippetAddresses {
-  const domain = policy.verifiedDomains[0];
+export function snippetAddresses(
+  user: { email: string; senderPolicy?: SenderPolicy },
+  sharedSender: string,
+): SnippetAddresses {
+  const domain = user.senderPolicy?.verifiedDomains[0];
   if (domain) return { from: `Acme <hello@${domain}>`, to: "ada@example.com" };
-  return { from: sharedSender, to: policy.ownerEmail };
+  return { from: sharedSender, to: user.email };
 }
 
 /** The official `resend` SDK pointed at MailKit. `keyExpression` is code: a quoted key or an env lookup. */

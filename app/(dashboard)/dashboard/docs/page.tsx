@@ -17,10 +17,7 @@ export const dynamic = "force-dynamic";
 export default async function DocsPage() {
   const user = await requireUser("/dashboard/docs");
   const apiBase = apiBaseUrl(getEnv().APP_URL);
-  const addresses = snippetAddresses(
-    user.senderPolicy ?? { ownerEmail: user.email, verifiedDomains: [] },
-    getEnv().EMAIL_FROM,
-  );
+  const addresses = snippetAddresses(user, getEnv().EMAIL_FROM);
   const { rateLimitPerSecond } = getSendingConfig();
   return (
     <>

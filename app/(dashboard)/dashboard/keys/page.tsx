@@ -42,10 +42,7 @@ export default async function KeysPage() {
           <CreateKeyForm
             action={createKeyAction}
             apiBase={apiBaseUrl(getEnv().APP_URL)}
-            addresses={snippetAddresses(
-              user.senderPolicy ?? { ownerEmail: user.email, verifiedDomains: [] },
-              getEnv().EMAIL_FROM,
-            )}
+            addresses={snippetAddresses(user, getEnv().EMAIL_FROM)}
           />
         </CardBody>
       </Card>
@@ -79,9 +76,7 @@ export default async function KeysPage() {
                     {key.permission === "full_access" ? "Full access" : "Sending only"}
                   </Badge>
                 </Td>
-                <Td label="Last used">
-                  {key.lastUsedAt ? <LocalTime date={key.lastUsedAt} /> : "Never"}
-                </Td>
+                <Td label="Last used">{key.lastUsedAt ? <LocalTime date={key.lastUsedAt} /> : "Never"}</Td>
                 <Td label="Created">
                   <LocalTime date={key.createdAt} />
                 </Td>
