@@ -5,7 +5,15 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", "node_modules/**", "lib/generated/**", "scripts/migration-tool/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "prisma/generated/**",
+      "scripts/migration-tool/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
   },
   {
     rules: {
@@ -13,11 +21,14 @@ const config = [
     },
   },
   {
-    // Only lib/env.ts reads the environment; scripts, tests and the emulators are processes of their own.
+    // Only lib/env/ reads the environment; scripts, tests and the emulators are processes of their own.
     files: ["app/**", "components/**", "lib/**"],
-    ignores: ["lib/env.ts"],
+    ignores: ["lib/env/**"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through getEnv() in lib/env.ts" }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through getEnv() in lib/env/" },
+      ],
     },
   },
 ];

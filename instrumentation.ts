@@ -4,6 +4,6 @@ export async function register() {
     const { recordSocketAddresses } = await import("@/lib/http/client-address");
     recordSocketAddresses();
     const { onServerStart } = await import("@/lib/server-start");
-    await onServerStart();
+    await onServerStart("next");
   }
 }

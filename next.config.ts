@@ -2,12 +2,14 @@ import type { NextConfig } from "next";
 
 import { API_CSP, commonSecurityHeaders } from "./lib/http/security-headers";
 
-// Read at build time: routes outside proxy.ts (webhooks, the public API's send routes) get HSTS when the build's
-// APP_URL is https. Pages and every other route get their headers from proxy.ts at request time.
-const https = (process.env.APP_URL ?? "").startsWith("https:");
+// Fixed at build time, so without HSTS: that depends on the running server's APP_URL and is added per request
+// (lib/http/client-address.ts for every response, proxy.ts for pages).
 const asList = (headers: Record<string, string>) => Object.entries(headers).map(([key, value]) => ({ key, value }));
 
 const nextConfig: NextConfig = {
+  // A self-contained server (.next/standalone/server.js with only the node_modules it uses): what the container
+  // runs. scripts/build-standalone.ts completes it with the static files and the migrations.
+  output: "standalone",
   // PGlite loads its WASM and data files from its own package folder; the database drivers stay external.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg"],
   poweredByHeader: false,
@@ -15,7 +17,7 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   async headers() {
     return [
-      { source: "/:path*", headers: asList(commonSecurityHeaders({ https })) },
+      { source: "/:path*", headers: asList(commonSecurityHeaders({ https: false })) },
       { source: "/api/:path*", headers: asList({ "content-security-policy": API_CSP }) },
     ];
   },

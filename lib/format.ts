@@ -1,5 +1,10 @@
 /** Formatting shared by pages and emails (fixed locale and time zone so servers and tests agree). */
-export const formatNumber = (value: number) => value.toLocaleString("en-US");
+/** Grouped digits (`12,345`); `options` for fraction digits and the like. */
+export const formatNumber = (value: number, options?: Intl.NumberFormatOptions) =>
+  value.toLocaleString("en-US", options);
+
+/** `1 email`, `2,000 emails`: a count with its noun, plural when it is not one. */
+export const formatCount = (count: number, noun: string) => `${formatNumber(count)} ${noun}${count === 1 ? "" : "s"}`;
 
 export const formatDate = (date: Date | null | undefined) =>
   date ? date.toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "—";
@@ -21,3 +26,9 @@ export const formatDateTime = (date: Date | null | undefined, timeZone = "UTC") 
 
 export const formatCents = (cents: number, currency = "USD") =>
   (cents / 100).toLocaleString("en-US", { style: "currency", currency });
+
+/** A byte limit as people read it: "40 MB", "512 KB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round(bytes / 1024 / 1024)} MB`;
+  return `${Math.round(bytes / 1024)} KB`;
+}

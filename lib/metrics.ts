@@ -4,7 +4,8 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { HttpError } from "@/lib/http/errors";
+import { HttpError } from "@/lib/errors";
+import { loopStates } from "@/lib/runtime/loops";
 import { processSingleton } from "@/lib/runtime/singleton";
 
 /**
@@ -89,6 +90,28 @@ function createMetrics() {
           select: { createdAt: true },
         });
         this.set(oldest ? Math.max(0, (Date.now() - oldest.createdAt.getTime()) / 1000) : 0);
+      },
+    }),
+    loopLastPassAge: new Gauge({
+      name: "mailkit_loop_last_pass_age_seconds",
+      help: "Seconds since each background loop of this process last completed a pass (on-demand loops: last run).",
+      labelNames: ["loop"],
+      registers,
+      collect() {
+        this.reset();
+        for (const state of loopStates()) this.set({ loop: state.name }, (Date.now() - state.lastPassAt) / 1000);
+      },
+    }),
+    loopPassRunning: new Gauge({
+      name: "mailkit_loop_pass_running_seconds",
+      help: "How long each loop's pass in progress has been running (0 when idle).",
+      labelNames: ["loop"],
+      registers,
+      collect() {
+        this.reset();
+        for (const state of loopStates()) {
+          this.set({ loop: state.name }, state.runningSince ? (Date.now() - state.runningSince) / 1000 : 0);
+        }
       },
     }),
     pendingDebitCredits: new Gauge({

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --no-build --concurrency 1,16,64 --requests N --burst 5000 --latency 20 --resend-limit 5]
+ * npm run bench [-- --no-build --concurrency 1,16,64 --requests N --burst 5000 --batch-requests 100 --latency 20 …]
  *
  * What a MailKit user feels, measured over HTTP against a production build (`next start`), with the Dodo and
  * Resend emulators in their own process adding `--latency` ms to every call and Resend limited to
@@ -7,40 +7,44 @@
  *   a. accept latency (p50/p99) and accepted sends/s of POST /api/emails at several concurrencies;
  *   b. a burst from customer A, with one email from customer B in the middle: how long until everything reached
  *      Resend, and how long B's single email waited behind A's burst;
- *   c. Resend and Dodo calls per accepted email (MailKit's /api/metrics), and Dodo's balance against the number
+ *   c. batches: 100 emails per POST /api/emails/batch from three customers by weight, accepted/s and at-Resend/s
+ *      end to end, and each customer's share of delivery while several waited (scripts/bench/batch-phase.ts);
+ *   d. PostgreSQL only: two `next start` instances on one database, single sends at c=16 split across both;
+ *   e. per phase, CPU ms per email of the server, the emulators and PostgreSQL (/proc) and HTTP requests into
+ *      MailKit per email (scripts/bench/costs.ts);
+ *   f. Resend and Dodo calls per accepted email (MailKit's /api/metrics), and Dodo's balance against the number
  *      of accepted sends (they must match exactly).
  * BENCH_DATABASE_URL=postgresql://… runs on a fresh PostgreSQL database (created and dropped), else on PGlite
  * in a temp dir. Everything it starts or creates is removed at the end, also on errors and Ctrl-C.
  * Helpers live in scripts/bench/.
  */
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
+import { buildApp, startApp } from "./bench/app";
+import { runBatchPhase } from "./bench/batch-phase";
+import { runBurstPhase } from "./bench/burst-phase";
+import { costRows, markCosts, type CostSources } from "./bench/costs";
 import { createBenchDatabase, postgresVersion, type BenchDatabase } from "./bench/database";
 import { EmulatorControl } from "./bench/emulator-control";
-import { describeFailures, runLoad, sendOne, type LoadResult } from "./bench/load";
-import { byLabel, scrapeMetrics, total } from "./bench/metrics";
+import { EmulatorProbe } from "./bench/emulator-probe";
+import { describeFailures, runLoad, type LoadResult } from "./bench/load";
 import { parseOptions, requestsFor } from "./bench/options";
 import { assertPortFree, sleep, startChild, tail, waitForUrl, type Child } from "./bench/processes";
-import {
-  machineLines,
-  markdownTable,
-  ms,
-  perSecond,
-  pgliteVersion,
-  ratio,
-  troubleLines,
-  type Row,
-} from "./bench/report";
+import { runTwoInstanceCell } from "./bench/two-instances";
+import { wholeRunChecks } from "./bench/whole-run";
+import { machineLines, markdownTable, ms, perSecond, pgliteVersion, troubleLines, type Row } from "./bench/report";
 
 const options = parseOptions(process.argv.slice(2));
 const loadAtStart = loadavg();
 const appUrl = `http://localhost:${options.appPort}`;
 const emulatorUrl = `http://localhost:${options.emulatorPort}`;
 const CREDITS = { A: 100_000, B: 100 };
+/** The batch phase's customers; each is funded for the whole phase. */
+const BATCH_LABELS = ["X", "Y", "Z"] as const;
+const BATCH_SIZE = 100;
 /** PostgreSQL flushes an idle backend's statistics up to 10 s late (PGSTAT_IDLE_INTERVAL). */
 const PG_STATS_SETTLE_MS = 11_000;
 const DELIVERY_TIMEOUT_MS = 120_000;
@@ -72,6 +76,7 @@ let keepLogs = options.keepLogs;
 cleanups.push({ name: "logs", run: async () => void (keepLogs || rmSync(logDir, { recursive: true, force: true })) });
 
 let app: Child | undefined;
+let app2: Child | undefined;
 let emulators: Child | undefined;
 
 try {
@@ -81,7 +86,7 @@ try {
 } catch (error) {
   keepLogs = true;
   console.error(`\n✘ benchmark failed: ${(error as Error).stack ?? error}`);
-  for (const child of [app, emulators]) {
+  for (const child of [app, app2, emulators]) {
     if (!child) continue;
     console.error(`\n---- last lines of ${child.name}'s log (${child.logFile}) ----\n${tail(child.logFile)}`);
   }
@@ -92,24 +97,12 @@ try {
 
 async function main(): Promise<void> {
   // ---- 1. build ---------------------------------------------------------------------------------------------------
-  if (options.build || !existsSync(".next/BUILD_ID")) {
-    process.stdout.write("building (next build)… ");
-    const started = performance.now();
-    const build = spawnSync(process.execPath, [resolve("node_modules/next/dist/bin/next"), "build"], {
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 600_000,
-    });
-    if (build.status !== 0)
-      throw new Error(
-        `next build failed (${build.status ?? build.signal}):\n${`${build.stdout}${build.stderr}`.split("\n").slice(-40).join("\n")}`,
-      );
-    console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  }
+  if (options.build || !existsSync(".next/BUILD_ID")) buildApp();
 
+  const secondPort = options.secondPort ?? options.appPort + 1;
   await assertPortFree(options.appPort);
   await assertPortFree(options.emulatorPort);
+  if (options.twoInstances && process.env.BENCH_DATABASE_URL) await assertPortFree(secondPort);
 
   // ---- 2. emulators, in memory, in their own process --------------------------------------------------------------
   // Local mode everywhere: empty provider keys also stop Next from filling them in from a .env file.
@@ -137,10 +130,12 @@ async function main(): Promise<void> {
       BENCH_WEBHOOKS: options.webhooks ? "1" : "0",
     },
     join(logDir, "emulators.log"),
+    { ipc: true },
   );
   cleanups.push({ name: "emulators", run: () => emulators!.stop() });
   await waitForUrl(`${emulatorUrl}/_emulator/health`, emulators, 60_000);
   const control = new EmulatorControl(emulatorUrl);
+  const probe = new EmulatorProbe(emulators.process);
   await control.configure(options.latencyMs, options.resendLimit);
   // Funding sends credit webhooks; hold them until MailKit is up rather than have them fail and retry.
   if (options.webhooks) await control.pauseDodoWebhooks();
@@ -150,11 +145,15 @@ async function main(): Promise<void> {
   cleanups.push({ name: "database", run: () => database.drop() });
   Object.assign(process.env, localEnv, { DATABASE_URL: database.url });
   const setup = await import("./bench/setup");
+  type BenchCustomer = (typeof customers)[number];
+  const batchCredits = options.batchRequests * BATCH_SIZE;
   const { customers, entitlementId, databaseVersion } = await setup.setUpCustomers([
     { label: "A", credits: CREDITS.A },
     { label: "B", credits: CREDITS.B },
+    ...(options.batchRequests > 0 ? BATCH_LABELS.map((label) => ({ label, credits: batchCredits })) : []),
   ]);
-  const [A, B] = customers as [(typeof customers)[0], (typeof customers)[0]];
+  const [A, B, ...batchCustomers] = customers as [BenchCustomer, BenchCustomer, ...BenchCustomer[]];
+  if (options.webhooks) await setup.subscribeAsProductionDoes();
   // PGlite: one process per directory, so this process lets go before the server opens it.
   await setup.closeDatabase();
   const databaseLabel =
@@ -164,31 +163,14 @@ async function main(): Promise<void> {
 
   // ---- 4. the app ---------------------------------------------------------------------------------------------------
   const metricsToken = randomBytes(24).toString("hex");
-  app = startChild(
-    "next start",
-    process.execPath,
-    [
-      // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (written when it stops)
-      ...(process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
-      resolve("node_modules/next/dist/bin/next"),
-      "start",
-      "-p",
-      String(options.appPort),
-      "-H",
-      "127.0.0.1",
-    ],
-    {
-      ...process.env,
-      ...localEnv,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: database.url,
-      METRICS_TOKEN: metricsToken,
-      RESEND_RATE_LIMIT_PER_SECOND: String(options.resendLimit),
-      AUTH_SECRET: randomBytes(32).toString("hex"),
-    },
-    join(logDir, "app.log"),
-  );
+  const appEnv = {
+    ...localEnv,
+    DATABASE_URL: database.url,
+    METRICS_TOKEN: metricsToken,
+    RESEND_RATE_LIMIT_PER_SECOND: String(options.resendLimit),
+    AUTH_SECRET: randomBytes(32).toString("hex"),
+  };
+  app = startApp("next start", options.appPort, appEnv, join(logDir, "app.log"));
   cleanups.push({ name: "app", run: () => app!.stop() });
   const appStarted = performance.now();
   await waitForUrl(`${appUrl}/api/health`, app, 120_000);
@@ -215,7 +197,15 @@ async function main(): Promise<void> {
   }
   function assertAppAlive(): void {
     if (app?.exited()) throw new Error(`MailKit's server ended (${app.exited()})`);
+    if (app2?.exited()) throw new Error(`MailKit's second instance ended (${app2.exited()})`);
   }
+  const costs: CostSources = {
+    appLeaders: () => [app, app2].flatMap((c) => (c?.process.pid ? [c.process.pid] : [])),
+    emulatorLeader: emulators.process.pid!,
+    databaseName: database.kind === "postgres" ? new URL(database.url).pathname.slice(1) : null,
+    probe,
+    webhooks: options.webhooks,
+  };
   function reportFailures(label: string, result: LoadResult): void {
     if (result.accepted === result.requests) return;
     console.log(`  ✘ ${label}: non-200 answers ${describeFailures(result.failures)}; first: ${result.firstFailure}`);
@@ -251,12 +241,20 @@ async function main(): Promise<void> {
     const requests = requestsFor(options, concurrency);
     const before = await database.transactions();
     const sampledAt = performance.now();
+    const mark = await markCosts(costs);
+    const atResendBefore = await control.resendMessageCount();
     const result = await runLoad({ appUrl, token: A.token, total: requests, concurrency });
     acceptedA += result.accepted;
     delivered += result.accepted;
     levelUnknown += result.failures.network ?? 0;
     // Let the dispatcher hand this level's sends to Resend so the next level starts from an empty queue.
     const drained = await waitForResend(delivered);
+    const phase = `accept c=${concurrency}`;
+    const cost = await costRows(costs, mark, phase, {
+      accepted: result.accepted,
+      delivered: (await control.resendMessageCount()) - atResendBefore,
+      clientRequests: result.requests,
+    });
     let txPerSend: number | null = null;
     let txNetPerSend: number | null = null;
     if (before !== null) {
@@ -266,7 +264,6 @@ async function main(): Promise<void> {
       txPerSend = transactions / Math.max(1, result.accepted);
       txNetPerSend = (transactions - idle) / Math.max(1, result.accepted);
     }
-    const phase = `accept c=${concurrency}`;
     console.log(
       `${phase}: ${requests} requests, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, ${perSecond(result.acceptedPerSecond)} accepted, ` +
         `non-200: ${describeFailures(result.failures)}` +
@@ -276,6 +273,7 @@ async function main(): Promise<void> {
         (drained ? "" : " — ✘ not all reached Resend within 120 s"),
     );
     reportFailures(phase, result);
+    console.log(cost.line);
     rows.push(
       { phase, figure: "p50 accept latency", value: ms(result.p50), note: `${requests} requests` },
       { phase, figure: "p99 accept latency", value: ms(result.p99) },
@@ -302,185 +300,109 @@ async function main(): Promise<void> {
           note: "minus the idle rate × the level's duration (an estimate)",
         },
       );
+    rows.push(...cost.rows);
     if (!drained) checks.push(false);
   }
 
-  // ---- 5b. burst from A, one email from B in the middle -----------------------------------------------------------
-  const bRecipient = `b-probe-${Date.now()}@example.com`;
-  const baseline = delivered;
-  const timeline: Array<{ t: number; count: number }> = [];
-  let polling = true;
-  const burstStarted = performance.now();
-  // Delivery may take at most 120 s after the burst's last answer (accepting 5,000 sends on a busy machine can
-  // itself take minutes); the hard cap only bounds the loop should the burst never finish.
-  let deliveryDeadline = burstStarted + 30 * 60_000;
-  // Counting at the emulator: an email has "reached Resend" when Resend stored it.
-  const countPoller = (async () => {
-    while (polling && performance.now() < deliveryDeadline) {
-      timeline.push({ t: performance.now(), count: await control.resendMessageCount() });
-      await sleep(100);
-    }
-  })();
-  let bProbe: Promise<{ status: number; acceptMs: number; deliveryMs: number | null; error?: string }> | undefined;
-  const probeB = async () => {
-    const sent = performance.now();
-    const answer = await sendOne(appUrl, B.token, bRecipient, "Bench <bench@b.bench.test>");
-    if (answer.status !== 200)
-      return { status: answer.status, acceptMs: answer.ms, deliveryMs: null, error: answer.error };
-    while (performance.now() - sent < DELIVERY_TIMEOUT_MS) {
-      if (await control.resendHasMessageTo(bRecipient))
-        return { status: 200, acceptMs: answer.ms, deliveryMs: performance.now() - sent };
-      await sleep(50);
-    }
-    return { status: 200, acceptMs: answer.ms, deliveryMs: null };
-  };
-  const burst = await runLoad({
-    appUrl,
-    token: A.token,
-    total: options.burst,
-    concurrency: 64,
-    onAnswer: (answered) => {
-      if (!bProbe && answered >= options.burst / 2) bProbe = probeB();
-    },
-  });
-  const b = await bProbe!;
+  // ---- 5b. burst from A, B's emails spread through it -------------------------------------------------------------
+  const burstPhase = await runBurstPhase(
+    { appUrl, tokenA: A.token, tokenB: B.token, sends: options.burst, resendLimit: options.resendLimit },
+    control,
+    costs,
+    assertAppAlive,
+  );
+  const { burst } = burstPhase;
   acceptedA += burst.accepted;
-  if (b.status === 200) acceptedB += 1;
-  const target = baseline + burst.accepted + (b.status === 200 ? 1 : 0);
-  delivered = target;
-  deliveryDeadline = performance.now() + DELIVERY_TIMEOUT_MS;
-  while (polling && performance.now() < deliveryDeadline) {
-    if ((timeline.at(-1)?.count ?? 0) >= target) break;
-    assertAppAlive();
-    await sleep(100);
-  }
-  polling = false;
-  await countPoller;
-  const reached = timeline.find((s) => s.count >= target);
-  const allSeconds = reached ? (reached.t - burstStarted) / 1000 : NaN;
-  const deliveredPerSecond = (target - baseline) / allSeconds;
-  console.log(
-    `burst: ${options.burst} sends at c=64 accepted in ${burst.seconds.toFixed(1)} s (${perSecond(burst.acceptedPerSecond)}, p99 ${ms(burst.p99)}, non-200: ${describeFailures(burst.failures)}); ` +
-      (reached
-        ? `all at Resend after ${allSeconds.toFixed(1)} s (${perSecond(deliveredPerSecond)} delivered)`
-        : `✘ only ${(timeline.at(-1)?.count ?? baseline) - baseline} of ${target - baseline} at Resend ${DELIVERY_TIMEOUT_MS / 1000} s after the last answer`) +
-      `; B's email: ${b.status !== 200 ? `✘ answered ${b.status} ${b.error ?? ""}` : b.deliveryMs === null ? "✘ not at Resend within 120 s" : `at Resend ${(b.deliveryMs / 1000).toFixed(2)} s after its POST (accepted in ${ms(b.acceptMs)})`}`,
-  );
-  reportFailures("burst", burst);
-  rows.push(
-    {
-      phase: "burst",
-      figure: "accepted sends/s",
-      value: perSecond(burst.acceptedPerSecond),
-      note: `${options.burst} sends from A at c=64`,
-    },
-    { phase: "burst", figure: "p99 accept latency", value: ms(burst.p99) },
-    { phase: "burst", figure: "non-200 answers", value: String(burst.requests - burst.accepted) },
-    {
-      phase: "burst",
-      figure: "time until all reached Resend",
-      value: reached ? `${allSeconds.toFixed(1)} s` : "✘ timeout",
-      note: "from the burst's first request",
-    },
-    {
-      phase: "burst",
-      figure: "delivered emails/s",
-      value: perSecond(deliveredPerSecond),
-      note: `Resend at ${options.resendLimit} req/s, ≤ 100 per batch`,
-    },
-    {
-      phase: "burst",
-      figure: "B's email: POST → at Resend",
-      value: b.deliveryMs === null ? "✘" : `${(b.deliveryMs / 1000).toFixed(2)} s`,
-      note: "one email from B sent half-way through A's burst",
-    },
-  );
-  if (!reached || b.deliveryMs === null || b.status !== 200) checks.push(false);
+  acceptedB += burstPhase.bAccepted;
+  delivered += burst.accepted + burstPhase.bAccepted;
+  rows.push(...burstPhase.rows);
+  if (!burstPhase.ok) checks.push(false);
 
-  // ---- 5c. calls per email, and Dodo's balance against what was accepted -----------------------------------------
-  // A request the client gave up on (timeout) may still have been admitted: then the emails that reached Resend,
-  // not the 200 answers, are what must be billed. Wait for MailKit's queue to empty (≤ 120 s) to count them.
-  const unknownOutcomes = warmUp.requests - warmUp.accepted + levelUnknown + (burst.failures.network ?? 0);
-  let metricsText = "";
-  const queueDeadline = Date.now() + DELIVERY_TIMEOUT_MS;
-  while (Date.now() < queueDeadline) {
-    metricsText = await scrapeMetrics(appUrl, metricsToken).catch((error: Error) => {
-      console.log(`  ✘ GET /api/metrics: ${error.message}`);
-      return "";
-    });
-    if (metricsText && total(metricsText, "mailkit_queue_depth") === 0) break;
-    assertAppAlive();
-    await sleep(1_000);
+  // ---- 5c. batches from three customers -------------------------------------------------------------------------
+  const acceptedBatch: Record<string, number> = {};
+  let batchUnknown = 0;
+  if (options.batchRequests > 0) {
+    const batch = await runBatchPhase(
+      {
+        appUrl,
+        customers: batchCustomers.map((c) => ({
+          label: c.label,
+          token: c.token,
+          from: `Bench <bench@${c.label.toLowerCase()}.bench.test>`, // its verified domain (scripts/bench/setup.ts)
+        })),
+        weights: options.batchWeights,
+        requests: options.batchRequests,
+        size: BATCH_SIZE,
+        concurrency: options.batchConcurrency,
+        resendLimit: options.resendLimit,
+      },
+      control,
+      costs,
+      assertAppAlive,
+    );
+    Object.assign(acceptedBatch, batch.load.acceptedBy);
+    batchUnknown = batch.load.failures.network ?? 0;
+    delivered += batch.load.accepted;
+    rows.push(...batch.rows);
+    if (!batch.delivered || batch.load.accepted !== batch.load.requests * BATCH_SIZE) checks.push(false);
   }
-  const atResendB = (await control.resendHasMessageTo(bRecipient)) ? 1 : 0;
-  const atResendA = (await control.resendMessageCount()) - initialAtResend - atResendB;
-  // Debits are coalesced and posted a few seconds after Resend accepted: wait until Dodo shows them all (≤ 60 s).
-  const billedA = unknownOutcomes > 0 ? atResendA : acceptedA;
-  const expectedA = CREDITS.A - billedA;
-  const expectedB = CREDITS.B - acceptedB;
-  let balanceA = NaN;
-  let balanceB = NaN;
-  const billingDeadline = Date.now() + 60_000;
-  while (Date.now() < billingDeadline) {
-    [balanceA, balanceB] = await Promise.all([
-      setup.dodoBalance(A.customerId, entitlementId),
-      setup.dodoBalance(B.customerId, entitlementId),
-    ]);
-    if (balanceA <= expectedA && balanceB <= expectedB) break;
-    await sleep(500);
+
+  // ---- 5d. two instances on one PostgreSQL ----------------------------------------------------------------------
+  let cellUnknown = 0;
+  if (options.twoInstances && database.kind === "postgres") {
+    const secondUrl = `http://localhost:${secondPort}`;
+    app2 = startApp("next start (2nd)", secondPort, appEnv, join(logDir, "app2.log"));
+    cleanups.push({ name: "second app", run: () => app2!.stop() });
+    await waitForUrl(`${secondUrl}/api/health`, app2, 120_000);
+    const warmUp2 = await runLoad({ appUrl: secondUrl, token: A.token, total: 40, concurrency: 4 });
+    acceptedA += warmUp2.accepted;
+    cellUnknown += warmUp2.requests - warmUp2.accepted;
+    delivered += warmUp2.accepted;
+    await waitForResend(delivered);
+    const cell = await runTwoInstanceCell(
+      { appUrls: [appUrl, secondUrl], token: A.token, requests: requestsFor(options, 16), concurrency: 16 },
+      control,
+      costs,
+      assertAppAlive,
+    );
+    acceptedA += cell.load.accepted;
+    cellUnknown += cell.load.failures.network ?? 0;
+    delivered += cell.load.accepted;
+    rows.push(...cell.rows);
+    if (!cell.delivered) checks.push(false);
   }
-  await sleep(3_000); // anything still in flight would show as a mismatch now, not later
-  [balanceA, balanceB] = await Promise.all([
-    setup.dodoBalance(A.customerId, entitlementId),
-    setup.dodoBalance(B.customerId, entitlementId),
-  ]);
-  metricsText = (await scrapeMetrics(appUrl, metricsToken).catch(() => "")) || metricsText;
-  const accepted = acceptedA + acceptedB;
-  const resendCalls = total(metricsText, "mailkit_resend_calls_total");
-  const dodoCalls = total(metricsText, "mailkit_dodo_calls_total");
-  const acceptedByApp = total(metricsText, "mailkit_sends_accepted_total");
-  const queueDepth = metricsText ? total(metricsText, "mailkit_queue_depth") : NaN;
-  const okA = balanceA === expectedA;
-  const okB = balanceB === expectedB;
-  checks.push(okA, okB, unknownOutcomes > 0 || acceptedByApp === accepted, atResendA + atResendB >= accepted);
-  console.log(
-    `calls: ${resendCalls} Resend calls (${byLabel(metricsText, "mailkit_resend_calls_total", "outcome")}), ` +
-      `${dodoCalls} Dodo calls (${byLabel(metricsText, "mailkit_dodo_calls_total", "operation")}) for ${accepted} accepted sends ` +
-      `(MailKit counted ${acceptedByApp}); queue depth ${queueDepth}; ${atResendA + atResendB} emails at the Resend emulator`,
-  );
-  console.log(
-    `billing: A ${okA ? "✔" : "✘"} Dodo balance ${balanceA} = ${CREDITS.A} − ${billedA} ` +
-      (unknownOutcomes > 0
-        ? `emails at Resend (${acceptedA} answered 200, ${unknownOutcomes} requests timed out client-side with unknown outcome)`
-        : `accepted`) +
-      ` (expected ${expectedA}); B ${okB ? "✔" : "✘"} ${balanceB} = ${CREDITS.B} − ${acceptedB} (expected ${expectedB})`,
-  );
-  rows.push(
-    {
-      phase: "whole run",
-      figure: "accepted sends",
-      value: String(accepted),
-      note: `MailKit's counter: ${acceptedByApp}`,
-    },
-    {
-      phase: "whole run",
-      figure: "Resend calls per accepted email",
-      value: ratio(resendCalls / accepted),
-      note: `${resendCalls} calls`,
-    },
-    {
-      phase: "whole run",
-      figure: "Dodo calls per accepted email",
-      value: ratio(dodoCalls / accepted),
-      note: `${dodoCalls} calls: ${byLabel(metricsText, "mailkit_dodo_calls_total", "operation")}`,
-    },
-    {
-      phase: "whole run",
-      figure: "Dodo balance of A = credits − accepted",
-      value: okA ? "✔" : "✘",
-      note: `${balanceA} vs ${expectedA}${unknownOutcomes > 0 ? ` (= emails at Resend; ${unknownOutcomes} client timeouts)` : ""}`,
-    },
-  );
+
+  // ---- 5e. calls per email, and Dodo's balance against what was accepted -----------------------------------------
+  const unknownA = warmUp.requests - warmUp.accepted + levelUnknown + (burst.failures.network ?? 0) + cellUnknown;
+  const acceptedBatchTotal = Object.values(acceptedBatch).reduce((a, b) => a + b, 0);
+  const whole = await wholeRunChecks({
+    appUrls: app2 ? [appUrl, `http://localhost:${secondPort}`] : [appUrl],
+    metricsToken,
+    control,
+    customers: [
+      {
+        label: "A",
+        customerId: A.customerId,
+        credits: CREDITS.A,
+        accepted: acceptedA,
+        unknownOutcomes: unknownA,
+        atResend: async () =>
+          (await control.resendMessageCount()) - initialAtResend - (await burstPhase.bAtResend()) - acceptedBatchTotal,
+      },
+      { label: "B", customerId: B.customerId, credits: CREDITS.B, accepted: acceptedB, unknownOutcomes: 0 },
+      ...batchCustomers.map((c) => ({
+        label: c.label,
+        customerId: c.customerId,
+        credits: c.credits,
+        accepted: acceptedBatch[c.label] ?? 0,
+        unknownOutcomes: batchUnknown, // shown in the check's note; emails at Resend are not counted per customer
+      })),
+    ],
+    dodoBalance: (customerId) => setup.dodoBalance(customerId, entitlementId),
+    assertAppAlive,
+  });
+  rows.push(...whole.rows);
+  checks.push(whole.ok);
   assertAppAlive();
 
   // ---- 6. report ------------------------------------------------------------------------------------------------
@@ -491,7 +413,8 @@ async function main(): Promise<void> {
     `    options   latency ${options.latencyMs} ms per Dodo/Resend call (emulators report Dodo ${settings.dodoLatencyMs} ms, Resend ${settings.resend.baseLatencyMs} ms), ` +
       `Resend limit ${options.resendLimit} req/s (RESEND_RATE_LIMIT_PER_SECOND=${options.resendLimit}), ` +
       `concurrency ${options.concurrency.join(",")}, requests ${options.concurrency.map((c) => requestsFor(options, c)).join(",")}, burst ${options.burst}, ` +
-      `webhooks ${options.webhooks ? "on" : "off"}`,
+      `batch ${options.batchRequests}×${BATCH_SIZE} at c=${options.batchConcurrency} (weights ${options.batchWeights.join(",")}), ` +
+      `two instances ${app2 ? `on (${appUrl} and port ${secondPort})` : "off"}, webhooks ${options.webhooks ? "on" : "off"}`,
   );
   console.log(
     `    load      HTTP from this process (node fetch) to ${appUrl} (next start, NODE_ENV=production); everything on one machine\n`,

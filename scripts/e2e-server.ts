@@ -21,6 +21,8 @@ Object.assign(process.env, {
   // Every browser in the suite signs in from 127.0.0.1, and some test users sign in many times in one run.
   SIGNIN_LINKS_PER_CLIENT_PER_HOUR: "10000",
   SIGNIN_LINKS_PER_ADDRESS_PER_HOUR: "10000",
+  // The access log of every page and asset would bury a failing test's own lines; warnings and errors stay.
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 });
 // Local mode only: real keys in the environment would make the tests talk to real services.
 for (const key of [

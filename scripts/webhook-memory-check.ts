@@ -1,5 +1,5 @@
 /**
- * Memory check for bounded webhook bodies (issue 9): starts the production build (`next start`, building first if
+ * Memory check for bounded webhook bodies: starts the production build (`next start`, building first if
  * there is no build) on a scratch embedded database, posts a 300 MB unsigned chunked body to a webhook route and
  * fails unless the server's RSS stays within 50 MB of where it was. Linux only (reads /proc).
  *

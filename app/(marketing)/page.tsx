@@ -14,7 +14,7 @@ const features = [
   },
   {
     title: "Prepaid, never surprised",
-    body: "Each recipient costs one credit. At zero, sends stop with a clear 402 — no overage bills.",
+    body: `${PRODUCT_COPY.costRule} At zero, sends stop with a clear 402 — no overage bills.`,
   },
   {
     title: "Exactly-once billing",
@@ -65,7 +65,7 @@ export default async function LandingPage() {
           <div className="mx-auto max-w-4xl px-4 sm:px-6">
             <h2 className="text-center text-3xl font-bold tracking-tight">Simple pricing</h2>
             <p className="mt-3 text-center text-gray-600">
-              One credit sends one email to one recipient. {PRODUCT_COPY.expiry}.
+              {PRODUCT_COPY.costRule} {PRODUCT_COPY.expiry}.
             </p>
             <div className="mt-10 grid gap-6 sm:grid-cols-2">
               <PriceCard
@@ -81,7 +81,7 @@ export default async function LandingPage() {
                 name={PRODUCT.topUp.name}
                 price={PRODUCT_COPY.topUpPrice}
                 period="one-time"
-                body={`${PRODUCT_COPY.topUpSummary}.`}
+                body={`${PRODUCT_COPY.topUpSummary}. An add-on to the ${PRODUCT.plan.name}.`}
                 href={signedIn ? "/dashboard/billing#top-up" : "/signin?callbackUrl=%2Fdashboard%2Fbilling"}
                 cta="Buy a top-up"
               />

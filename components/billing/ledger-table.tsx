@@ -1,10 +1,9 @@
-import Link from "next/link";
-
 import { Alert } from "@/components/ui/alert";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { LedgerRow } from "@/lib/billing/overview";
 import { LocalTime } from "@/components/ui/local-time";
+import { Pager } from "@/components/ui/pager";
 import { formatNumber } from "@/lib/format";
 
 type Props = {
@@ -62,23 +61,11 @@ export function LedgerTable({ result, page, basePath }: Props) {
           ))}
         </Table>
       )}
-      {result.ok && (page > 0 || result.hasNext) ? (
-        <div className="flex justify-between border-t border-gray-100 px-6 py-3 text-sm">
-          {page > 0 ? (
-            <Link href={`${basePath}?ledgerPage=${page - 1}`} className="font-medium text-brand-700">
-              ← Newer
-            </Link>
-          ) : (
-            <span />
-          )}
-          {result.hasNext ? (
-            <Link href={`${basePath}?ledgerPage=${page + 1}`} className="font-medium text-brand-700">
-              Older →
-            </Link>
-          ) : (
-            <span />
-          )}
-        </div>
+      {result.ok ? (
+        <Pager
+          newerHref={page > 0 ? `${basePath}?ledgerPage=${page - 1}` : undefined}
+          olderHref={result.hasNext ? `${basePath}?ledgerPage=${page + 1}` : undefined}
+        />
       ) : null}
     </Card>
   );

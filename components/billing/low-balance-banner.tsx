@@ -20,7 +20,7 @@ export async function LowBalanceBanner({ userId }: { userId: string }) {
             ? `Low balance: ${formatNumber(available)} email credits left`
             : "Out of credits: sends are refused until you top up"
         }
-        action={<TopUpButton size="sm" />}
+        action={<TopUpButton size="sm" variant="secondary" />}
       >
         {available > 0
           ? `You are below ${PRODUCT_COPY.lowBalance} of your plan's credits per cycle. Add a top-up pack before you run out.`

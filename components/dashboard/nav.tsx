@@ -1,6 +1,7 @@
 "use client";
 
 import {
+  Activity,
   Ban,
   BookOpen,
   ChevronDown,
@@ -9,6 +10,7 @@ import {
   Inbox,
   KeyRound,
   LayoutDashboard,
+  ScrollText,
   Menu,
   Send,
   Webhook,
@@ -23,7 +25,9 @@ const items = [
   { href: "/dashboard/messages", label: "Messages", icon: Inbox },
   { href: "/dashboard/domains", label: "Domains", icon: Globe },
   { href: "/dashboard/suppressions", label: "Suppressions", icon: Ban },
+  { href: "/dashboard/deliverability", label: "Deliverability", icon: Activity },
   { href: "/dashboard/keys", label: "API keys", icon: KeyRound },
+  { href: "/dashboard/logs", label: "Logs", icon: ScrollText },
   { href: "/dashboard/webhooks", label: "Webhooks", icon: Webhook },
   { href: "/dashboard/billing", label: "Billing", icon: CreditCard },
   { href: "/dashboard/docs", label: "API reference", icon: BookOpen },

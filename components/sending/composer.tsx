@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useState, type ReactNode } from "react";
+import { useActionState, useEffect, useRef, useState, type ReactNode } from "react";
 import { toast } from "sonner";
 
 import { PlanActivating } from "@/components/billing/plan-activating";
@@ -14,9 +14,12 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { Input, Label, Textarea } from "@/components/ui/input";
 import { useMounted } from "@/components/ui/use-mounted";
+import { PRODUCT_COPY } from "@/lib/catalog/product";
+import { formatCount, formatNumber } from "@/lib/format";
 import type { ComposerState, ComposerValues } from "@/lib/sending/dashboard";
-import { costOf } from "@/lib/sending/recipients";
-import { composerForm, splitRecipients } from "@/lib/sending/email-schema";
+import { STATUS_DESCRIPTIONS } from "@/lib/mail/status";
+import { costOf } from "@/lib/mail/recipients";
+import { composerForm, splitRecipients } from "@/lib/sending/composer-schema";
 
 type Props = {
   action: (previous: ComposerState, form: FormData) => Promise<ComposerState>;
@@ -27,9 +30,6 @@ type Props = {
   ownerEmail?: string;
   activating?: boolean;
 };
-
-const fmt = (n: number) => n.toLocaleString("en-US");
-const plural = (n: number, noun: string) => `${fmt(n)} ${noun}${n === 1 ? "" : "s"}`;
 
 /**
  * The dashboard composer: to, subject, HTML or text. A live estimate of the cost while typing; after a send,
@@ -53,8 +53,10 @@ export function Composer({
   const [typed, setTyped] = useState<Readonly<Record<string, string>>>({});
   const values: Partial<ComposerValues> = "values" in state ? state.values : {};
   const edited = (field: string) => field in typed;
+  // While onboarding the shared sender reaches only the owner's own address: To starts with it.
+  const defaultTo = senderDomains.length === 0 ? ownerEmail : undefined;
   // What the "to" box holds: what was typed since the last submit, else what the server sent back.
-  const to = typed.to ?? values.to ?? "";
+  const to = typed.to ?? values.to ?? defaultTo ?? "";
   const errors = state.status === "invalid" ? state.fieldErrors : {};
   const fieldError = (field: keyof typeof errors) =>
     edited(field) && errors[field] ? recheck(field, typed[field]!) : errors[field];
@@ -62,11 +64,19 @@ export function Composer({
   const balance = useCredits(available, state);
   const cost = costOf({ to: splitRecipients(to) });
   const sentStatus = state.status === "sent" ? (live?.sends[state.sendId] ?? "queued") : null;
+  // After a send the form is rebuilt (it empties), so the focused button goes away: focus moves to the outcome.
+  const lastSent = useRef<HTMLDivElement>(null);
+  const outcome = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (state.status === "sent") lastSent.current?.focus();
+    else if (state.status === "suppressed" || state.status === "insufficient" || state.status === "failed")
+      outcome.current?.focus();
+  }, [state]);
 
   useEffect(() => {
     if (state.status !== "sent") return;
-    toast.success(`Email to ${plural(state.recipients, "recipient")} on its way`, {
-      description: `−${plural(state.creditsCharged, "credit")} · ${fmt(state.creditsRemaining)} left`,
+    toast.success(`Email to ${formatCount(state.recipients, "recipient")} on its way`, {
+      description: `−${formatCount(state.creditsCharged, "credit")} · ${formatNumber(state.creditsRemaining)} left`,
       action: { label: "View message", onClick: () => router.push(`/dashboard/messages/${state.sendId}`) },
     });
   }, [state, router]);
@@ -79,7 +89,7 @@ export function Composer({
             <p className="text-sm text-gray-600">
               Credits available:{" "}
               <span className="text-lg font-semibold tabular-nums text-gray-900" data-testid="composer-balance">
-                {fmt(balance)}
+                {formatNumber(balance)}
               </span>
             </p>
             <p
@@ -87,51 +97,58 @@ export function Composer({
               data-testid="composer-estimate"
               aria-live="polite"
             >
-              {plural(cost, "recipient")} · {plural(cost, "credit")} ·{" "}
-              {cost > balance ? `${fmt(cost - balance)} short` : `${fmt(balance - cost)} left`}
+              {formatCount(cost, "recipient")} · {formatCount(cost, "credit")} ·{" "}
+              {cost > balance ? `${formatNumber(cost - balance)} short` : `${formatNumber(balance - cost)} left`}
             </p>
           </div>
           {activating ? <PlanActivating /> : null}
           {state.status === "sent" ? (
-            <LastSent
-              sendId={state.sendId}
-              recipients={state.recipients}
-              charged={state.creditsCharged}
-              status={sentStatus!}
-              balance={balance}
-              suppressed={state.suppressed}
-            />
+            <div ref={lastSent} tabIndex={-1} data-testid="last-sent-focus" className="focus:outline-none">
+              <LastSent
+                sendId={state.sendId}
+                recipients={state.recipients}
+                charged={state.creditsCharged}
+                status={sentStatus!}
+                balance={balance}
+                suppressed={state.suppressed}
+              />
+              {sentStatus === "unknown" ? (
+                <p className="mt-1 text-xs text-gray-500" data-testid="confirming-explained">
+                  Confirming: {STATUS_DESCRIPTIONS.unknown}
+                </p>
+              ) : null}
+            </div>
           ) : null}
         </CardBody>
       </Card>
 
-      {showResult && state.status === "suppressed" ? (
-        <Alert tone="error" title="Not sent: every recipient is suppressed">
-          <span data-testid="send-all-suppressed">
-            {state.addresses.join(", ")} {state.addresses.length === 1 ? "is" : "are"} on your{" "}
-            <Link className="font-medium underline" href="/dashboard/suppressions">
-              suppression list
-            </Link>{" "}
-            after a hard bounce or a complaint. Nothing was sent or charged.
-          </span>
-        </Alert>
-      ) : null}
-      {showResult && state.status === "insufficient" ? (
-        <div data-testid="insufficient-credits">
-          <Alert
-            tone="error"
-            title="No email credits remaining. Buy a top-up pack or upgrade your plan."
-            action={<TopUpButton />}
-          >
-            This email needs {plural(state.required, "credit")}; you have {fmt(state.available)}. Nothing was sent or
-            charged.
-          </Alert>
+      {showResult && (state.status === "suppressed" || state.status === "insufficient" || state.status === "failed") ? (
+        <div ref={outcome} tabIndex={-1} className="focus:outline-none" data-testid="composer-outcome">
+          {showResult && state.status === "suppressed" ? (
+            <Alert tone="error" title="Not sent: every recipient is suppressed">
+              <span data-testid="send-all-suppressed">
+                {state.addresses.join(", ")} {state.addresses.length === 1 ? "is" : "are"} on your{" "}
+                <Link className="font-medium underline" href="/dashboard/suppressions">
+                  suppression list
+                </Link>{" "}
+                after a hard bounce or a complaint. Nothing was sent or charged.
+              </span>
+            </Alert>
+          ) : null}
+          {showResult && state.status === "insufficient" ? (
+            <div data-testid="insufficient-credits">
+              <Alert tone="error" title={PRODUCT_COPY.outOfCredits} action={<TopUpButton />}>
+                This email needs {formatCount(state.required, "credit")}; you have {formatNumber(state.available)}.
+                Nothing was sent or charged.
+              </Alert>
+            </div>
+          ) : null}
+          {showResult && state.status === "failed" ? (
+            <Alert tone="error" title="Not sent">
+              <span data-testid="send-error">{state.message}</span>
+            </Alert>
+          ) : null}
         </div>
-      ) : null}
-      {showResult && state.status === "failed" ? (
-        <Alert tone="error" title="Not sent">
-          <span data-testid="send-error">{state.message}</span>
-        </Alert>
       ) : null}
 
       <Card>
@@ -172,7 +189,7 @@ export function Composer({
               <Input
                 id="from"
                 name="from"
-                defaultValue={values.from ?? defaultFrom}
+                defaultValue={values.from ?? (state.status === "sent" ? state.from : defaultFrom)}
                 list="from-domains"
                 data-testid="composer-from"
                 required
@@ -183,13 +200,22 @@ export function Composer({
                 ))}
               </datalist>
             </Field>
-            <Field id="to" label="To" hint="Separate several recipients with commas." error={fieldError("to")}>
+            <Field
+              id="to"
+              label="To"
+              hint={
+                defaultTo
+                  ? `Your own address (${defaultTo}) until you verify a domain. Separate several recipients with commas.`
+                  : "Separate several recipients with commas."
+              }
+              error={fieldError("to")}
+            >
               <Input
                 id="to"
                 name="to"
                 type="text"
                 placeholder="ada@example.com, grace@example.com"
-                defaultValue={values.to}
+                defaultValue={values.to ?? defaultTo}
                 data-testid="composer-to"
                 required
               />
@@ -231,7 +257,7 @@ export function Composer({
               />
             </Field>
             <div className="flex items-center justify-between gap-3">
-              <p className="text-xs text-gray-500">Costs one credit per distinct recipient.</p>
+              <p className="text-xs text-gray-500">{PRODUCT_COPY.costRule}</p>
               <Button type="submit" disabled={pending} data-testid="send-button">
                 {pending ? "Sending…" : "Send email"}
               </Button>

@@ -9,22 +9,21 @@ import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Input, Label } from "@/components/ui/input";
 import { curlSnippet, nodeSnippet, type SnippetAddresses } from "@/lib/dashboard/snippets";
-
-export type CreateKeyState =
-  | { status: "idle" }
-  | { status: "created"; name: string; permission: string; token: string }
-  | { status: "invalid"; errors: Partial<Record<"name" | "permission", string>> };
+import type { CreateKeyState } from "@/app/(dashboard)/dashboard/keys/actions";
 
 /** Creates a key and shows its token once, with a copy button and code to send with it right away. */
 export function CreateKeyForm({
   action,
   apiBase,
   addresses,
+  domains = [],
 }: {
   action: (previous: CreateKeyState, form: FormData) => Promise<CreateKeyState>;
   apiBase: string;
   /** `from` and `to` that work for this customer as pasted (their verified domain, or the onboarding rule). */
   addresses: SnippetAddresses;
+  /** The customer's verified domains: a sending key can be restricted to one of them. */
+  domains?: string[];
 }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" } as CreateKeyState);
   const errors = state.status === "invalid" ? state.errors : {};
@@ -57,7 +56,8 @@ export function CreateKeyForm({
           </div>
         </div>
       ) : null}
-      <form action={formAction} className="grid gap-4 sm:grid-cols-[1fr_auto_auto] sm:items-end">
+      {state.status === "failed" ? <Alert tone="error" title={state.message} /> : null}
+      <form action={formAction} className="grid gap-4 sm:grid-cols-[1fr_auto_auto_auto] sm:items-end">
         <div>
           <Label htmlFor="key-name">Name</Label>
           <Input
@@ -83,6 +83,28 @@ export function CreateKeyForm({
           </div>
           {errors.permission ? <p className="mt-1 text-sm text-red-700">{errors.permission}</p> : null}
         </fieldset>
+        <div>
+          <Label htmlFor="key-domain">Sending domain</Label>
+          <select
+            id="key-domain"
+            name="domain"
+            defaultValue=""
+            className="block w-full rounded-md border border-gray-300 bg-surface px-3 py-2 text-sm text-gray-900"
+            aria-describedby="key-domain-hint"
+            data-testid="api-key-domain"
+          >
+            <option value="">Any verified domain</option>
+            {domains.map((domain) => (
+              <option key={domain} value={domain}>
+                Only {domain}
+              </option>
+            ))}
+          </select>
+          <p id="key-domain-hint" className="sr-only">
+            Sending keys only: restricts the key to sending from this domain.
+          </p>
+          {errors.domain ? <p className="mt-1 text-sm text-red-700">{errors.domain}</p> : null}
+        </div>
         <Button type="submit" disabled={pending} data-testid="create-api-key">
           {pending ? "Creating…" : "Create key"}
         </Button>

@@ -1,9 +1,7 @@
 import Link from "next/link";
 
 import { SendStatusBadge } from "@/components/sending/status-badge";
-import { formatNumber } from "@/lib/format";
-
-const plural = (n: number, noun: string) => `${formatNumber(n)} ${noun}${n === 1 ? "" : "s"}`;
+import { formatCount, formatNumber } from "@/lib/format";
 
 /**
  * The previous send, as account history next to the balance rather than as a result of the (now empty) form
@@ -34,10 +32,10 @@ export function LastSent({
         Last sent
       </h2>
       <p data-testid="send-result" className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-gray-700">
-        <span>To {plural(recipients, "recipient")}:</span>
+        <span>To {formatCount(recipients, "recipient")}:</span>
         <SendStatusBadge status={status} />
         <span data-testid="balance-after-send" className="tabular-nums">
-          −{plural(charged, "credit")} · {formatNumber(balance)} left
+          −{formatCount(charged, "credit")} · {formatNumber(balance)} left
         </span>
         <Link className="font-medium text-brand-700 underline" href={`/dashboard/messages/${sendId}`}>
           View message

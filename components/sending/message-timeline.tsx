@@ -22,6 +22,7 @@ const EVENT_LABELS: Record<string, string> = {
   "email.clicked": "Link clicked",
   "email.failed": "Failed at the provider",
   "email.scheduled": "Scheduled",
+  "email.canceled": "Cancelled at your request · credits returned",
 };
 
 /**
@@ -33,6 +34,7 @@ const STEP: Record<string, number> = {
   accepted: 1,
   failed: 1,
   "email.scheduled": 2,
+  "email.canceled": 3,
   "email.sent": 3,
   "email.delivery_delayed": 4,
   "email.delivered": 5,
@@ -52,6 +54,22 @@ type Entry = {
   detail?: string;
   tone: "gray" | "green" | "red" | "yellow";
 };
+
+/**
+ * MailKit's own steps are stamped when MailKit recorded them (acceptance: when the provider's answer arrived,
+ * which can be after the provider already sent the email). Shown in step order, such a step takes the earliest
+ * time of the steps after it, so the times read in the same order as the steps. Provider events keep their times.
+ */
+export function withConsistentTimes<E extends { key: string; at: Date }>(sortedBySteps: E[]): E[] {
+  let earliestAfter = Infinity;
+  for (let i = sortedBySteps.length - 1; i >= 0; i--) {
+    const entry = sortedBySteps[i]!;
+    if ((entry.key === "created" || entry.key === "accepted") && entry.at.getTime() > earliestAfter)
+      entry.at = new Date(earliestAfter);
+    earliestAfter = Math.min(earliestAfter, entry.at.getTime());
+  }
+  return sortedBySteps;
+}
 
 /** MailKit's own steps (held, accepted, refunded) merged with Resend's delivery events. */
 export function MessageTimeline({ message }: { message: TimelineMessage }) {
@@ -100,6 +118,7 @@ export function MessageTimeline({ message }: { message: TimelineMessage }) {
     });
   }
   entries.sort((a, b) => a.step - b.step || a.at.getTime() - b.at.getTime());
+  withConsistentTimes(entries);
   // Still open: say what it is waiting for (the page updates itself when the status moves).
   if (message.status === "unknown" || message.status === "queued") {
     entries.push({

@@ -1,10 +1,11 @@
 import { Badge } from "@/components/ui/badge";
-import { isSendStatus, STATUS_LABELS, type SendStatus } from "@/lib/sending/status";
+import { isSendStatus, STATUS_DESCRIPTIONS, STATUS_LABELS, type SendStatus } from "@/lib/mail/status";
 
 const TONES: Record<SendStatus, "gray" | "green" | "yellow" | "red" | "blue"> = {
   queued: "gray",
   unknown: "yellow",
   failed: "red",
+  canceled: "gray",
   scheduled: "blue",
   sent: "blue",
   delivery_delayed: "yellow",
@@ -17,7 +18,7 @@ const TONES: Record<SendStatus, "gray" | "green" | "yellow" | "red" | "blue"> = 
 export function SendStatusBadge({ status }: { status: string }) {
   if (!isSendStatus(status)) return <Badge>{status}</Badge>;
   return (
-    <span data-testid="send-status" data-status={status}>
+    <span data-testid="send-status" data-status={status} title={STATUS_DESCRIPTIONS[status]}>
       <Badge tone={TONES[status]}>{STATUS_LABELS[status]}</Badge>
     </span>
   );

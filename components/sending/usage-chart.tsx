@@ -1,7 +1,6 @@
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { formatCount, formatNumber } from "@/lib/format";
 import { getDailyUsage, type DailyUsage } from "@/lib/sending/queries";
-
-const fmt = (n: number) => n.toLocaleString("en-US");
 
 /** Sends per day as plain CSS bars (no chart library). Give it the rows of getDailyUsage(). */
 export function UsageChart({ days }: { days: DailyUsage[] }) {
@@ -15,13 +14,13 @@ export function UsageChart({ days }: { days: DailyUsage[] }) {
       <div
         className="flex h-32 items-end gap-[3px]"
         role="img"
-        aria-label={`${fmt(totalSends)} emails in the last ${days.length} days`}
+        aria-label={`${formatNumber(totalSends)} emails in the last ${days.length} days`}
       >
         {days.map((d) => (
           <div
             key={d.day}
             className="group relative flex h-full flex-1 items-end"
-            title={`${d.day}: ${fmt(d.sends)} emails, ${fmt(d.credits)} credits`}
+            title={`${d.day}: ${formatNumber(d.sends)} emails, ${formatNumber(d.credits)} credits`}
           >
             <div
               className={`w-full rounded-t-sm ${d.sends > 0 ? "bg-brand-500 group-hover:bg-brand-700" : "bg-gray-100"}`}
@@ -35,8 +34,8 @@ export function UsageChart({ days }: { days: DailyUsage[] }) {
       <figcaption className="mt-2 flex justify-between gap-2 text-xs text-gray-500">
         <span className="whitespace-nowrap">{first}</span>
         <span className="text-center">
-          {plural(totalSends, "email")} · {plural(totalCredits, "credit")} · peak{" "}
-          {fmt(max === 1 && totalSends === 0 ? 0 : max)}/day
+          {formatCount(totalSends, "email")} · {formatCount(totalCredits, "credit")} · peak{" "}
+          {formatNumber(max === 1 && totalSends === 0 ? 0 : max)}/day
         </span>
         <span className="whitespace-nowrap">{last}</span>
       </figcaption>
@@ -56,5 +55,3 @@ export async function UsageChartCard({ userId, days = 30 }: { userId: string; da
     </Card>
   );
 }
-
-const plural = (count: number, noun: string) => `${count.toLocaleString("en-US")} ${noun}${count === 1 ? "" : "s"}`;

@@ -3,11 +3,14 @@
 import { useRef, useState, type ReactNode } from "react";
 import { toast } from "sonner";
 
+import type { ActionResult } from "@/lib/http/action-result";
+
 import { Button } from "./button";
 
 /**
  * A destructive action behind a confirmation dialog (the native <dialog>: focus moves into it, Escape
- * closes it). The form's action runs only after "confirm"; a toast reports the outcome.
+ * closes it). The form's action runs only after "confirm"; a toast reports the outcome (the action's own message
+ * when it answers `{ ok: false }`).
  */
 export function ConfirmForm({
   action,
@@ -20,7 +23,7 @@ export function ConfirmForm({
   testId,
   triggerVariant = "danger",
 }: {
-  action: (form: FormData) => Promise<void>;
+  action: (form: FormData) => Promise<ActionResult | void>;
   fields?: Record<string, string>;
   trigger: ReactNode;
   title: string;
@@ -37,8 +40,9 @@ export function ConfirmForm({
       action={async (form) => {
         setPending(true);
         try {
-          await action(form);
-          toast.success(success);
+          const result = await action(form);
+          if (result && !result.ok) toast.error(result.message);
+          else toast.success(success);
         } catch {
           toast.error("That did not work. Please try again.");
         } finally {

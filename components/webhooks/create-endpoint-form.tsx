@@ -7,11 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
 
 import { SecretReveal } from "./secret-reveal";
-
-export type CreateEndpointState =
-  | { status: "idle" }
-  | { status: "created"; url: string; secret: string }
-  | { status: "invalid"; error: string; url: string; events: string[] };
+import type { CreateEndpointState } from "@/app/(dashboard)/dashboard/webhooks/actions";
 
 /** Registers an endpoint (URL + event checkboxes) and shows its signing secret once. */
 export function CreateEndpointForm({

@@ -3,10 +3,10 @@
 import { useState } from "react";
 
 import { ConfirmForm } from "@/components/ui/confirm-form";
+import { DONE, refused } from "@/lib/http/action-result";
 
 import { SecretReveal } from "./secret-reveal";
-
-export type RotateSecretState = { status: "idle" } | { status: "rotated"; secret: string } | { status: "error" };
+import type { RotateSecretState } from "@/app/(dashboard)/dashboard/webhooks/actions";
 
 /**
  * Rotates an endpoint's signing secret and shows the new one once. Behind a confirmation like the other
@@ -25,8 +25,10 @@ export function RotateSecretForm({
       <ConfirmForm
         action={async (form) => {
           const state = await action({ status: "idle" }, form);
-          if (state.status !== "rotated") throw new Error("rotation failed"); // ConfirmForm's error toast
+          if (state.status !== "rotated")
+            return refused(state.status === "error" ? state.message : "The secret was not rotated.");
           setSecret(state.secret);
+          return DONE;
         }}
         fields={{ id: endpointId }}
         trigger="Rotate secret"

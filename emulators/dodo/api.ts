@@ -10,12 +10,13 @@ import type {
 import type { CreditEntitlement } from "dodopayments/resources/credit-entitlements/credit-entitlements";
 import type { CheckoutSessionResponse, CheckoutSessionStatus } from "dodopayments/resources/checkout-sessions";
 import type { Customer, CustomerPortalSession } from "dodopayments/resources/customers/customers";
-import type { Payment } from "dodopayments/resources/payments";
+import type { Payment, PaymentListResponse } from "dodopayments/resources/payments";
 import type { Product, ProductListResponse } from "dodopayments/resources/products/products";
+import type { Refund } from "dodopayments/resources/refunds";
 import type { Subscription, SubscriptionListResponse } from "dodopayments/resources/subscriptions";
 
 import { formatAmount, units } from "./amounts";
-import { createCheckout, createCustomer, subscriptionOr404, updateSubscription } from "./billing";
+import { createCustomer, subscriptionOr404, updateSubscription } from "./billing";
 import { balanceOf, debit, expireDue, grant } from "./credits";
 import type { DodoEngine } from "./engine";
 import { conflict, notFound, unprocessable } from "./errors";
@@ -31,6 +32,8 @@ import {
   type WireBalance,
   type WireCustomerCreditItem,
 } from "./shapes";
+import { createRefund } from "./refunds";
+import { createCheckoutOrCharge, listSavedMethods } from "./saved-methods";
 import { balanceKey, newId, type LedgerRecord, type ProductRecord } from "./state";
 import * as v from "./validation";
 
@@ -489,6 +492,42 @@ function retrievePayment({ engine, params }: ApiRequest): Payment {
   return p;
 }
 
+/** GET /payments: newest first, filtered by customer and status (what MailKit uses), with Dodo's pages. */
+function listPayments({ engine, query }: ApiRequest): Page<PaymentListResponse> {
+  v.parsePage(query);
+  const customer = query.get("customer_id");
+  const status = query.get("status");
+  const items = Object.values(engine.state.payments).filter(
+    (p) => (!customer || p.customer.customer_id === customer) && (!status || p.status === status),
+  );
+  return { items: v.page(newestFirst(items), query).items.map(toPaymentListItem) };
+}
+
+function toPaymentListItem(p: Payment): PaymentListResponse {
+  return {
+    brand_id: p.brand_id,
+    created_at: p.created_at,
+    currency: p.currency,
+    customer: p.customer,
+    digital_products_delivered: p.digital_products_delivered,
+    has_license_key: false,
+    is_multi_subscription: p.is_multi_subscription,
+    payment_provider: p.payment_provider,
+    subscription_ids: p.subscription_ids,
+    card_last_four: p.card_last_four ?? null,
+    card_network: p.card_network ?? null,
+    metadata: p.metadata,
+    payment_id: p.payment_id,
+    total_amount: p.total_amount,
+    invoice_id: null,
+    invoice_url: p.invoice_url ?? null,
+    payment_method: p.payment_method ?? null,
+    payment_method_type: p.payment_method_type ?? null,
+    status: p.status ?? null,
+    subscription_id: p.subscription_id ?? null,
+  };
+}
+
 const BALANCE = "/credit-entitlements/:id/balances/:customer";
 
 export const API_ROUTES: Route[] = [
@@ -519,11 +558,18 @@ export const API_ROUTES: Route[] = [
   { method: "GET", pattern: "/customers/:id", handler: (r) => ok(customerOr404(r.engine, r.params.id!)) },
   { method: "PATCH", pattern: "/customers/:id", handler: (r) => ok(updateCustomer(r)) },
   { method: "GET", pattern: "/customers/:id/credit-entitlements", handler: (r) => ok(customerCreditEntitlements(r)) },
+  {
+    method: "GET",
+    pattern: "/customers/:id/payment-methods",
+    handler: (r) => ok(listSavedMethods(r.engine, r.params.id!)),
+  },
+  { method: "GET", pattern: "/payments", handler: (r) => ok(listPayments(r)) },
   { method: "POST", pattern: "/customers/:id/customer-portal/session", handler: (r) => ok(createPortalSession(r)) },
   {
     method: "POST",
     pattern: "/checkouts",
-    handler: (r) => ok(createCheckout(r.engine, v.parseCheckoutCreate(r.body)) satisfies CheckoutSessionResponse),
+    handler: (r) =>
+      ok(createCheckoutOrCharge(r.engine, v.parseCheckoutCreate(r.body)) satisfies CheckoutSessionResponse),
   },
   { method: "GET", pattern: "/checkouts/:id", handler: (r) => ok(retrieveCheckout(r)) },
   { method: "GET", pattern: "/subscriptions", handler: (r) => ok(listSubscriptions(r)) },
@@ -535,4 +581,9 @@ export const API_ROUTES: Route[] = [
       ok(wireSubscription(r.engine, updateSubscription(r.engine, r.params.id!, v.parseSubscriptionUpdate(r.body)))),
   },
   { method: "GET", pattern: "/payments/:id", handler: (r) => ok(retrievePayment(r)) },
+  {
+    method: "POST",
+    pattern: "/refunds",
+    handler: (r) => ok(createRefund(r.engine, v.parseRefundCreate(r.body)) satisfies Refund),
+  },
 ];

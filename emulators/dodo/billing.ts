@@ -9,6 +9,7 @@ import type { DodoEngine } from "./engine";
 import { ApiError, notFound, unprocessable } from "./errors";
 import { customerDetails, fullBilling, toSubscription, wireSubscription } from "./shapes";
 import { addInterval, newId, type CheckoutRecord, type ProductRecord, type SubscriptionRecord } from "./state";
+import { applyTax } from "./tax";
 
 /**
  * Money side of the emulator: checkout sessions, payments and the subscription lifecycle (activation,
@@ -69,6 +70,8 @@ export function createCheckout(engine: DodoEngine, params: CheckoutSessionCreate
   };
   engine.state.checkouts[record.id] = record;
   engine.save();
+  if (params.payment_method_id && !params.confirm)
+    throw unprocessable("payment_method_id: only allowed when confirm is true");
   return {
     session_id: record.id,
     checkout_url: `${engine.config.publicUrl}/checkout/session/${record.id}`,
@@ -113,6 +116,26 @@ export function cartLines(engine: DodoEngine, params: Pick<CheckoutSessionCreate
     }
     return { product, quantity: item.quantity, amount: (item.amount ?? unit) * item.quantity, credits };
   });
+}
+
+/** Dodo keeps the card of a returning customer's successful checkout (listed at GET /customers/{id}/payment-methods). */
+export function saveMethod(engine: DodoEngine, customerId: string, card: string): void {
+  const methods = (engine.state.savedMethods[customerId] ??= []);
+  const now = engine.nowIso();
+  const existing = methods.find((m) => m.card === card);
+  if (existing) {
+    existing.last_used_at = now;
+    return;
+  }
+  methods.push({
+    payment_method_id: newId("pm_"),
+    card,
+    last4: card.slice(-4),
+    network: card.startsWith("4") ? "VISA" : card.startsWith("5") ? "MASTERCARD" : null,
+    created_at: now,
+    last_used_at: now,
+  });
+  engine.save();
 }
 
 /** Finds the customer by email (oldest first), or creates one. */
@@ -185,12 +208,14 @@ export function completeCheckout(engine: DodoEngine, sessionId: string, input: C
   const card = input.card.replace(/\D/g, "");
   const succeeded = card === TEST_CARDS.success;
   const subscriptionId = succeeded && recurring ? newId("sub_") : null;
+  const taxed = lines.map((l) => applyTax(l.amount, billing, l.product.price.tax_inclusive ?? false));
   const payment = makePayment(engine, {
     customerId: customer.customer_id,
     billing,
     metadata: request.metadata ?? {},
     status: succeeded ? "succeeded" : "failed",
-    total: lines.reduce((sum, l) => sum + l.amount, 0),
+    total: taxed.reduce((sum, t) => sum + t.total, 0),
+    tax: taxed.reduce((sum, t) => sum + t.tax, 0),
     currency: (recurring ?? lines[0]!).product.price.currency,
     subscriptionId,
     checkoutSessionId: checkout.id,
@@ -218,6 +243,7 @@ export function completeCheckout(engine: DodoEngine, sessionId: string, input: C
 
   checkout.status = "completed";
   checkout.subscription_id = subscriptionId;
+  saveMethod(engine, customer.customer_id, card);
   engine.emit("payment.succeeded", { ...payment, payload_type: "Payment" });
   if (recurring && subscriptionId) {
     const sub = createSubscription(
@@ -277,7 +303,7 @@ function grantOneTime(
       grantMetadata: metadata,
       entryMetadata: metadata,
       transactionType: "credit_added",
-      description: "Credits granted for OneTime payment",
+      description: "Credits granted for OneTime payment", // Dodo's own words, seen on the live wire
       origin: "system",
       overageBehavior: config.overageBehavior,
     });
@@ -289,7 +315,9 @@ type PaymentInput = {
   billing: BillingAddress;
   metadata: Payment["metadata"];
   status: IntentStatus;
+  /** Charged, tax included. */
   total: number;
+  tax: number;
   currency: Payment["currency"];
   subscriptionId: string | null;
   checkoutSessionId: string | null;
@@ -334,10 +362,10 @@ function makePayment(engine: DodoEngine, input: PaymentInput): Payment {
     payment_method: "card",
     payment_method_type: "credit",
     product_cart: input.productCart,
-    settlement_tax: 0,
+    settlement_tax: input.tax,
     status: input.status,
     subscription_id: input.subscriptionId,
-    tax: 0,
+    tax: input.tax,
     updated_at: now,
   };
   engine.state.payments[payment.payment_id] = payment;
@@ -436,12 +464,14 @@ export function renewSubscription(engine: DodoEngine, id: string): SubscriptionR
   const product = engine.state.products[sub.product_id];
   const failing = sub.fail_next_renewal;
   sub.fail_next_renewal = false;
+  const taxed = applyTax(sub.recurring_pre_tax_amount, sub.billing, sub.tax_inclusive);
   const payment = makePayment(engine, {
     customerId: sub.customer_id,
     billing: fullBilling(sub.billing),
     metadata: sub.metadata,
     status: failing ? "failed" : "succeeded",
-    total: sub.recurring_pre_tax_amount,
+    total: taxed.total,
+    tax: taxed.tax,
     currency: sub.currency,
     subscriptionId: sub.subscription_id,
     checkoutSessionId: null,

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+import type { BillingAddress } from "dodopayments/resources/payments";
+
 import { readBody, redirect, sendHtml } from "../shared/http";
 import { AmountError } from "./amounts";
 import { cartLines, completeCheckout, TEST_CARDS } from "./billing";
@@ -7,6 +9,7 @@ import type { DodoEngine } from "./engine";
 import { ApiError } from "./errors";
 import { escapeHtml, formatMoney, formatNumber, htmlPage, intervalLabel } from "./html";
 import type { CheckoutRecord } from "./state";
+import { applyTax } from "./tax";
 
 /**
  * The hosted checkout page (`checkout_url`): the cart, a test card form, then a 303 to `return_url` with
@@ -113,7 +116,14 @@ const CHECKOUT_CSS = `
 function renderCheckout(engine: DodoEngine, checkout: CheckoutRecord, error?: string, form?: URLSearchParams): string {
   const lines = cartLines(engine, checkout.request);
   const currency = lines[0]!.product.price.currency;
-  const total = lines.reduce((sum, l) => sum + l.amount, 0);
+  const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
+  // Tax follows the billing country; the summary shows it for the country selected when the page was rendered.
+  const country = (form?.get("country") ??
+    checkout.request.billing_address?.country ??
+    "US") as BillingAddress["country"];
+  const taxed = lines.map((l) => applyTax(l.amount, { country }, l.product.price.tax_inclusive ?? false));
+  const tax = taxed.reduce((sum, t) => sum + t.tax, 0);
+  const total = taxed.reduce((sum, t) => sum + t.total, 0);
   const recurring = lines.find((l) => l.product.is_recurring);
   const frequency =
     recurring && recurring.product.price.type !== "one_time_price"
@@ -160,8 +170,8 @@ function renderCheckout(engine: DodoEngine, checkout: CheckoutRecord, error?: st
     <div class="muted small">${frequency ? `per ${escapeHtml(frequency)}, billed today` : "one-time payment"}</div>
     <div style="margin-top:28px">${items}</div>
     <div class="totals">
-      <div><span class="muted">Subtotal</span><span>${formatMoney(total, currency)}</span></div>
-      <div><span class="muted">Tax</span><span>${formatMoney(0, currency)}</span></div>
+      <div><span class="muted">Subtotal</span><span>${formatMoney(subtotal, currency)}</span></div>
+      <div><span class="muted">Tax (${escapeHtml(country)}; charged for your billing country)</span><span data-testid="tax">${formatMoney(tax, currency)}</span></div>
       <div class="grand"><span>Total due today</span><span>${formatMoney(total, currency)}</span></div>
     </div>
   </div></section>

@@ -6,6 +6,8 @@ import { matchPath, readBody, sendJson } from "../shared/http";
 import { AmountError } from "./amounts";
 import { updateSubscription } from "./billing";
 import { balanceOf } from "./credits";
+import { createRefund } from "./refunds";
+import { declineSavedCharges } from "./saved-methods";
 import { ApiError } from "./errors";
 import type { DodoEmulator } from "./index";
 import { settingsPatchSchema } from "./settings";
@@ -110,6 +112,29 @@ const ROUTES: Array<{ method: string; pattern: string; handler: Handler }> = [
         p.id!,
         at_period_end ? { cancel_at_next_billing_date: true } : { status: "cancelled" },
       );
+    },
+  },
+  {
+    // The customer's next `count` charges on a saved payment method are declined (auto top-up tests).
+    method: "POST",
+    pattern: "/customers/:id/decline-saved-charges",
+    handler: (e, p, b) =>
+      declineSavedCharges(e.engine, p.id!, parse(z.object({ count: z.number().int().min(0).max(100) }), b).count),
+  },
+  {
+    // A refund made in Dodo's dashboard.
+    method: "POST",
+    pattern: "/payments/:id/refund",
+    handler: (e, p, b) => {
+      const body = parse(
+        z.object({ reason: z.string().max(3000).optional(), amount: z.number().int().positive().optional() }),
+        b ?? {},
+      );
+      return createRefund(e.engine, {
+        payment_id: p.id!,
+        reason: body.reason ?? null,
+        items: body.amount ? [{ item_id: p.id!, amount: body.amount }] : null,
+      });
     },
   },
   {

@@ -87,6 +87,17 @@ export type LedgerRecord = CreditLedgerEntry & {
 
 export type IdempotencyRecord = { fingerprint: string; response: BalanceCreateLedgerEntryResponse };
 
+/** A payment method Dodo saved for a returning customer (the card of a successful checkout). */
+export type SavedMethodRecord = {
+  payment_method_id: string;
+  /** The test card number (the emulator's stand-in for the processor's token). */
+  card: string;
+  last4: string;
+  network: string | null;
+  created_at: string;
+  last_used_at: string;
+};
+
 export type PortalSession = { customer_id: string; return_url: string | null; created_at: string; expires_at: string };
 
 export type DodoState = {
@@ -104,6 +115,10 @@ export type DodoState = {
   ledger: Record<string, LedgerRecord[]>;
   idempotency: Record<string, IdempotencyRecord>;
   portalSessions: Record<string, PortalSession>;
+  /** Per customer. */
+  savedMethods: Record<string, SavedMethodRecord[]>;
+  /** Control plane: how many of the customer's next saved-method charges are declined. */
+  declineSavedCharges: Record<string, number>;
 };
 
 export const emptyState = (): DodoState => ({
@@ -120,6 +135,8 @@ export const emptyState = (): DodoState => ({
   ledger: {},
   idempotency: {},
   portalSessions: {},
+  savedMethods: {},
+  declineSavedCharges: {},
 });
 
 export const balanceKey = (entitlementId: string, customerId: string): string => `${entitlementId}/${customerId}`;

@@ -6,6 +6,7 @@ import type {
   CreditEntitlementUpdateParams,
 } from "dodopayments/resources/credit-entitlements/credit-entitlements";
 import type { CheckoutSessionCreateParams } from "dodopayments/resources/checkout-sessions";
+import type { RefundCreateParams } from "dodopayments/resources/refunds";
 import type { CustomerCreateParams, CustomerUpdateParams } from "dodopayments/resources/customers/customers";
 import type { CountryCode, Currency } from "dodopayments/resources/misc";
 import type { ProductCreateParams, ProductUpdateParams } from "dodopayments/resources/products/products";
@@ -188,6 +189,7 @@ const checkoutCreate = z.object({
     .object({ always_create_new_customer: z.boolean().optional(), redirect_immediately: z.boolean().optional() })
     .optional(),
   confirm: z.boolean().optional(),
+  payment_method_id: z.string().nullish(),
   short_link: z.boolean().optional(),
   discount_codes: z.array(z.string()).nullish(),
 });
@@ -265,6 +267,15 @@ export const parseCustomerCreate = (b: unknown): CustomerCreateParams => check(c
 export const parseCustomerUpdate = (b: unknown): CustomerUpdateParams => check(customerUpdate, b);
 export const parseCheckoutCreate = (b: unknown): CheckoutSessionCreateParams => check(checkoutCreate, b);
 export const parseSubscriptionUpdate = (b: unknown): SubscriptionUpdateParams => check(subscriptionUpdate, b);
+const refundCreate = z.object({
+  payment_id: z.string().min(1),
+  items: z
+    .array(z.object({ item_id: z.string(), amount: z.number().int().nullish(), tax_inclusive: z.boolean().optional() }))
+    .nullish(),
+  metadata: metadataSchema.optional(),
+  reason: z.string().max(3000).nullish(),
+});
+export const parseRefundCreate = (b: unknown): RefundCreateParams => check(refundCreate, b);
 export const parseLedgerEntry = (b: unknown): Omit<BalanceCreateLedgerEntryParams, "credit_entitlement_id"> =>
   check(ledgerEntry, b);
 

@@ -9,6 +9,7 @@ import type { UnwrapWebhookEvent } from "dodopayments/resources/webhooks/webhook
 export type EmittedEventType =
   | "payment.succeeded"
   | "payment.failed"
+  | "refund.succeeded"
   | "subscription.active"
   | "subscription.renewed"
   | "subscription.on_hold"
@@ -30,11 +31,13 @@ type _EveryTypeIsReal = AssertSubtype<EmittedEventType>;
 
 type PayloadOf<T extends EmittedEventType> = T extends `payment.${string}`
   ? WebhookPayload.Payment
-  : T extends `subscription.${string}`
-    ? WebhookPayload.Subscription
-    : T extends "credit.balance_low"
-      ? WebhookPayload.CreditBalanceLow
-      : WebhookPayload.CreditLedgerEntry;
+  : T extends `refund.${string}`
+    ? WebhookPayload.Refund
+    : T extends `subscription.${string}`
+      ? WebhookPayload.Subscription
+      : T extends "credit.balance_low"
+        ? WebhookPayload.CreditBalanceLow
+        : WebhookPayload.CreditLedgerEntry;
 
 export type EventData<T extends EmittedEventType> = Extract<UnwrapWebhookEvent, { type: T }>["data"] & PayloadOf<T>;
 

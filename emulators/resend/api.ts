@@ -20,6 +20,7 @@ import { fingerprint, type ResendStore } from "./store";
 import type { StoredMessage } from "./types";
 import { MAX_BATCH, parseSchedule, validateEmail, type ValidatedEmail } from "./validation";
 import { toGetEmail, toListEmail } from "./view";
+import type { WebhookRegistry } from "./webhooks";
 
 /**
  * The Resend REST API under `/resend` (the SDK's base URL). Order of checks for each request:
@@ -36,6 +37,7 @@ export type ApiDeps = {
   sendingOnlyKeys: Set<string>;
   eventDelayMs: number;
   domains: DomainRegistry;
+  webhooks: WebhookRegistry;
   /** Responses a hang fault holds open (closed on close()). */
   hung: Set<ServerResponse>;
 };
@@ -69,6 +71,16 @@ const ROUTES: Route[] = [
   { method: "PATCH", pattern: "/domains/:id", run: (deps, ctx) => deps.domains.update(ctx.params.id!, ctx.body) },
   { method: "DELETE", pattern: "/domains/:id", run: (deps, ctx) => deps.domains.remove(ctx.params.id!) },
   { method: "POST", pattern: "/domains/:id/verify", run: (deps, ctx) => deps.domains.verify(ctx.params.id!) },
+  { method: "POST", pattern: "/webhooks", run: (deps, ctx) => deps.webhooks.create(ctx.body) },
+  { method: "GET", pattern: "/webhooks", run: (deps, ctx) => deps.webhooks.list(ctx.query) },
+  { method: "GET", pattern: "/webhooks/:id", run: (deps, ctx) => deps.webhooks.get(ctx.params.id!) },
+  { method: "PATCH", pattern: "/webhooks/:id", run: (deps, ctx) => deps.webhooks.update(ctx.params.id!, ctx.body) },
+  { method: "DELETE", pattern: "/webhooks/:id", run: (deps, ctx) => deps.webhooks.remove(ctx.params.id!) },
+  {
+    method: "POST",
+    pattern: "/webhooks/:id/signing-secret/rotate",
+    run: (deps, ctx) => deps.webhooks.rotateSecret(ctx.params.id!),
+  },
 ];
 
 export async function handleApi(

@@ -8,6 +8,7 @@ import type { ResendFaultInjector, ResendFaultInput } from "./faults";
 import type { RateLimiter } from "./rate-limit";
 import type { ResendStore } from "./store";
 import type { InboxMessage, RateLimitSettings } from "./types";
+import { addressOf } from "./validation";
 import { hasRecipient, recipientsOf, toInboxMessage } from "./view";
 
 /**
@@ -92,6 +93,31 @@ export async function handleControl(
       deps.scheduler.runNow(m, deps.eventDelayMs);
       return ok(toInboxMessage(m));
     }
+    // A recipient opens the email or follows a link in it. Resend reports these only for mail from a domain with
+    // open / click tracking on (domains.update), and only once the email was delivered.
+    const engagement = matchPath("/messages/:id/:action", path);
+    if (method === "POST" && engagement && (engagement.action === "open" || engagement.action === "click")) {
+      const m = deps.store.get(engagement.id!);
+      if (!m) return fail(404, `No message ${engagement.id}`);
+      const domainName = (addressOf(m.from) ?? m.from).split("@").pop()!.toLowerCase();
+      const domain = deps.domains.find(domainName);
+      const opening = engagement.action === "open";
+      if (!(opening ? domain?.open_tracking : domain?.click_tracking))
+        return fail(
+          409,
+          `${opening ? "Open" : "Click"} tracking is off for ${domainName}: Resend reports no ${opening ? "opens" : "clicks"}`,
+        );
+      if (!m.events.some((e) => e.type === "email.delivered")) return fail(409, `Message ${m.id} was not delivered`);
+      const body = ((await readJson(req)) ?? {}) as { link?: unknown };
+      const timestamp = new Date().toISOString();
+      const link = typeof body.link === "string" ? body.link : "https://example.com/";
+      deps.scheduler.record(m, {
+        type: opening ? "email.opened" : "email.clicked",
+        to: m.to,
+        ...(opening ? {} : { click: { ipAddress: "192.0.2.1", link, timestamp, userAgent: "Mozilla/5.0 (Emulator)" } }),
+      });
+      return ok(toInboxMessage(m));
+    }
     if (method === "POST" && path === "/scheduled/send-now") {
       const scheduled = deps.store.all.filter((m) => m.last_event === "scheduled");
       for (const m of scheduled) deps.scheduler.runNow(m, deps.eventDelayMs);
@@ -104,12 +130,14 @@ export async function handleControl(
     if (method === "GET" && path === "/webhooks") {
       const type = url.searchParams.get("type");
       const deliveries = [...deps.deliverer.deliveries].reverse().filter((d) => !type || d.type === type);
-      return ok(deliveries.map((d) => ({ ...d, payload: JSON.parse(d.body) as unknown })));
+      return ok(deliveries.map(({ secret: _secret, ...d }) => ({ ...d, payload: JSON.parse(d.body) as unknown })));
     }
     params = matchPath("/webhooks/:id/redeliver", path);
     if (method === "POST" && params) {
       const delivery = deps.deliverer.redeliver(params.id!);
-      return delivery ? ok(delivery) : fail(404, `No webhook delivery ${params.id}`);
+      if (!delivery) return fail(404, `No webhook delivery ${params.id}`);
+      const { secret: _secret, ...shown } = delivery;
+      return ok(shown);
     }
     if (path === "/faults") {
       if (method === "GET") return ok({ faults: deps.faults.list(), baseLatencyMs: deps.faults.baseLatencyMs });

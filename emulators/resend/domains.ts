@@ -16,10 +16,10 @@ import type {
   VerifyDomainsResponseSuccess,
 } from "resend";
 
-import type { WebhookDeliverer } from "../shared/webhooks";
 import { errors, resendError, type ApiResult } from "./errors";
 import type { ResendStore } from "./store";
 import { addressOf } from "./validation";
+import type { WebhookRegistry } from "./webhooks";
 
 /**
  * Resend's Domains API (`/domains`) as the SDK types it, with a simulated DNS: each domain's records are
@@ -59,8 +59,8 @@ export const TESTING_DOMAIN = "resend.dev";
 
 export type DomainDeps = {
   store: ResendStore;
-  deliverer: WebhookDeliverer;
-  webhookUrl(): string | null;
+  /** Sends an event to the webhooks subscribed to it (webhooks.ts). */
+  webhooks: Pick<WebhookRegistry, "dispatch">;
   /** Delay between a verify request (or a DNS change) and the DNS check. */
   checkDelayMs: number;
 };
@@ -298,8 +298,6 @@ export class DomainRegistry {
   }
 
   private emit(type: "domain.created" | "domain.updated" | "domain.deleted", domain: StoredDomain): void {
-    const url = this.deps.webhookUrl();
-    if (!url) return;
     const payload: DomainCreatedEvent | { type: typeof type; created_at: string; data: DomainCreatedEvent["data"] } = {
       type,
       created_at: new Date().toISOString(),
@@ -312,7 +310,7 @@ export class DomainRegistry {
         records: domain.records.map((r) => ({ ...r })),
       },
     };
-    this.deps.deliverer.send(url, type, payload);
+    this.deps.webhooks.dispatch(type, payload);
   }
 }
 

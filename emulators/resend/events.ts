@@ -1,16 +1,18 @@
 import type {
   EmailBouncedEvent,
+  EmailClickedEvent,
   EmailComplainedEvent,
   EmailDeliveredEvent,
+  EmailOpenedEvent,
   EmailScheduledEvent,
   EmailSentEvent,
   EmailSuppressedEvent,
 } from "resend";
 
-import type { WebhookDeliverer } from "../shared/webhooks";
 import type { ResendStore } from "./store";
 import { addressOf } from "./validation";
 import type { EmailWebhookType, LastEvent, PendingEvent, StoredMessage, TimelineEvent } from "./types";
+import type { WebhookRegistry } from "./webhooks";
 
 /**
  * Delivery simulation. Each accepted email gets a plan of events (sent, then delivered / bounced / complained /
@@ -78,6 +80,8 @@ const LAST_EVENT: Record<TimelineEvent["type"], LastEvent> = {
   "email.bounced": "bounced",
   "email.complained": "complained",
   "email.suppressed": "suppressed",
+  "email.opened": "opened",
+  "email.clicked": "clicked",
   "email.canceled": "canceled",
 };
 
@@ -91,7 +95,9 @@ export type EmailEventPayload =
   | EmailDeliveredEvent
   | EmailBouncedEvent
   | EmailComplainedEvent
-  | EmailSuppressedEvent;
+  | EmailSuppressedEvent
+  | EmailOpenedEvent
+  | EmailClickedEvent;
 
 /** The webhook body Resend sends for this event, typed by the SDK. */
 export function webhookPayload(
@@ -113,6 +119,15 @@ export function webhookPayload(
       return { type: event.type, created_at, data: { ...data, bounce: event.bounce ?? BOUNCE } };
     case "email.suppressed":
       return { type: event.type, created_at, data: { ...data, suppressed: event.suppressed ?? SUPPRESSED } };
+    case "email.clicked":
+      return {
+        type: event.type,
+        created_at,
+        data: {
+          ...data,
+          click: event.click ?? { ipAddress: "192.0.2.1", link: "", timestamp: created_at, userAgent: "Emulator" },
+        },
+      };
     default:
       return { type: event.type, created_at, data };
   }
@@ -127,8 +142,7 @@ export class EventScheduler {
 
   constructor(
     private readonly store: ResendStore,
-    private readonly deliverer: WebhookDeliverer,
-    private readonly webhookUrl: () => string | null,
+    private readonly webhooks: Pick<WebhookRegistry, "dispatch">,
   ) {}
 
   /** Arms (or re-arms) the timer for a message's next pending event. */
@@ -179,13 +193,14 @@ export class EventScheduler {
     this.track(message);
   }
 
-  /** Records an event now (and sends its webhook unless it has no webhook type). */
+  /** Records an event now and sends it to the webhooks subscribed to its type (`email.canceled` has none). */
   record(message: StoredMessage, event: Omit<TimelineEvent, "created_at" | "webhook_id">): TimelineEvent {
-    const entry: TimelineEvent = { ...event, created_at: new Date().toISOString() };
-    const url = this.webhookUrl();
-    if (url && entry.type !== "email.canceled") {
+    // A late timer fires several due events at once: each still gets its own, later time, as Resend's steps do.
+    const previous = message.events.length ? Date.parse(message.events[message.events.length - 1]!.created_at) : 0;
+    const entry: TimelineEvent = { ...event, created_at: new Date(Math.max(Date.now(), previous + 1)).toISOString() };
+    if (entry.type !== "email.canceled") {
       const webhookEvent = entry as TimelineEvent & { type: EmailWebhookType };
-      entry.webhook_id = this.deliverer.send(url, entry.type, webhookPayload(message, webhookEvent)).id;
+      entry.webhook_id = this.webhooks.dispatch(entry.type, webhookPayload(message, webhookEvent));
     }
     message.events.push(entry);
     message.last_event = lastEventOf(entry.type);

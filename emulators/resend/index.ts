@@ -15,6 +15,7 @@ import { RateLimiter } from "./rate-limit";
 import { IDEMPOTENCY_TTL_MS, ResendStore } from "./store";
 import type { InboxMessage, RateLimitSettings } from "./types";
 import { toInboxMessage } from "./view";
+import { WebhookRegistry } from "./webhooks";
 
 export type { InboxMessage, RateLimitSettings } from "./types";
 export type { ResendFaultInput } from "./faults";
@@ -26,9 +27,12 @@ export type ResendEmulatorOptions = {
   apiKeys?: string[];
   /** Keys that may only send: reads answer 401 restricted_api_key, like Resend's "Sending access" keys. */
   sendingOnlyKeys?: string[];
-  /** Where delivery webhooks go (default: `${appUrl}/api/webhooks/resend`); null sends none. */
+  /**
+   * The endpoint of the webhook a fresh emulator starts with, subscribed to every email and domain event as if
+   * configured in Resend's dashboard (default: `${appUrl}/api/webhooks/resend`); null starts with none.
+   */
   webhookUrl?: string | null;
-  /** Svix signing secret, `whsec_<base64>` (default: LOCAL_DEFAULTS.resendWebhookSecret). */
+  /** That webhook's Svix signing secret, `whsec_<base64>` (default: LOCAL_DEFAULTS.resendWebhookSecret). */
   webhookSecret?: string;
   /** Retry schedule for failed webhook deliveries, in ms (default: Svix's schedule compressed 1000×). */
   webhookRetryDelaysMs?: number[];
@@ -53,6 +57,8 @@ export type ResendEmulator = EmulatorModule & {
   /** Before-accept faults by default; `{ afterAccept: true }` stores the email, then faults the response. */
   faults: ResendFaultInjector;
   webhooks: WebhookDeliverer;
+  /** The registered webhooks (Resend's Webhooks API). */
+  registry: WebhookRegistry;
   setRateLimit(settings: Partial<RateLimitSettings>): RateLimitSettings;
   /** Sender domains: the Domains API's state, plus publish/break of their simulated DNS records. */
   domains: DomainRegistry;
@@ -78,10 +84,13 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
     idPrefix: "msg_",
     retryDelaysMs: options.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
   });
-  const defaultWebhookUrl =
-    options.webhookUrl === undefined ? `${context.appUrl}/api/webhooks/resend` : options.webhookUrl;
-  let webhookUrl = defaultWebhookUrl;
-  const scheduler = new EventScheduler(store, webhooks, () => webhookUrl);
+  const registry = new WebhookRegistry({
+    store,
+    deliverer: webhooks,
+    defaultEndpoint: options.webhookUrl === undefined ? `${context.appUrl}/api/webhooks/resend` : options.webhookUrl,
+    defaultSecret: options.webhookSecret ?? LOCAL_DEFAULTS.resendWebhookSecret,
+  });
+  const scheduler = new EventScheduler(store, registry);
   const faults = new ResendFaultInjector();
   const rateLimiter = new RateLimiter(options.rateLimit);
   const hung = new Set<ServerResponse>();
@@ -93,8 +102,7 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
 
   const domains = new DomainRegistry({
     store,
-    deliverer: webhooks,
-    webhookUrl: () => webhookUrl,
+    webhooks: registry,
     checkDelayMs: options.domainCheckDelayMs ?? 20,
   });
   function applyDomainDefaults(): void {
@@ -114,6 +122,7 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
     eventDelayMs,
     hung,
     domains,
+    webhooks: registry,
   };
 
   async function reset(): Promise<void> {
@@ -124,7 +133,6 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
     webhooks.reset();
     faults.clear();
     rateLimiter.reset();
-    webhookUrl = defaultWebhookUrl;
   }
 
   const controlDeps = {
@@ -135,8 +143,8 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
     rateLimiter,
     eventDelayMs,
     domains,
-    getWebhookUrl: () => webhookUrl,
-    setWebhookUrl: (url: string | null) => void (webhookUrl = url),
+    getWebhookUrl: () => registry.preconfiguredEndpoint,
+    setWebhookUrl: (url: string | null) => registry.setPreconfiguredEndpoint(url),
     reset,
   };
 
@@ -187,6 +195,7 @@ export function createResendEmulator(context: EmulatorContext, options: ResendEm
     },
     faults,
     webhooks,
+    registry,
     domains,
     setEnforceVerifiedDomains: (on) => void (store.enforceVerifiedDomains = on),
     setRateLimit: (settings) => rateLimiter.set(settings),

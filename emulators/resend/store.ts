@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { JsonStore } from "../shared/store";
 import type { StoredDomain } from "./domains";
 import type { IdempotencyRecord, ResendState, StoredMessage } from "./types";
+import type { StoredWebhook } from "./webhooks";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
@@ -45,6 +46,16 @@ export class ResendStore {
   /** Sender domains (emulators/resend/domains.ts), oldest first. */
   get domains(): StoredDomain[] {
     return this.json.data.domains;
+  }
+
+  /** Registered webhooks (webhooks.ts), oldest first; undefined until seeded. */
+  get webhooks(): StoredWebhook[] | undefined {
+    return this.json.data.webhooks;
+  }
+
+  set webhooks(list: StoredWebhook[]) {
+    this.json.data.webhooks = list;
+    this.save();
   }
 
   get enforceVerifiedDomains(): boolean {

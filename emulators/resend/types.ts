@@ -1,13 +1,21 @@
 import type { GetEmailResponseSuccess, Tag } from "resend";
 
 import type { StoredDomain } from "./domains";
+import type { StoredWebhook } from "./webhooks";
 
 /** `last_event` as the SDK types it, so a drift from Resend's wire values fails to compile. */
 export type LastEvent = GetEmailResponseSuccess["last_event"];
 
 /** Webhook event types the emulator emits (all of them are in the SDK's `WebhookEvent` union). */
 export type EmailWebhookType =
-  "email.scheduled" | "email.sent" | "email.delivered" | "email.bounced" | "email.complained" | "email.suppressed";
+  | "email.scheduled"
+  | "email.sent"
+  | "email.delivered"
+  | "email.bounced"
+  | "email.complained"
+  | "email.suppressed"
+  | "email.opened"
+  | "email.clicked";
 
 /** One entry of a message's timeline; `email.canceled` is recorded but never sent as a webhook (Resend has none). */
 export type TimelineEvent = {
@@ -16,6 +24,8 @@ export type TimelineEvent = {
   to: string[]; // the recipients this event is about
   bounce?: { message: string; subType: string; type: string };
   suppressed?: { message: string; type: string };
+  /** email.clicked: the link followed (Resend's EmailClick). */
+  click?: { ipAddress: string; link: string; timestamp: string; userAgent: string };
   webhook_id?: string; // svix-id of the webhook delivery, when one was sent
 };
 
@@ -78,6 +88,8 @@ export type ResendState = {
   domains: StoredDomain[]; // oldest first (domains.ts)
   /** Refuse `from` addresses whose domain is not verified here (403 validation_error), like Resend. */
   enforceVerifiedDomains: boolean;
+  /** Registered webhooks (webhooks.ts); absent until first seeded with the dashboard-configured one. */
+  webhooks?: StoredWebhook[];
 };
 
 export type RateLimitSettings = { enabled: boolean; perSecond: number };

@@ -21,6 +21,8 @@ export type Delivery = {
   createdAt: string;
   state: "pending" | "delivered" | "failed";
   attempts: DeliveryAttempt[];
+  /** The endpoint's own signing secret, when it has one (Resend signs each endpoint with its secret). */
+  secret?: string;
 };
 
 export type DelivererOptions = {
@@ -64,8 +66,8 @@ export class WebhookDeliverer {
     return this.store.data.deliveries;
   }
 
-  /** Queues a message for delivery and returns it. */
-  send(url: string, type: string, payload: unknown): Delivery {
+  /** Queues a message for delivery and returns it; `secret` (an endpoint's own) signs it instead of the default. */
+  send(url: string, type: string, payload: unknown, options: { secret?: string } = {}): Delivery {
     const delivery: Delivery = {
       id: `${this.options.idPrefix}${randomBytes(12).toString("hex")}`,
       type,
@@ -74,6 +76,7 @@ export class WebhookDeliverer {
       createdAt: new Date().toISOString(),
       state: "pending",
       attempts: [],
+      ...(options.secret ? { secret: options.secret } : {}),
     };
     this.store.data.deliveries.push(delivery);
     if (this.store.data.deliveries.length > 2000) this.store.data.deliveries.splice(0, 500);
@@ -163,7 +166,8 @@ export class WebhookDeliverer {
     const generation = this.generation;
     const started = Date.now();
     const timestamp = new Date();
-    const signature = this.signer.sign(delivery.id, timestamp, delivery.body);
+    const signer = delivery.secret ? new Webhook(delivery.secret) : this.signer;
+    const signature = signer.sign(delivery.id, timestamp, delivery.body);
     const prefix = this.options.headerStyle;
     let status: number | null = null;
     let error: string | undefined;

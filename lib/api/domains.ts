@@ -4,9 +4,10 @@ import { toApiDomain, toApiDomainListItem } from "@/lib/domains/api-shape";
 import { addDomain, getDomain, listDomains, removeDomain, verifyDomain } from "@/lib/domains/service";
 import type { PublicAnswer } from "@/lib/http/public-api";
 
-import { apiErrors, parseInput } from "./errors";
-import { oneCursorAtMost, pageLimit } from "./pagination";
-import type { ApiCaller } from "./keys";
+import { apiErrors } from "@/lib/errors";
+import { parseInput } from "@/lib/validation/parse-input";
+import { oneCursorAtMost, pageLimit } from "@/lib/validation/pagination";
+import type { ApiCaller } from "@/lib/keys/api-keys";
 
 /**
  * The public API's Domains endpoints, wire-compatible with Resend's so `resend.domains.*` works with MailKit's
@@ -17,6 +18,8 @@ import type { ApiCaller } from "./keys";
  *   GET    /api/domains/{id}         the domain with its records
  *   POST   /api/domains/{id}/verify  { object: "domain", id }
  *   DELETE /api/domains/{id}         { object: "domain", id, deleted: true }
+ * An account has at most 10 domains (403 beyond), a name not verified within 72 h is released, and adds, verifies
+ * and removals are limited per customer (429 with retry-after): lib/domains/service.ts and pacing.ts.
  */
 
 // ---- request and answer schemas (also the OpenAPI document's, lib/api/openapi.ts) ------------------------------

@@ -1,15 +1,19 @@
 import { z } from "zod";
 
+import { SEND_ID_TAG } from "@/lib/mail/send-tag";
 import { sendEmails, type SendResult } from "@/lib/sending";
-import { listEmailsQuery, parseBatchBody, parseSendEmailBody, SEND_ID_TAG } from "@/lib/sending/email-schema";
+import { attachmentHostProblem } from "@/lib/sending/attachment-hosts";
+import { listEmailsQuery } from "@/lib/sending/list-schema";
+import { parseBatchBody, parseSendEmailBody } from "@/lib/sending/wire-schema";
 import { IdempotencyConflictError } from "@/lib/sending/errors";
 import { getSendRow, listSendsPage, type SendRow } from "@/lib/sending/queries";
-import { lastEventOf, SEND_STATUSES } from "@/lib/sending/status";
+import { lastEventOf, SEND_STATUSES } from "@/lib/mail/status";
 import type { PublicAnswer } from "@/lib/http/public-api";
 
-import { apiErrors, parseInput } from "./errors";
-import { hashRequestBody, priorOutcome, readPrior, type Prior, type StoredResponse } from "./idempotency";
-import type { ApiCaller, IdempotencyRow } from "./keys";
+import { apiErrors } from "@/lib/errors";
+import { parseInput } from "@/lib/validation/parse-input";
+import { hashRequestBody, priorOutcome, readPrior, type Prior, type StoredResponse } from "@/lib/keys/idempotency";
+import type { ApiCaller, IdempotencyRow } from "@/lib/keys/api-keys";
 
 /**
  * The Resend-compatible email endpoints (declared in app/api/emails/**, over lib/http/public-api.ts):
@@ -17,7 +21,7 @@ import type { ApiCaller, IdempotencyRow } from "./keys";
  *   POST /api/emails/batch  queue up to 100, all-or-nothing
  *   GET  /api/emails/{id}   one email                 (full access)
  *   GET  /api/emails        list, newest first        (full access)
- * Each takes the caller and typed input and returns the answer's body, or throws an error of lib/api/errors.ts.
+ * Each takes the caller and typed input and returns the answer's body, or throws an error of lib/errors.
  */
 
 // ---- answers (their zod schemas are the OpenAPI document's, lib/api/openapi.ts) --------------------------------
@@ -119,6 +123,9 @@ export async function sendFromApi(caller: ApiCaller, request: SendRequest): Prom
     const earlier = await priorOutcome(caller.userId, idempotency, request.idempotency!.prior);
     if (earlier) return answerPrior(earlier);
   }
+  // Attachment paths Resend would fetch: their hosts must resolve to public addresses only.
+  const hostProblem = await attachmentHostProblem(emails);
+  if (hostProblem) throw apiErrors.validation({ name: "validation_error", message: hostProblem });
   try {
     const result = await sendEmails(
       {

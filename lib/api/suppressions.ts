@@ -9,11 +9,12 @@ import {
 import { z } from "zod";
 
 import { SUPPRESSION_REASONS } from "@/lib/suppressions/recipients";
-import { addSuppressionBody, listSuppressionsQuery, suppressionRef } from "@/lib/suppressions/validation";
+import { addSuppressionBody, listSuppressionsQuery, suppressionRef } from "@/lib/suppressions/schema";
 import type { PublicAnswer } from "@/lib/http/public-api";
 
-import { apiErrors, parseInput } from "./errors";
-import type { ApiCaller } from "./keys";
+import { apiErrors } from "@/lib/errors";
+import { parseInput } from "@/lib/validation/parse-input";
+import type { ApiCaller } from "@/lib/keys/api-keys";
 
 /**
  * The customer's suppression list, wire-compatible with Resend's `suppressions.*` (full-access key):

@@ -8,6 +8,7 @@ import {
   listDeliveries,
   listEndpoints,
   replayDelivery,
+  replayDeliveriesSince,
   maskSecret,
   rotateSecret,
   updateEndpoint,
@@ -17,11 +18,12 @@ import {
   type EndpointView,
 } from "@/lib/webhooks";
 import { eventBody, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
-import { createEndpointInput, updateEndpointInput, webhookId } from "@/lib/webhooks/schema";
+import { createEndpointInput, replaySinceInput, updateEndpointInput, webhookId } from "@/lib/webhooks/schema";
 import type { PublicAnswer } from "@/lib/http/public-api";
 
-import { apiErrors, parseInput } from "./errors";
-import type { ApiCaller } from "./keys";
+import { apiErrors } from "@/lib/errors";
+import { parseInput } from "@/lib/validation/parse-input";
+import type { ApiCaller } from "@/lib/keys/api-keys";
 
 /**
  * Customer webhook endpoints over the public API (full-access keys), wire-compatible with Resend's webhooks API
@@ -35,6 +37,7 @@ import type { ApiCaller } from "./keys";
  *   GET    /api/webhooks/{id}/events                    the delivery log, newest first (?limit=1…100)
  *   GET    /api/webhooks/{id}/events/{eventId}          one event with its payload
  *   POST   /api/webhooks/{id}/events/{eventId}/replay   deliver it again (same webhook-id and payload)
+ *   POST   /api/webhooks/{id}/replay                    { since } → every finished event since then, again (MailKit's own)
  * (/api/webhooks/dodo and /api/webhooks/resend are MailKit's own incoming provider webhooks; endpoint ids are
  * cuids, so they never collide.)
  */
@@ -83,6 +86,12 @@ export const webhookEventSchema = webhookEventLogSchema.extend({
   payload: z.unknown().meta({ description: "The body that is POSTed: { type, created_at, data }" }),
 });
 export const webhookEventRefSchema = z.object({ object: z.literal("webhook_event"), id: z.string() });
+export const webhookReplaySchema = z.object({
+  object: z.literal("webhook_replay"),
+  webhook_id: z.string(),
+  since: createdAt,
+  replayed: z.number().int().meta({ description: "How many events were queued for delivery again" }),
+});
 type Of<S extends z.ZodType> = z.infer<S>;
 
 export async function createWebhook(caller: ApiCaller, body: unknown): Promise<PublicAnswer> {
@@ -170,6 +179,19 @@ export async function replayWebhookEvent(caller: ApiCaller, id: string, eventId:
   const d = await run(() => getDeliveryByEventId(caller.userId, checkId(id), checkEventId(eventId)));
   await run(() => replayDelivery(caller.userId, d.id));
   return { body: { object: "webhook_event", id: d.eventId } satisfies Of<typeof webhookEventRefSchema> };
+}
+
+export async function replayWebhookEventsSince(caller: ApiCaller, id: string, body: unknown): Promise<PublicAnswer> {
+  const { since } = parseInput(replaySinceInput, body);
+  const replayed = await run(() => replayDeliveriesSince(caller.userId, checkId(id), since));
+  return {
+    body: {
+      object: "webhook_replay",
+      webhook_id: id,
+      since: since.toISOString(),
+      replayed,
+    } satisfies Of<typeof webhookReplaySchema>,
+  };
 }
 
 /** Resend's event-log states: success | pending (not tried yet) | attempting (retrying) | failed. */

@@ -6,6 +6,8 @@ import { db } from "@/lib/db";
 import { sendSignInEmail } from "@/lib/emails/send";
 import { getEnv } from "@/lib/env";
 
+import { signInIdentifier } from "./identifier";
+
 /**
  * Auth.js: email magic links (sent through the `resend` SDK, so they reach the emulator's inbox in local
  * mode) and database sessions in MailKit's own database.
@@ -22,6 +24,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       Resend({
         from: env.EMAIL_FROM,
         apiKey: env.resend.apiKey,
+        // The throttle's key and the link's address are one and the same (lib/auth/identifier.ts).
+        normalizeIdentifier: signInIdentifier,
         // The built-in provider posts to api.resend.com directly; send through the SDK instead.
         // Defence in depth: whatever host the request claimed, the link points at APP_URL.
         sendVerificationRequest: ({ identifier, url }) => {

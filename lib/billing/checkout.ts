@@ -1,3 +1,5 @@
+import { PRODUCT, PRODUCT_COPY } from "@/lib/catalog/product";
+import { LIVE_PLAN_STATUSES } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { getCatalog } from "@/lib/dodo/catalog";
 import { getDodo } from "@/lib/dodo/client";
@@ -5,7 +7,7 @@ import { getEnv } from "@/lib/env";
 
 import { ensureDodoCustomer } from "./customer";
 import type { SessionUser } from "@/lib/auth/session";
-import { HttpError } from "@/lib/http/errors";
+import { HttpError } from "@/lib/errors";
 
 export type CheckoutKind = "subscribe" | "topup";
 
@@ -17,13 +19,20 @@ export class BillingError extends HttpError {
 }
 
 /** Statuses in which a plan still renews (a second subscription would double-bill). */
-export const LIVE_SUBSCRIPTION_STATUSES = ["active", "on_hold", "pending", "past_due"];
+export const LIVE_SUBSCRIPTION_STATUSES = LIVE_PLAN_STATUSES;
 
 /**
  * Starts a Dodo hosted checkout for the signed-in user's own customer and returns its URL. The return URL
  * is only a landing page: credits count once Dodo's webhooks confirm the payment.
  */
 export async function startCheckout(user: SessionUser, kind: CheckoutKind): Promise<string> {
+  // Packs are add-ons to a live plan (lib/catalog/product.ts): without one, the answer says to subscribe first.
+  if (kind === "topup" && PRODUCT.topUp.requiresPlan) {
+    const live = await db.subscription.count({
+      where: { userId: user.id, status: { in: LIVE_SUBSCRIPTION_STATUSES } },
+    });
+    if (!live) throw new BillingError("no_plan", PRODUCT_COPY.noPlan);
+  }
   if (kind === "subscribe") {
     const live = await db.subscription.findFirst({
       where: { userId: user.id, status: { in: LIVE_SUBSCRIPTION_STATUSES } },

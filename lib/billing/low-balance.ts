@@ -1,9 +1,11 @@
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { availableOf, lowBalanceThreshold } from "@/lib/credits";
 import { sendLowBalanceEmail } from "@/lib/emails/send";
 import { getEnv } from "@/lib/env";
-import { completeJob, enqueue, type ClaimedJob, type Tx } from "@/lib/outbox";
+import { completeJob, enqueue, type ClaimedJob } from "@/lib/outbox";
 import { emitCreditBalanceLow } from "@/lib/webhooks/emit";
+
+import { BILLING_TX } from "./transactions";
 
 export const LOW_BALANCE_EMAIL_JOB = "email.low_balance";
 
@@ -57,7 +59,7 @@ export async function sendLowBalanceWarning(job: ClaimedJob): Promise<void> {
   await db.$transaction(async (tx) => {
     await completeJob(tx, job);
     await tx.creditAccount.update({ where: { customerId }, data: { lowBalanceEmailedAt: new Date() } });
-  });
+  }, BILLING_TX);
 }
 
 /** What the banner needs: null when there is nothing to warn about. */

@@ -4,7 +4,9 @@ import type { SessionUser } from "@/lib/auth/session";
 import { availableOf, lowBalanceThreshold, syncCreditsFromDodo } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { getCatalog } from "@/lib/dodo/catalog";
+import { PRODUCT } from "@/lib/catalog/product";
 import { getDodo, isNotFound, toCredits } from "@/lib/dodo/client";
+import { logger } from "@/lib/runtime/log";
 
 import { LIVE_SUBSCRIPTION_STATUSES } from "./checkout";
 
@@ -26,7 +28,10 @@ export type LedgerRow = {
   createdAt: Date;
 };
 
-/** Dodo's live view of the customer's credits (the source of truth people see), or why it failed. */
+/**
+ * Dodo's live view of the customer's credits (the source of truth people see), or why it failed. `grants` are the
+ * ones with credits left; `cycleTotal` is what every unexpired grant gave (the meter's steady scale).
+ */
 export type LiveCredits =
   { ok: true; balance: number; grants: Grant[]; cycleTotal: number } | { ok: false; error: string };
 
@@ -73,19 +78,27 @@ export async function getLiveCredits(user: SessionUser): Promise<LiveCredits> {
           throw error;
         },
       ),
-      dodo.creditEntitlements.balances
-        .listGrants(customerId, {
-          credit_entitlement_id: entitlementId,
-          status: "active",
-          page_number: 0,
-          page_size: 100,
-        })
-        .catch((error) => (isNotFound(error) ? { items: [] as BalanceListGrantsResponse[] } : Promise.reject(error))),
+      // Active and depleted grants: a grant used up still counts in the meter's scale until it expires, so the
+      // denominator does not drop (and read as lost credits) the moment one grant is spent.
+      Promise.all(
+        (["active", "depleted"] as const).map((status) =>
+          dodo.creditEntitlements.balances
+            .listGrants(customerId, { credit_entitlement_id: entitlementId, status, page_number: 0, page_size: 100 })
+            .then((page) => page.items)
+            .catch((error) => (isNotFound(error) ? ([] as BalanceListGrantsResponse[]) : Promise.reject(error))),
+        ),
+      ),
     ]);
-    const grants = grantsPage.items.map(toGrant).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-    return { ok: true, balance, grants, cycleTotal: grants.reduce((sum, g) => sum + g.initial, 0) };
+    const now = Date.now();
+    const unexpired = grantsPage
+      .flat()
+      .map(toGrant)
+      .filter((g) => !g.expiresAt || g.expiresAt.getTime() > now)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    const grants = unexpired.filter((g) => g.remaining > 0);
+    return { ok: true, balance, grants, cycleTotal: unexpired.reduce((sum, g) => sum + g.initial, 0) };
   } catch (error) {
-    console.error("[billing] live balance read failed:", (error as Error).message);
+    logger("billing").error({ err: error }, "live balance read failed");
     return { ok: false, error: "We couldn't reach Dodo Payments to load your live balance. Try again in a moment." };
   }
 }
@@ -108,7 +121,7 @@ export async function getLedgerPage(
     return { ok: true, rows: result.items.map(toLedgerRow), hasNext: result.items.length === LEDGER_PAGE_SIZE };
   } catch (error) {
     if (isNotFound(error)) return { ok: true, rows: [], hasNext: false };
-    console.error("[billing] ledger read failed:", (error as Error).message);
+    logger("billing").error({ err: error }, "ledger read failed");
     return { ok: false, error: "We couldn't load your credit history from Dodo Payments." };
   }
 }
@@ -161,7 +174,29 @@ function toLedgerRow(e: CreditLedgerEntry): LedgerRow {
     amount: toCredits(e.amount),
     isCredit: e.is_credit,
     balanceAfter: toCredits(e.balance_after),
-    description: e.description ?? "",
+    description: describeLedgerEntry(e),
     createdAt: new Date(e.created_at),
   };
+}
+
+/**
+ * What a ledger row says in people's words: the product that granted the credits (Dodo writes "Credits granted for
+ * OneTime payment"), how many emails a MailKit debit covered (without its internal id), Dodo's text otherwise.
+ */
+export function describeLedgerEntry(
+  e: Pick<CreditLedgerEntry, "transaction_type" | "description" | "reference_type" | "metadata">,
+): string {
+  const text = e.description ?? "";
+  if (e.transaction_type === "credit_added" || e.transaction_type === "auto_top_up") {
+    if (e.reference_type === "subscription") return `${PRODUCT.plan.name} credits`;
+    if (e.reference_type === "payment")
+      return e.metadata?.mailkit_checkout === "auto_top_up"
+        ? `${PRODUCT.topUp.name} (auto top-up)`
+        : PRODUCT.topUp.name;
+  }
+  const debit = /^MailKit: (\d+ emails?), \d+ credits? \(debit [^)]*\)$/.exec(text);
+  if (debit) return `${debit[1]} sent`;
+  const creditBack = /^MailKit: (.*) \(email [^)]*\)$/.exec(text);
+  if (creditBack) return creditBack[1]!;
+  return text;
 }

@@ -2,8 +2,9 @@ import { createHash, randomUUID } from "node:crypto";
 
 import { db } from "@/lib/db";
 import { toCredits } from "@/lib/dodo/client";
+import { logger } from "@/lib/runtime/log";
 import { backoffMs } from "@/lib/outbox";
-import { getSendingConfig } from "@/lib/sending/config";
+import { getTuning, TX_OPTIONS } from "@/lib/runtime/tuning";
 
 import { markDebitPosted } from "./index";
 import { postLedgerEntry } from "./ledger";
@@ -19,8 +20,6 @@ import { postLedgerEntry } from "./ledger";
 export const DEBITS_LOOP = "debits";
 const MAX_SENDS_PER_DEBIT = 5_000;
 const LEASE_MS = 30_000;
-const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
-
 /** The debit's reason in Dodo's ledger names how many emails it covers and MailKit's debit id. */
 export function debitReason(debit: { id: string; emails: number; credits: number }): string {
   const emails = `${debit.emails} email${debit.emails === 1 ? "" : "s"}`;
@@ -54,7 +53,7 @@ FROM picked`;
 
 /** Cuts one debit per customer that is due. Returns how many debits it cut. */
 export async function cutDueDebits(options: { force?: boolean } = {}): Promise<number> {
-  const config = getSendingConfig();
+  const config = getTuning();
   const due = await db.$queryRawUnsafe<{ customerId: string }[]>(
     DUE_CUSTOMERS_SQL,
     options.force ?? false,
@@ -141,7 +140,7 @@ async function postDebit(debit: ClaimedDebit): Promise<void> {
     },
   });
   if (outcome.permanent)
-    console.error(`[debits] Dodo refused debit ${debit.id} (${debit.credits} credits): ${message}`);
+    logger("debits").error({ debitId: debit.id, credits: debit.credits, reason: message }, "Dodo refused a debit");
 }
 
 async function finish(debit: ClaimedDebit, result: { ledgerEntryId?: string; balanceAfter?: number }): Promise<void> {

@@ -1,9 +1,9 @@
 import { PRODUCT } from "@/lib/catalog/product";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { getCatalog } from "@/lib/dodo/catalog";
 import { getDodo, isNotFound, toCredits } from "@/lib/dodo/client";
+import { logger } from "@/lib/runtime/log";
 import { metrics } from "@/lib/metrics";
-import type { Tx } from "@/lib/outbox";
 
 /**
  * MailKit's view of each customer's Email Credits: the admission gate for sends.
@@ -22,6 +22,14 @@ export const LOW_BALANCE_PERCENT = PRODUCT.plan.lowBalancePercent;
 /** Credits a customer can spend now: MailKit's balance minus what sends in flight hold (never negative). */
 export function availableOf(account: { balance: number; reserved: number } | null | undefined): number {
   return account ? Math.max(0, account.balance - account.reserved) : 0;
+}
+
+/** Statuses in which a plan still renews. */
+export const LIVE_PLAN_STATUSES = ["active", "on_hold", "pending", "past_due"];
+
+/** Whether the customer has a live plan (read on a refused send only: the 402 then says what to do). */
+export async function hasLivePlan(customerId: string): Promise<boolean> {
+  return (await db.subscription.count({ where: { customerId, status: { in: LIVE_PLAN_STATUSES } } })) > 0;
 }
 
 /** Creates the account for a customer (idempotent). */
@@ -84,6 +92,7 @@ export async function syncCreditsFromDodo(customerId: string, reason: string, at
             ...(threshold !== null && balance >= threshold ? { lowBalanceSince: null } : {}),
           },
         });
+        await rearmBalanceLines(tx, customerId);
         if (balance !== account.balance) {
           await tx.creditEntry.create({
             data: {
@@ -106,6 +115,23 @@ export async function syncCreditsFromDodo(customerId: string, reason: string, at
       return { synced: false, dodoBalance, balance: account.balance, available: availableOf(account) };
     }
   }
+}
+
+const REARM_SQL = `
+UPDATE "CreditAccount" a SET
+  "autoTopUpArmed" = a."autoTopUpArmed" OR (a."balance" - a."reserved" >= a."autoTopUpThreshold"
+    AND NOT EXISTS (SELECT 1 FROM "AutoTopUp" t WHERE t."customerId" = a."customerId" AND t."status" IN ('pending', 'charging'))),
+  "alertSince" = CASE WHEN a."alertThreshold" IS NULL OR a."balance" - a."reserved" >= a."alertThreshold" THEN NULL
+                      ELSE a."alertSince" END
+WHERE a."customerId" = $1 AND (NOT a."autoTopUpArmed" OR a."alertSince" IS NOT NULL)`;
+
+/**
+ * Re-arms the owner's own lines (auto top-up, alert threshold; lib/billing) once the balance is back at them. Run by
+ * every sync, so credits that arrive and are spent again between two passes of the balance watch still count as a
+ * recovery, and the next drop is a new crossing. An auto top-up still charging keeps its crossing disarmed.
+ */
+export async function rearmBalanceLines(tx: Tx | typeof db, customerId: string): Promise<void> {
+  await tx.$executeRawUnsafe(REARM_SQL, customerId);
 }
 
 // ---- coalesced syncs ------------------------------------------------------------------------------------------
@@ -151,7 +177,7 @@ export async function syncIfRequested(customerId: string): Promise<boolean> {
     });
     return true;
   } catch (error) {
-    console.error(`[credits] sync of ${customerId} failed: ${(error as Error).message}`);
+    logger("credits").error({ customerId, err: error }, "credit sync failed");
     return false;
   }
 }

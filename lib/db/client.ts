@@ -5,8 +5,9 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-import { PrismaClient } from "@/lib/generated/prisma/client";
-import type { Env } from "@/lib/env";
+import { PrismaClient } from "@/prisma/generated/client";
+import { getEnv, type Env } from "@/lib/env";
+import { logger } from "@/lib/runtime/log";
 import { processSingleton } from "@/lib/runtime/singleton";
 
 // Columns are TIMESTAMP without time zone holding UTC (Prisma's convention); raw SQL compares them with
@@ -42,10 +43,17 @@ export type Database = {
 /** Opens the database the configuration names: PostgreSQL, or an embedded PGlite (on disk or in memory). */
 export function openDatabase(config: Env["database"]): Database {
   if (config.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: config.url, max: 10, options: UTC });
+    const { DATABASE_POOL_SIZE, DATABASE_POOL_TIMEOUT_MS } = getEnv();
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: DATABASE_POOL_SIZE,
+      // Waiting for a free connection (or for a new one to open) fails after this, instead of hanging.
+      connectionTimeoutMillis: DATABASE_POOL_TIMEOUT_MS,
+      options: UTC,
+    });
     // An idle connection the server closes (restart, failover, a dropped database) is replaced on next use; without
     // a listener its 'error' event would crash the process.
-    pool.on("error", (error) => console.warn("[db] an idle PostgreSQL connection was closed:", error.message));
+    pool.on("error", (error) => logger("db").warn({ err: error }, "an idle PostgreSQL connection was closed"));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       kind: "postgres",

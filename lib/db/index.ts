@@ -1,12 +1,16 @@
 import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/runtime/log";
 import { processSingleton } from "@/lib/runtime/singleton";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/prisma/generated/client";
 
 import { openDatabase, type Database } from "./client";
-import { migrate } from "./migrate";
+import { migrate, pendingMigrations } from "./migrate";
 
 export type { Database } from "./client";
-export { Prisma } from "@/lib/generated/prisma/client";
+export { Prisma } from "@/prisma/generated/client";
+
+/** The client a transaction callback receives: what code that must run inside the caller's transaction takes. */
+export type Tx = Prisma.TransactionClient;
 
 // One database per process (PGlite may be opened only once), whatever bundle asks for it.
 const state = processSingleton("database", (): { database?: Database; ready?: Promise<void> } => ({}));
@@ -25,7 +29,7 @@ export function setDatabaseForTests(database: Database | undefined): void {
 /** Applies pending migrations once per process (dev and start call this at boot). */
 export function ensureMigrated(): Promise<void> {
   state.ready ??= migrate(getDatabase()).then((result) => {
-    if (result.applied.length) console.log(`[db] applied migrations: ${result.applied.join(", ")}`);
+    if (result.applied.length) logger("db").info({ migrations: result.applied }, "applied migrations");
   });
   return state.ready;
 }
@@ -44,13 +48,21 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
   },
 });
 
-/** Readiness: the database answers and its migrations are applied. */
+/** Readiness: the database answers and every migration of this build is applied (none is applied here). */
 export async function checkDatabase(): Promise<{ ok: true } | { ok: false; error: string }> {
   try {
-    await ensureMigrated();
-    await db.$queryRawUnsafe("SELECT 1");
+    const pending = await pendingMigrations(getDatabase());
+    if (pending.length) return { ok: false, error: `migrations not applied: ${pending.join(", ")}` };
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    return { ok: false, error: `database unreachable: ${(error as Error).message}` };
   }
+}
+
+/** Closes this process's database (shutdown); the next use would open it again. */
+export async function closeDatabase(): Promise<void> {
+  const database = state.database;
+  state.database = undefined;
+  state.ready = undefined;
+  await database?.close();
 }

@@ -17,7 +17,7 @@ export const CATALOG = {
 
 export type Catalog = { entitlementId: string; planProductId: string; topUpProductId: string };
 
-/** The catalog's IDs: from the environment when configured, else found by name (cached per process). */
+/** The catalog's IDs: from the environment when configured, else looked up by name (cached per process). */
 const cached = processLazy("dodo-catalog", () =>
   resolveCatalog().catch((error) => {
     cached.reset(); // try again next time

@@ -8,13 +8,15 @@ import { addDomain, removeDomain, verifyDomain } from "./service";
 export type AddDomainState =
   { status: "idle" } | { status: "added"; name: string } | { status: "invalid"; message: string; name: string };
 
-export async function addDomainFromForm(userId: string, form: FormData): Promise<AddDomainState> {
-  const name = String(form.get("name") ?? "");
+export async function addDomainFromDashboard(
+  userId: string,
+  input: { name: string; region?: string },
+): Promise<AddDomainState> {
   try {
-    const domain = await addDomain(userId, { name, region: String(form.get("region") ?? "") || undefined });
+    const domain = await addDomain(userId, input);
     return { status: "added", name: domain.name };
   } catch (error) {
-    if (error instanceof DomainError) return { status: "invalid", message: error.message, name };
+    if (error instanceof DomainError) return { status: "invalid", message: error.message, name: input.name };
     throw error;
   }
 }
@@ -23,10 +25,9 @@ export type DomainActionState = { status: "idle" } | { status: "done" } | { stat
 
 export async function domainAction(
   userId: string,
-  form: FormData,
+  id: string,
   action: "verify" | "remove",
 ): Promise<DomainActionState> {
-  const id = String(form.get("id") ?? "");
   try {
     await (action === "verify" ? verifyDomain(userId, id) : removeDomain(userId, id));
     return { status: "done" };
@@ -39,7 +40,7 @@ export async function domainAction(
 /** Changes whenever a domain of the user, its status or a record's status changes (for GET /api/live). */
 export async function domainsVersion(userId: string): Promise<string> {
   const rows = await db.senderDomain.findMany({
-    where: { userId },
+    where: { userId, resendId: { not: null } },
     orderBy: { id: "asc" },
     select: { id: true, status: true, records: true },
   });

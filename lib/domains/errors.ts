@@ -1,4 +1,4 @@
-import { HttpError } from "@/lib/http/errors";
+import { HttpError } from "@/lib/errors";
 
 /**
  * Why a domain operation or a `from` address was refused. Typed errors named by a code of the one error table
@@ -12,10 +12,12 @@ export class DomainError extends HttpError {
       | "invalid_region"
       | "forbidden"
       | "not_found"
+      | "rate_limit_exceeded"
       | "provider_unavailable",
     message: string,
+    headers: Record<string, string> = {},
   ) {
-    super(code, message);
+    super(code, message, {}, headers);
   }
 }
 
@@ -29,17 +31,33 @@ export class InvalidDomainError extends DomainError {
   }
 }
 
-/** Another MailKit customer (or this one) has the domain already: a domain belongs to exactly one customer. */
+/**
+ * Another MailKit customer (or this one) has the domain already: a domain belongs to exactly one customer. A claim
+ * never verified is released at `releasedAt` (72 h after it was added), and the name is free for anyone then.
+ */
 export class DomainTakenError extends DomainError {
   constructor(
     readonly domain: string,
     readonly byYou: boolean,
+    readonly releasedAt: Date | null = null,
   ) {
+    super("forbidden", takenMessage(domain, byYou, releasedAt));
+  }
+}
+
+function takenMessage(domain: string, byYou: boolean, releasedAt: Date | null): string {
+  if (byYou) return `You have already added ${domain}.`;
+  if (releasedAt)
+    return `The domain ${domain} is claimed by another MailKit account but not verified. Unverified claims are released 72 hours after they are made: if the domain is yours, add it again after ${releasedAt.toISOString()}.`;
+  return `The domain ${domain} is already registered by another MailKit account. If it is yours, contact support to transfer it.`;
+}
+
+/** The customer has as many domains as an account may have (lib/domains/service.ts MAX_DOMAINS_PER_CUSTOMER). */
+export class DomainLimitError extends DomainError {
+  constructor(readonly limit: number) {
     super(
       "forbidden",
-      byYou
-        ? `You have already added ${domain}.`
-        : `The domain ${domain} is already registered by another MailKit account. If it is yours, contact support to transfer it.`,
+      `You have reached the limit of ${limit} domains per account. Remove a domain you no longer use before adding another.`,
     );
   }
 }

@@ -1,6 +1,8 @@
 export {
   addDomain,
+  CLAIM_TTL_MS,
   DOMAIN_REGIONS,
+  MAX_DOMAINS_PER_CUSTOMER,
   getDomain,
   listDomains,
   refreshDomain,
@@ -14,6 +16,7 @@ export { assertSendersAllowed, verifiedDomainNames, type SenderCheckEmail } from
 export { applyDomainEvent, DOMAINS_LOOP, pollDomains } from "./sync";
 export {
   DomainError,
+  DomainLimitError,
   DomainNotFoundError,
   DomainProviderError,
   DomainTakenError,

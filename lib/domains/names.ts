@@ -1,5 +1,5 @@
 import { getEnv } from "@/lib/env";
-import { bareAddress } from "@/lib/sending/recipients";
+import { bareAddress } from "@/lib/mail/recipients";
 
 /** Domain names and addresses: normalising what customers type, and the platform's shared sender domain. */
 

@@ -1,5 +1,5 @@
 import { db, sql } from "@/lib/db";
-import { distinctRecipients } from "@/lib/sending/recipients";
+import { distinctRecipients } from "@/lib/mail/recipients";
 
 import { SenderNotAllowedError } from "./errors";
 import { domainOfAddress, sharedSenderDomain } from "./names";
@@ -14,8 +14,13 @@ import { domainOfAddress, sharedSenderDomain } from "./names";
 
 export type SenderCheckEmail = { from: string; to: string[]; cc?: string[] | null; bcc?: string[] | null };
 
-/** What the rule needs to know of a sender: read with the API key (lib/api/keys.ts) or by senderPolicyOf. */
-export type SenderPolicy = { ownerEmail: string; verifiedDomains: string[] };
+/** What the rule needs to know of a sender: read with the API key (lib/keys/api-keys.ts) or by senderPolicyOf. */
+export type SenderPolicy = {
+  ownerEmail: string;
+  verifiedDomains: string[];
+  /** The sending key is restricted to this one domain (lib/keys/api-keys.ts): any other `from` is refused. */
+  onlyDomain?: string;
+};
 
 /** The SQL that reads a user's verified domain names (also inlined in the API key gate's one statement). */
 export const VERIFIED_DOMAINS_SQL = (userIdColumn: string) =>
@@ -42,6 +47,11 @@ export async function assertSendersAllowed(
   emails.forEach((email, index) => {
     const where = emails.length > 1 ? `emails[${index}]: ` : "";
     const domain = domainOfAddress(email.from) ?? email.from;
+    if (policy.onlyDomain && domain !== policy.onlyDomain)
+      throw new SenderNotAllowedError(
+        domain,
+        `${where}This API key can only send from ${policy.onlyDomain}. Use an address on ${policy.onlyDomain}, or a key that is not restricted to one domain.`,
+      );
     if (verified.has(domain)) return;
     if (domain === shared) {
       if (verified.size > 0)

@@ -1,19 +1,26 @@
 import type { DomainRecords, DomainRegion, GetDomainResponseSuccess } from "resend";
 
 import { db } from "@/lib/db";
-import { Prisma, type SenderDomain } from "@/lib/generated/prisma/client";
+import { Prisma, type SenderDomain } from "@/prisma/generated/client";
 import { getResend } from "@/lib/resend/client";
 import { emitDomainUpdated } from "@/lib/webhooks/emit";
 
 import { toApiDomain } from "./api-shape";
-import { DomainError, DomainNotFoundError, DomainProviderError, DomainTakenError, InvalidDomainError } from "./errors";
+import { releaseIfExpired, reserveName } from "./claims";
+import { DomainError, DomainNotFoundError, DomainProviderError, InvalidDomainError } from "./errors";
 import { normalizeDomain, sharedSenderDomain } from "./names";
+import { countCustomerOperation, resendDomainCall } from "./pacing";
+import { nextCheckDelayMs, recordStatuses } from "./schedule";
+
+export { CLAIM_TTL_MS, MAX_DOMAINS_PER_CUSTOMER } from "./claims";
 
 /**
  * A customer's sender domains. Each lives in MailKit's Resend team (created with the `resend` SDK's
  * domains.create) and in one SenderDomain row that ties it to exactly one MailKit user (unique name). The row
  * mirrors Resend's status and DNS records; it is refreshed when the customer asks (verify), by the polling loop
- * (lib/domains/sync.ts) and by Resend's domain.* webhooks.
+ * (lib/domains/polling.ts) and by Resend's domain.* webhooks. Every Resend call goes through lib/domains/pacing.ts
+ * (the shared Resend budget). A customer has at most MAX_DOMAINS_PER_CUSTOMER domains (Resend's Pro plan allows
+ * 10 too); a name never verified is released CLAIM_TTL_MS after it was added (both in lib/domains/claims.ts).
  */
 
 export const DOMAIN_REGIONS = [
@@ -43,7 +50,13 @@ export type DomainView = {
   createdAt: Date;
   verifiedAt: Date | null;
   checkedAt: Date;
+  /** When the name is released unless verified by then (null once verified). */
+  claimExpiresAt: Date | null;
 };
+
+/** A row whose Resend domain exists (not a name reserved while domains.create is in flight). */
+export type ActiveDomain = SenderDomain & { resendId: string };
+const active = { resendId: { not: null } } as const;
 
 export function toDomainView(row: SenderDomain): DomainView {
   return {
@@ -55,11 +68,12 @@ export function toDomainView(row: SenderDomain): DomainView {
     createdAt: row.createdAt,
     verifiedAt: row.verifiedAt,
     checkedAt: row.checkedAt,
+    claimExpiresAt: row.claimExpiresAt,
   };
 }
 
 export async function listDomains(userId: string): Promise<DomainView[]> {
-  const rows = await db.senderDomain.findMany({ where: { userId }, orderBy: { createdAt: "desc" } });
+  const rows = await db.senderDomain.findMany({ where: { userId, ...active }, orderBy: { createdAt: "desc" } });
   return rows.map(toDomainView);
 }
 
@@ -68,9 +82,10 @@ export async function getDomain(userId: string, id: string): Promise<DomainView>
 }
 
 /**
- * Adds a domain: checks the name and that nobody has it, creates it in Resend and records it for this user.
- * If Resend already has it (an earlier attempt created it and then failed to record it) and no MailKit
- * customer holds it, it is adopted. Two customers adding the same name at once: the unique name decides.
+ * Adds a domain: checks the name, reserves it for this user (within the per-customer cap, atomically), creates it
+ * in Resend and records Resend's answer on the reservation. If Resend already has it (an earlier attempt created
+ * it and then failed to record it) it is adopted. Two customers adding the same name at once: the unique name
+ * decides before anyone calls Resend.
  */
 export async function addDomain(userId: string, input: { name?: unknown; region?: unknown }): Promise<DomainView> {
   if (input.name === undefined || input.name === null || input.name === "")
@@ -83,32 +98,38 @@ export async function addDomain(userId: string, input: { name?: unknown; region?
   if (typeof region !== "string" || !(DOMAIN_REGIONS as readonly string[]).includes(region))
     throw new InvalidDomainError(`Region must be one of: ${DOMAIN_REGIONS.join(", ")}.`, "invalid_region");
 
-  await refuseIfTaken(userId, name);
-  const created = await resendCall(() => getResend().domains.create({ name, region: region as DomainRegion }));
-  let remote: { id: string; status: string; region: string; records: DomainRecords[] };
-  if (created.data) remote = created.data;
-  else {
-    const orphan = created.error?.statusCode === 403 ? await findInResend(name) : undefined;
-    if (!orphan) throw refusedByResend(created.error);
-    remote = orphan;
-  }
+  await countCustomerOperation(userId);
+  await releaseIfExpired(name);
+  const reserved = await reserveName(userId, name, region);
   try {
-    const row = await db.senderDomain.create({
+    const created = await resendDomainCall("customer", (signal) =>
+      getResend().domains.create({ name, region: region as DomainRegion }, { signal }),
+    );
+    let remote: { id: string; status: string; region: string; records: DomainRecords[] };
+    if (created.data) remote = created.data;
+    else {
+      const orphan = created.error?.statusCode === 403 ? await findInResend(name) : undefined;
+      if (!orphan) throw refusedByResend(created.error);
+      remote = orphan;
+    }
+    const verified = remote.status === "verified";
+    const now = new Date();
+    const row = await db.senderDomain.update({
+      where: { id: reserved.id },
       data: {
-        userId,
-        name,
         resendId: remote.id,
         status: remote.status,
         region: remote.region,
         records: remote.records as unknown as Prisma.InputJsonValue,
-        verifiedAt: remote.status === "verified" ? new Date() : null,
+        checkedAt: now,
+        nextCheckAt: new Date(now.getTime() + nextCheckDelayMs(remote.status, 0)),
+        verifiedAt: verified ? now : null,
+        claimExpiresAt: verified ? null : reserved.claimExpiresAt,
       },
     });
     return toDomainView(row);
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      await refuseIfTaken(userId, name);
-    }
+    await db.senderDomain.deleteMany({ where: { id: reserved.id, resendId: null } });
     throw error;
   }
 }
@@ -116,18 +137,26 @@ export async function addDomain(userId: string, input: { name?: unknown; region?
 /** Asks Resend to check the DNS records now, then reads the domain back (usually `pending` until the check). */
 export async function verifyDomain(userId: string, id: string): Promise<DomainView> {
   const row = await ownRow(userId, id);
-  const { error } = await resendCall(() => getResend().domains.verify(row.resendId));
+  await countCustomerOperation(userId);
+  const { error } = await resendDomainCall("customer", (signal) =>
+    getResend().domains.verify(row.resendId, { signal }),
+  );
   if (error) {
     if (error.statusCode === 404) return toDomainView(await forgetRemoved(row));
     throw new DomainProviderError(error.message);
   }
+  // Resend checks from now on: the poller starts again from its shortest interval.
+  await db.senderDomain.updateMany({ where: { id: row.id }, data: { unchangedChecks: 0 } });
   return toDomainView((await refreshDomain(row)) ?? row);
 }
 
 /** Removes the domain from Resend and from MailKit; sends from it are refused from now on. */
 export async function removeDomain(userId: string, id: string): Promise<DomainView> {
   const row = await ownRow(userId, id);
-  const { error } = await resendCall(() => getResend().domains.remove(row.resendId));
+  await countCustomerOperation(userId);
+  const { error } = await resendDomainCall("customer", (signal) =>
+    getResend().domains.remove(row.resendId, { signal }),
+  );
   if (error && error.statusCode !== 404) throw new DomainProviderError(error.message);
   await db.senderDomain.deleteMany({ where: { id: row.id } });
   return toDomainView(row);
@@ -135,11 +164,17 @@ export async function removeDomain(userId: string, id: string): Promise<DomainVi
 
 /**
  * Reads the domain from Resend and records its status and records. Returns the updated row, or null when
- * Resend no longer has the domain (the row is then deleted: nothing can be sent from it).
+ * Resend no longer has the domain (the row is then deleted: nothing can be sent from it). The poller passes
+ * "poller" (it holds its turn already); everyone else waits for the domains' share of the budget.
  */
-export async function refreshDomain(row: SenderDomain): Promise<SenderDomain | null> {
+export async function refreshDomain(
+  row: SenderDomain,
+  who: "customer" | "poller" = "customer",
+): Promise<SenderDomain | null> {
+  const resendId = row.resendId;
+  if (!resendId) return row; // reserved, domains.create still in flight: nothing to read yet
   const checkedAt = new Date();
-  const { data, error } = await resendCall(() => getResend().domains.get(row.resendId));
+  const { data, error } = await resendDomainCall(who, (signal) => getResend().domains.get(resendId, { signal }));
   if (error) {
     if (error.statusCode === 404) {
       await forgetRemoved(row);
@@ -150,7 +185,10 @@ export async function refreshDomain(row: SenderDomain): Promise<SenderDomain | n
   return recordRemoteState(row, data, checkedAt);
 }
 
-/** Stores what Resend said at `checkedAt`, unless a newer reading (a later webhook or poll) is already stored. */
+/**
+ * Stores what Resend said at `checkedAt`, unless a newer reading (a later webhook or poll) is already stored, and
+ * schedules the next poll: a reading that changed nothing doubles the interval (lib/domains/schedule.ts).
+ */
 export async function recordRemoteState(
   row: Pick<SenderDomain, "id" | "verifiedAt">,
   remote: Pick<GetDomainResponseSuccess, "status" | "records"> | { status: string; records: unknown[] },
@@ -158,7 +196,13 @@ export async function recordRemoteState(
   client: Prisma.TransactionClient | typeof db = db,
 ): Promise<SenderDomain | null> {
   const verified = remote.status === "verified";
-  const before = await client.senderDomain.findUnique({ where: { id: row.id }, select: { status: true } });
+  const before = await client.senderDomain.findUnique({
+    where: { id: row.id },
+    select: { status: true, records: true, unchangedChecks: true },
+  });
+  const unchanged =
+    before?.status === remote.status && recordStatuses(before.records) === recordStatuses(remote.records);
+  const unchangedChecks = unchanged ? before.unchangedChecks + 1 : 0;
   const { count } = await client.senderDomain.updateMany({
     where: { id: row.id, checkedAt: { lte: checkedAt } },
     data: {
@@ -166,6 +210,10 @@ export async function recordRemoteState(
       records: remote.records as unknown as Prisma.InputJsonValue,
       checkedAt,
       verifiedAt: verified ? (row.verifiedAt ?? checkedAt) : null,
+      unchangedChecks,
+      nextCheckAt: new Date(checkedAt.getTime() + nextCheckDelayMs(remote.status, unchangedChecks)),
+      // Verified once, the name is the customer's until they remove it.
+      ...(verified ? { claimExpiresAt: null } : {}),
     },
   });
   const after = await client.senderDomain.findUnique({ where: { id: row.id } });
@@ -190,37 +238,14 @@ function refusedByResend(error: { statusCode: number | null; name: string; messa
   return new DomainProviderError(error?.message ?? "no answer");
 }
 
-/**
- * A Domains API call, repeated (up to 3 attempts) when it never got an answer (a reset keep-alive connection,
- * a timeout: the SDK reports statusCode null) or Resend answered 5xx/429. Safe: get/verify/remove are
- * idempotent, and a create that did land the first time is answered 403 "registered already" and adopted.
- */
-async function resendCall<T extends { error: { statusCode: number | null } | null }>(
-  call: () => Promise<T>,
-): Promise<T> {
-  let result = await call();
-  for (let attempt = 1; attempt < 3; attempt++) {
-    const status = result.error?.statusCode;
-    if (!result.error || (status !== null && status !== undefined && status < 500 && status !== 429)) return result;
-    await new Promise((resolve) => setTimeout(resolve, 100 * 3 ** (attempt - 1)));
-    result = await call();
-  }
-  return result;
-}
-
 // MailKit's ids are cuids; anything else (NUL, huge strings…) is no domain, answered before any lookup.
 const DOMAIN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-async function ownRow(userId: string, id: string): Promise<SenderDomain> {
+async function ownRow(userId: string, id: string): Promise<ActiveDomain> {
   if (!DOMAIN_ID.test(id)) throw new DomainNotFoundError();
-  const row = await db.senderDomain.findFirst({ where: { id, userId } });
+  const row = await db.senderDomain.findFirst({ where: { id, userId, ...active } });
   if (!row) throw new DomainNotFoundError();
-  return row;
-}
-
-async function refuseIfTaken(userId: string, name: string): Promise<void> {
-  const existing = await db.senderDomain.findUnique({ where: { name }, select: { userId: true } });
-  if (existing) throw new DomainTakenError(name, existing.userId === userId);
+  return row as ActiveDomain;
 }
 
 async function forgetRemoved(row: SenderDomain): Promise<SenderDomain> {
@@ -231,11 +256,17 @@ async function forgetRemoved(row: SenderDomain): Promise<SenderDomain> {
 /** The domain in MailKit's Resend team by name (an orphan of an interrupted add), with its records. */
 async function findInResend(name: string) {
   let after: string | undefined;
-  for (let page = 0; page < 50; page++) {
-    const { data } = await resendCall(() => getResend().domains.list(after ? { limit: 100, after } : { limit: 100 }));
+  for (let page = 0; page < 20; page++) {
+    const { data } = await resendDomainCall("customer", (signal) =>
+      getResend().domains.list(after ? { limit: 100, after } : { limit: 100 }, { signal }),
+    );
     if (!data) return undefined;
     const match = data.data.find((d) => d.name === name);
-    if (match) return (await resendCall(() => getResend().domains.get(match.id))).data ?? undefined;
+    if (match)
+      return (
+        (await resendDomainCall("customer", (signal) => getResend().domains.get(match.id, { signal }))).data ??
+        undefined
+      );
     if (!data.has_more || data.data.length === 0) return undefined;
     after = data.data[data.data.length - 1]!.id;
   }

@@ -1,24 +1,19 @@
 import type { WebhookEventPayload } from "resend";
 import { z } from "zod";
 
-import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Prisma } from "@/prisma/generated/client";
 import { containsUncleanText } from "@/lib/text";
 
-import { refreshDomain, recordRemoteState, type DnsRecord } from "./service";
+import { recordRemoteState, type DnsRecord } from "./service";
+
+export { DOMAINS_LOOP, pollDomains } from "./polling";
 
 /**
  * Keeping each SenderDomain in step with Resend: Resend's domain.* webhooks (applied in the webhook's
- * transaction, deduplicated by its svix-id there) and a polling loop for what a webhook may have missed.
+ * transaction, deduplicated by its svix-id there) and a polling loop for what a webhook may have missed
+ * (lib/domains/polling.ts).
  * Readings are ordered by time (`checkedAt`): an older webhook never overwrites a newer poll or webhook.
  */
-
-export const DOMAINS_LOOP = "domains";
-
-/** How often a domain is re-read from Resend: soon while verification runs, rarely once settled. */
-const POLL_UNSETTLED_MS = 10_000;
-const POLL_SETTLED_MS = 10 * 60_000;
-const POLL_BATCH = 20;
 
 type DomainEventData = { id?: string; status?: string; records?: unknown[] };
 
@@ -63,26 +58,4 @@ const recordShape = z.object({
 function cleanRecords(value: unknown): DnsRecord[] | undefined {
   const parsed = z.array(recordShape).max(50).safeParse(value);
   return parsed.success ? parsed.data : undefined;
-}
-
-/** One polling pass: re-reads the domains due for a check (oldest reading first). Returns how many it read. */
-export async function pollDomains(now = Date.now()): Promise<number> {
-  const rows = await db.senderDomain.findMany({
-    where: {
-      OR: [
-        { status: { not: "verified" }, checkedAt: { lt: new Date(now - POLL_UNSETTLED_MS) } },
-        { status: "verified", checkedAt: { lt: new Date(now - POLL_SETTLED_MS) } },
-      ],
-    },
-    orderBy: { checkedAt: "asc" },
-    take: POLL_BATCH,
-  });
-  for (const row of rows) {
-    try {
-      await refreshDomain(row);
-    } catch (error) {
-      console.error(`[domains] refreshing ${row.name} failed: ${(error as Error).message}`);
-    }
-  }
-  return rows.length === POLL_BATCH ? rows.length : 0;
 }

@@ -1,8 +1,17 @@
 import { render } from "@react-email/render";
 
 import { getEnv } from "@/lib/env";
+import { formatNumber } from "@/lib/format";
 import { getResend } from "@/lib/resend/client";
 
+import {
+  AutoTopUpOffEmail,
+  CreditsExpiringEmail,
+  ThresholdEmail,
+  type AutoTopUpOffEmailProps,
+  type CreditsExpiringEmailProps,
+  type ThresholdEmailProps,
+} from "./billing-notices";
 import { LowBalanceEmail, type LowBalanceEmailProps } from "./low-balance";
 import { SignInEmail } from "./sign-in";
 import { WebhookDisabledEmail, type WebhookDisabledEmailProps } from "./webhook-disabled";
@@ -33,7 +42,7 @@ export async function sendLowBalanceEmail(
     {
       from: getEnv().EMAIL_FROM,
       to,
-      subject: `Only ${props.available.toLocaleString("en-US")} email credits left`,
+      subject: `Only ${formatNumber(props.available)} email credits left`,
       html: await render(element),
       text: await render(element, { plainText: true }),
     },
@@ -61,3 +70,37 @@ export async function sendWebhookDisabledEmail(
   );
   if (error) throw new Error(`Could not send the webhook-disabled email: ${error.message}`);
 }
+
+/** A billing notice; the idempotency key (the outbox job's key) makes a retried job send it once. */
+async function sendNotice(
+  to: string | string[],
+  subject: string,
+  element: React.ReactElement,
+  idempotencyKey: string,
+): Promise<void> {
+  const { error } = await getResend().emails.send(
+    {
+      from: getEnv().EMAIL_FROM,
+      to,
+      subject,
+      html: await render(element),
+      text: await render(element, { plainText: true }),
+    },
+    { idempotencyKey },
+  );
+  if (error) throw new Error(`Could not send "${subject}": ${error.message}`);
+}
+
+export const sendThresholdEmail = (to: string[], props: ThresholdEmailProps, key: string) =>
+  sendNotice(to, `Only ${formatNumber(props.available)} email credits left`, ThresholdEmail(props), key);
+
+export const sendAutoTopUpOffEmail = (to: string, props: AutoTopUpOffEmailProps, key: string) =>
+  sendNotice(to, "Auto top-up is off: your payment method was declined", AutoTopUpOffEmail(props), key);
+
+export const sendCreditsExpiringEmail = (to: string, props: CreditsExpiringEmailProps, key: string) =>
+  sendNotice(
+    to,
+    `${formatNumber(props.credits)} email credits expire on ${props.expiresAt.toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" })}`,
+    CreditsExpiringEmail(props),
+    key,
+  );

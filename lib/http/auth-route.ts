@@ -4,7 +4,8 @@ import { takeSignInAllowance } from "@/lib/auth/throttle";
 
 import { BODY_LIMITS, BodyTooLargeError, readBodyText } from "./body";
 import { clientAddress } from "./client-address";
-import { errorResponse, HttpError } from "./errors";
+import { errorResponse } from "./errors";
+import { HttpError } from "@/lib/errors";
 
 type AuthHandlers = {
   GET: (request: NextRequest) => Promise<Response>;
@@ -17,6 +18,14 @@ type AuthHandlers = {
  */
 export function authRoutes(handlers: AuthHandlers) {
   async function POST(request: NextRequest): Promise<Response> {
+    try {
+      return await throttledPost(request);
+    } catch (error) {
+      return errorResponse(error, "plain", { label: "auth" });
+    }
+  }
+
+  async function throttledPost(request: NextRequest): Promise<Response> {
     if (!new URL(request.url).pathname.endsWith("/signin/resend")) return handlers.POST(request);
     let body: string;
     try {
@@ -26,15 +35,18 @@ export function authRoutes(handlers: AuthHandlers) {
         return errorResponse(new HttpError("payload_too_large", error.message), "plain");
       throw error;
     }
-    const email = new URLSearchParams(body).get("email") ?? "";
-    const allowance = await takeSignInAllowance(email, clientAddress(request.headers));
+    const form = new URLSearchParams(body);
+    const allowance = await takeSignInAllowance(form.get("email") ?? "", clientAddress(request.headers));
     if (!allowance.allowed) {
-      return new Response(null, {
-        status: 303,
-        headers: { location: "/signin?error=rate_limited", "retry-after": String(allowance.retryAfterSeconds) },
-      });
+      const headers: Record<string, string> = { location: `/signin?error=${allowance.reason}` };
+      if (allowance.reason === "rate_limited") headers["retry-after"] = String(allowance.retryAfterSeconds);
+      return new Response(null, { status: 303, headers });
     }
-    return handlers.POST(new NextRequest(request.url, { method: "POST", headers: request.headers, body }));
+    // Auth.js gets the very address that was counted (its own normaliser is MailKit's: lib/auth/identifier.ts).
+    form.set("email", allowance.email);
+    return handlers.POST(
+      new NextRequest(request.url, { method: "POST", headers: request.headers, body: form.toString() }),
+    );
   }
   return { GET: handlers.GET, POST };
 }

@@ -1,3 +1,5 @@
+import { formatBytes } from "@/lib/format";
+
 /**
  * Bounded request bodies. Every route that reads a body reads it through here, so a client can never make the
  * server hold more than `limitBytes` of it: the declared Content-Length is checked first, and a chunked body is
@@ -100,9 +102,4 @@ function jsonDepth(text: string): number {
     else if (c === 0x5d || c === 0x7d) depth--;
   }
   return max;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round(bytes / 1024 / 1024)} MB`;
-  return `${Math.round(bytes / 1024)} KB`;
 }

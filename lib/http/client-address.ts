@@ -2,6 +2,8 @@ import http from "node:http";
 
 import { getEnv } from "@/lib/env";
 
+import { hstsHeader } from "./security-headers";
+
 /** Set from the TCP socket on every request (below), overwriting any value a client sent. */
 export const SOCKET_ADDRESS_HEADER = "x-mailkit-socket-address";
 
@@ -9,6 +11,8 @@ export const SOCKET_ADDRESS_HEADER = "x-mailkit-socket-address";
  * Next.js does not give route handlers or server actions the TCP peer address, and it keeps a client's own
  * X-Forwarded-For. So, once per server process, every incoming request gets the socket's address in a header of
  * MailKit's own, replacing whatever a client sent under that name (read by clientAddress below).
+ * The same hook gives every response HSTS when the running server's APP_URL is https: next.config.ts headers are
+ * fixed at build time, and routes outside proxy.ts (the public API, webhooks) would otherwise depend on the build.
  */
 export function recordSocketAddresses(): void {
   const proto = http.Server.prototype as http.Server & { __mailkitSocketAddress?: true };
@@ -19,6 +23,8 @@ export function recordSocketAddresses(): void {
     if (event === "request") {
       const request = args[0] as http.IncomingMessage;
       request.headers[SOCKET_ADDRESS_HEADER] = request.socket?.remoteAddress ?? "unknown";
+      const hsts = hstsHeader(getEnv().APP_URL);
+      if (hsts) (args[1] as http.ServerResponse).setHeader("strict-transport-security", hsts);
     }
     return (emit as (...all: unknown[]) => boolean).call(this, event, ...args);
   } as typeof proto.emit;

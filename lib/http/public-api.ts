@@ -1,20 +1,23 @@
 import type { z } from "zod";
 
-import { apiErrors, toApiError } from "@/lib/api/errors";
-import { authorizeToken, type ApiCaller, type IdempotencyRow } from "@/lib/api/keys";
-import { rateLimitDecision } from "@/lib/api/rate-limit";
-import { getSendingConfig } from "@/lib/sending/config";
-import { isCleanText } from "@/lib/text";
+import { apiErrors } from "@/lib/errors";
+import { authorizeToken, type ApiCaller, type IdempotencyRow } from "@/lib/keys/api-keys";
+import { logApiRequest } from "@/lib/request-log";
+import { rateLimitDecision } from "@/lib/rate-limit";
+import { getTuning } from "@/lib/runtime/tuning";
+import { isCleanText, uncleanTextMessage, uncleanTextPath } from "@/lib/text";
 
 import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, readJsonBody } from "./body";
 import { errorResponse } from "./errors";
 import { json } from "./json";
+import { toApiError } from "./public-errors";
 
 /**
  * The public, Resend-compatible API's edge. Every route under /api/emails, /api/domains… is declared as
- * `export const POST = publicApi({ access: "sending", body: "json" }, (req) => domainFunction(req))`. In order:
+ * `export const POST = publicApi(operation, (req) => domainFunction(req))`, with the operation from lib/api's
+ * operation list (which says who may call it, what body it reads, its path parameters). In order:
  * path parameters (an impossible id is a 404 before anything else) → Bearer key, its permission, the per-key rate
- * limit and an earlier Idempotency-Key (one database round trip, lib/api/keys.ts) → the JSON body, bounded while
+ * limit and an earlier Idempotency-Key (one database round trip, lib/keys/api-keys.ts) → the JSON body, bounded while
  * streaming → the handler. Its answer is JSON; any error is rendered in Resend's shape, with the rate headers.
  */
 
@@ -34,17 +37,29 @@ export type PublicApiRequest<P> = {
 /** A successful answer: JSON `body` with `status` (200 by default). */
 export type PublicAnswer = { status?: number; body: Record<string, unknown> };
 
+/** What the edge needs to know of an operation (lib/api/operations.ts declares each one with its documentation). */
 export type PublicRouteOptions<P> = {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** The path under /api, with `{name}` for each path parameter (e.g. "/emails/{id}"). */
+  path: string;
   access: Access;
   body?: "json";
   /** The body's limit (default: Resend's 40 MB, for emails with attachments). */
   maxBodyBytes?: number;
-  /** The endpoint name an Idempotency-Key is remembered under (e.g. "POST /emails"). */
-  idempotent?: string;
+  /** The Idempotency-Key is honoured, remembered under "<method> <path>" (e.g. "POST /emails"). */
+  idempotent?: boolean;
   /** Path parameters; anything the schema refuses is answered 404 `notFound`. */
   params?: z.ZodType<P>;
   notFound?: string;
 };
+
+/** The route handler, carrying the operation it serves (so a test can match route files to the list). */
+export type PublicRoute<P> = ((request: Request, context?: RouteContext) => Promise<Response>) & {
+  operation: PublicRouteOptions<P>;
+};
+
+export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 256;
 
 export const CREDITS_CHARGED_HEADER = "x-mailkit-credits-charged";
 export const CREDITS_REMAINING_HEADER = "x-mailkit-credits-remaining";
@@ -54,58 +69,106 @@ type RouteContext = { params?: Promise<unknown> };
 export function publicApi<P = Record<string, never>>(
   options: PublicRouteOptions<P>,
   handler: (request: PublicApiRequest<P>) => Promise<PublicAnswer>,
-) {
-  return async function route(request: Request, context?: RouteContext): Promise<Response> {
+): PublicRoute<P> {
+  const idempotencyEndpoint = options.idempotent ? `${options.method} ${options.path}` : null;
+  async function route(request: Request, context?: RouteContext): Promise<Response> {
+    const startedAt = performance.now();
     let rateHeaders: Record<string, string> = {};
-    try {
-      const params = await readParams(options, context);
-      const rawKey = options.idempotent ? request.headers.get("idempotency-key") : null;
-      const gateKey = rawKey && rawKey.length <= 256 ? { endpoint: options.idempotent!, key: rawKey } : null;
+    // What the request log needs (lib/request-log): known once the key is, filled in as the request goes.
+    const seen: { caller?: ApiCaller; body?: unknown; answer?: PublicAnswer } = {};
+    const response = await respond();
+    if (seen.caller) logRequest(request, response, seen.caller, seen.body, seen.answer, startedAt);
+    return response;
 
-      const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-      if (!token) throw apiErrors.missingApiKey();
-      const authorization = await authorizeToken(token, { windowMs: 1000, idempotency: gateKey });
-      if (!authorization) throw apiErrors.invalidApiKey();
-      const { caller } = authorization;
-      if (options.access === "full" && caller.permission !== "full_access") throw apiErrors.restrictedApiKey();
-      const decision = rateLimitDecision(
-        authorization.requestCount,
-        authorization.windowResetInMs,
-        caller.rateLimitPerSecond ?? getSendingConfig().rateLimitPerSecond,
-      );
-      rateHeaders = decision.headers;
-      if (!decision.allowed) throw apiErrors.rateLimited(decision.headers);
+    async function respond(): Promise<Response> {
+      try {
+        const params = await readParams(options, context);
+        const rawKey = idempotencyEndpoint ? request.headers.get(IDEMPOTENCY_KEY_HEADER) : null;
+        const gateKey =
+          idempotencyEndpoint && rawKey && rawKey.length <= IDEMPOTENCY_KEY_MAX_LENGTH
+            ? { endpoint: idempotencyEndpoint, key: rawKey }
+            : null;
 
-      const query = Object.fromEntries(new URL(request.url).searchParams);
-      // No domain function ever sees a NUL or a lone surrogate in a query (PostgreSQL refuses them in text).
-      const unclean = Object.entries(query).find(([name, value]) => !isCleanText(name) || !isCleanText(value));
-      if (unclean)
-        throw apiErrors.validation({
-          name: "validation_error",
-          message: `The \`${unclean[0].replace(/[^\x20-\x7e]/g, "?")}\` parameter must not contain NUL characters or unpaired UTF-16 surrogates.`,
+        const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+        if (!token) throw apiErrors.missingApiKey();
+        const authorization = await authorizeToken(token, { windowMs: 1000, idempotency: gateKey });
+        if (!authorization) throw apiErrors.invalidApiKey();
+        const { caller } = authorization;
+        seen.caller = caller;
+        if (options.access === "full" && caller.permission !== "full_access") throw apiErrors.restrictedApiKey();
+        const decision = rateLimitDecision(
+          authorization.requestCount,
+          authorization.windowResetInMs,
+          caller.rateLimitPerSecond ?? getTuning().rateLimitPerSecond,
+        );
+        rateHeaders = decision.headers;
+        if (!decision.allowed) throw apiErrors.rateLimited(decision.headers);
+
+        const query = Object.fromEntries(new URL(request.url).searchParams);
+        // No domain function ever sees a NUL or a lone surrogate in a query (PostgreSQL refuses them in text).
+        const unclean = Object.entries(query).find(([name, value]) => !isCleanText(name) || !isCleanText(value));
+        if (unclean)
+          throw apiErrors.validation({
+            name: "validation_error",
+            message: `The \`${unclean[0].replace(/[^\x20-\x7e]/g, "?")}\` parameter must not contain NUL characters or unpaired UTF-16 surrogates.`,
+          });
+        const body =
+          options.body === "json"
+            ? await readPublicJson(request, options.maxBodyBytes ?? BODY_LIMITS.publicApi)
+            : undefined;
+        // The text rule (lib/text.ts) over the whole body: every string any route's schema reads is clean.
+        seen.body = body;
+        const uncleanAt = uncleanTextPath(body);
+        if (uncleanAt) throw apiErrors.validation({ name: "validation_error", message: uncleanTextMessage(uncleanAt) });
+        // Checked after the body, as Resend does: a bad key with a bad body reports the body first.
+        if (rawKey !== null && (rawKey.length < 1 || rawKey.length > IDEMPOTENCY_KEY_MAX_LENGTH))
+          throw apiErrors.invalidIdempotencyKey();
+        const answer = await handler({
+          caller,
+          params,
+          query,
+          header: (name) => request.headers.get(name),
+          body,
+          idempotency: gateKey ? { ...gateKey, prior: authorization.prior } : null,
         });
-      const body =
-        options.body === "json"
-          ? await readPublicJson(request, options.maxBodyBytes ?? BODY_LIMITS.publicApi)
-          : undefined;
-      // Checked after the body, as Resend does: a bad key with a bad body reports the body first.
-      if (rawKey !== null && (rawKey.length < 1 || rawKey.length > 256)) throw apiErrors.invalidIdempotencyKey();
-      const answer = await handler({
-        caller,
-        params,
-        query,
-        header: (name) => request.headers.get(name),
-        body,
-        idempotency: gateKey ? { ...gateKey, prior: authorization.prior } : null,
-      });
-      return json(answer.body, {
-        status: answer.status ?? 200,
-        headers: { ...rateHeaders, ...creditHeaders(answer.body) },
-      });
-    } catch (error) {
-      return errorResponse(toApiError(error), "public", { headers: rateHeaders, label: "api" });
+        seen.answer = answer;
+        return json(answer.body, {
+          status: answer.status ?? 200,
+          headers: { ...rateHeaders, ...creditHeaders(answer.body) },
+        });
+      } catch (error) {
+        return errorResponse(toApiError(error), "public", { headers: rateHeaders, label: "api" });
+      }
     }
+  }
+  return Object.assign(route, { operation: options });
+}
+
+/** Hands the request to the request log: no database work here (lib/request-log buffers it and writes it later). */
+function logRequest(
+  request: Request,
+  response: Response,
+  caller: ApiCaller,
+  body: unknown,
+  answer: PublicAnswer | undefined,
+  startedAt: number,
+): void {
+  const facts = {
+    userId: caller.userId,
+    apiKeyId: caller.keyId,
+    method: request.method,
+    path: new URL(request.url).pathname,
+    status: response.status,
+    startedAt,
+    requestBody: body,
   };
+  if (answer) return logApiRequest({ ...facts, responseBody: answer.body });
+  // An error: its JSON body (small, rendered by errorResponse) read from a copy of the response.
+  void response
+    .clone()
+    .json()
+    .catch(() => null)
+    .then((responseBody) => logApiRequest({ ...facts, responseBody }));
 }
 
 async function readParams<P>(options: PublicRouteOptions<P>, context?: RouteContext): Promise<P> {

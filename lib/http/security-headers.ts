@@ -1,9 +1,17 @@
 /**
  * Security headers for every response. Pages get a Content-Security-Policy with a per-request nonce from proxy.ts
  * (Next.js puts the nonce on its own scripts when it finds it in the request's CSP header); API routes and
- * webhooks, which proxy.ts does not see, get a static deny-all CSP from next.config.ts. No imports: next.config.ts
- * loads this file too.
+ * webhooks, which proxy.ts does not see, get a static deny-all CSP from next.config.ts. HSTS is decided at run
+ * time from APP_URL (proxy.ts for pages, the server's request hook in client-address.ts for every response).
+ * No imports: next.config.ts loads this file too.
  */
+
+const HSTS = "max-age=63072000; includeSubDomains";
+
+/** The HSTS value for a server whose public origin is `appUrl`: only over https (a plain-http dev server must stay reachable). */
+export function hstsHeader(appUrl: string): string | undefined {
+  return appUrl.startsWith("https:") ? HSTS : undefined;
+}
 
 /** Headers for every response; HSTS only when the public origin is https (a plain-http dev server must stay reachable). */
 export function commonSecurityHeaders({ https }: { https: boolean }): Record<string, string> {
@@ -12,7 +20,7 @@ export function commonSecurityHeaders({ https }: { https: boolean }): Record<str
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
-    ...(https ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
+    ...(https ? { "strict-transport-security": HSTS } : {}),
   };
 }
 

@@ -1,8 +1,10 @@
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/runtime/log";
 
 import { BODY_LIMITS, BodyTooLargeError, readBodyBytes } from "./body";
-import { errorResponse, HttpError, type ErrorCode } from "./errors";
+import { asHttpError, HttpError, isDatabaseUnavailable, type ErrorCode } from "@/lib/errors";
+import { errorResponse } from "./errors";
 import { renderAnswer, type PlainAnswer } from "./plain-route";
 import { json } from "./json";
 
@@ -26,6 +28,15 @@ export type SessionPostOptions = {
 
 export function sessionPost(options: SessionPostOptions, handler: (user: SessionUser) => Promise<SessionAnswer>) {
   return async function POST(request: Request): Promise<Response> {
+    try {
+      return await handlePost(request);
+    } catch (error) {
+      // Reading the session failed (the database is unavailable: 503 with Retry-After, or a 500).
+      return errorResponse(error, "plain", { label: new URL(request.url).pathname });
+    }
+  };
+
+  async function handlePost(request: Request): Promise<Response> {
     if (isCrossSite(request))
       return errorResponse(
         new HttpError("cross_site_request", "This request must come from MailKit's own pages."),
@@ -49,21 +60,30 @@ export function sessionPost(options: SessionPostOptions, handler: (user: Session
       const answer = await handler(user);
       return form ? seeOther(answer.redirect) : json(answer.json);
     } catch (caught) {
-      const error = caught instanceof HttpError ? caught : new HttpError(options.failure.code, options.failure.message);
-      if (!(caught instanceof HttpError))
-        console.error(`[${new URL(request.url).pathname}]`, (caught as Error).message);
+      const label = new URL(request.url).pathname;
+      const error =
+        caught instanceof HttpError || isDatabaseUnavailable(caught)
+          ? asHttpError(caught, label)
+          : new HttpError(options.failure.code, options.failure.message);
+      if (!(caught instanceof HttpError) && !isDatabaseUnavailable(caught))
+        logger(label).error({ err: caught }, "request failed");
       return form ? seeOther(`${options.errorPage}?error=${error.code}`) : errorResponse(error, "plain");
     }
-  };
+  }
 }
 
 /** A signed-in GET (JSON, or a download), never cached. */
 export function sessionGet(handler: (user: SessionUser) => Promise<PlainAnswer>) {
-  return async function GET(): Promise<Response> {
-    const user = await getSessionUser();
-    if (!user) return errorResponse(new HttpError("unauthorized", "Sign in first."), "plain");
-    const answer = await handler(user);
-    return renderAnswer({ ...answer, headers: { "cache-control": "no-store", ...answer.headers } });
+  return async function GET(request?: Request): Promise<Response> {
+    try {
+      const user = await getSessionUser();
+      if (!user) return errorResponse(new HttpError("unauthorized", "Sign in first."), "plain");
+      const answer = await handler(user);
+      return renderAnswer({ ...answer, headers: { "cache-control": "no-store", ...answer.headers } });
+    } catch (error) {
+      const label = request ? new URL(request.url).pathname : "session";
+      return errorResponse(error, "plain", { headers: { "cache-control": "no-store" }, label });
+    }
   };
 }
 

@@ -39,7 +39,10 @@ export class UnsafeUrlError extends Error {
   override name = "UnsafeUrlError";
 }
 
-const LOCAL_NAMES = /(^|\.)(localhost|local|internal|localdomain|home|lan|arpa|intranet|corp)$/;
+// Private and special-use suffixes (RFC 6761, RFC 8375, .internal, Kubernetes' cluster names like
+// kubernetes.default.svc): never public, whatever a resolver answers for them today.
+const LOCAL_NAMES =
+  /(^|\.)(localhost|local|internal|localdomain|home|lan|arpa|intranet|corp|svc|cluster|test|invalid|example|onion|alt)$/;
 
 /**
  * A URL's own checks (no DNS), for webhook endpoints and attachment paths alike: https (http only to loopback in local mode), no credentials, a hostname that
@@ -56,7 +59,11 @@ export function checkPublicUrl(value: string, options: { allowLoopback: boolean 
     throw new UnsafeUrlError("The endpoint must be an https:// URL.");
   if (url.username || url.password) throw new UnsafeUrlError("The endpoint URL must not contain credentials.");
   if (value.length > 2048) throw new UnsafeUrlError("The endpoint URL is longer than 2048 characters.");
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  // A fully qualified name's trailing dot ("localhost.", "metadata.internal.") names the same host.
+  const host = url.hostname
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase()
+    .replace(/\.+$/, "");
   // WHATWG URL parsing already turned decimal, octal and hex IPv4 forms (http://2130706433/) into dotted quads.
   const literal = ipaddr.isValid(host) ? classifyAddress(host) : null;
   const loopbackName = host === "localhost" || host.endsWith(".localhost");

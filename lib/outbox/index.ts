@@ -1,5 +1,5 @@
-import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { db, type Tx } from "@/lib/db";
+import type { Prisma } from "@/prisma/generated/client";
 
 /**
  * A transactional outbox. `enqueue` runs inside the caller's transaction, so a job exists exactly when the
@@ -7,8 +7,6 @@ import type { Prisma } from "@/lib/generated/prisma/client";
  * Jobs are leased (FOR UPDATE SKIP LOCKED + lockedUntil), so several instances never run one job at once,
  * and a crashed instance's lease simply expires. Handlers must be idempotent: a job may run more than once.
  */
-
-export type Tx = Prisma.TransactionClient;
 
 export type EnqueueInput = {
   kind: string;

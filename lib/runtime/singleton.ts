@@ -12,10 +12,13 @@ export function processSingleton<T>(name: string, create: () => T): T {
 }
 
 /** A per-process value created on first use, which tests (or a failed creation) can drop to be created again. */
-export function processLazy<T>(name: string, create: () => T): { get(): T; reset(): void } {
+export function processLazy<T>(name: string, create: () => T): { get(): T; set(value: T): void; reset(): void } {
   const slot = processSingleton(name, (): { value?: T } => ({}));
   return {
     get: () => (slot.value ??= create()),
+    set: (value) => {
+      slot.value = value;
+    },
     reset: () => {
       slot.value = undefined;
     },

@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 
 import { availableOf } from "@/lib/credits";
 import { db, sql } from "@/lib/db";
+import { distinctRecipients } from "@/lib/mail/recipients";
 import { processSingleton } from "@/lib/runtime/singleton";
 import { findSuppressed } from "@/lib/suppressions";
-
-import { distinctRecipients } from "./recipients";
 
 /**
  * Admission: hold a request's credits and record its sends (and its Idempotency-Key with the answer) in ONE
@@ -153,6 +152,8 @@ async function holdAndRecord(requests: AdmissionRequest[]): Promise<AdmissionRes
   const now = new Date().toISOString();
   const sendRows = rows.map((row) => ({
     ...row,
+    // What the dispatcher packs by (a byte budget per call) without reading payloads.
+    payloadBytes: Buffer.byteLength(JSON.stringify(row.payload)),
     status: "queued",
     attempts: 0,
     createdAt: now,

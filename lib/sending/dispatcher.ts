@@ -2,12 +2,17 @@ import { randomUUID } from "node:crypto";
 import type { CreateEmailOptions } from "resend";
 
 import { db } from "@/lib/db";
-import { sleep } from "@/lib/runtime/loops";
+import { learnResendLimit, pauseResendBudget, takeResendSlot } from "@/lib/resend/budget";
+import { dropLease, holdLease } from "@/lib/runtime/leases";
+import { loopsStopped, sleep } from "@/lib/runtime/loops";
+import { processSingleton } from "@/lib/runtime/singleton";
+import { logger } from "@/lib/runtime/log";
+import { getTuning, TX_OPTIONS } from "@/lib/runtime/tuning";
 
-import { learnResendLimit, pauseResendBudget, takeResendSlot } from "./budget";
-import { deliveryLeaseMs, getSendingConfig } from "./config";
 import { batchIdempotencyKey, deliverToResend, sendIdempotencyKey, type CallMode } from "./provider";
-import { settleBatch, type ClaimedBatch } from "./settle";
+import { planCalls, type Candidate } from "./packing";
+import { retryLater } from "./retry";
+import { factsOf, settleBatch, type ClaimedBatch } from "./settle";
 
 /**
  * The dispatcher: every instance runs it (lib/background.ts) and they share the work through the database.
@@ -16,45 +21,102 @@ import { settleBatch, type ClaimedBatch } from "./settle";
  *
  * Packing is fair across customers: each customer's oldest queued sends are ranked 1, 2, 3 … and a call takes
  * rank 1 of every waiting customer before anyone's rank 2, so one customer's 50,000-email burst delays another
- * customer's single email by at most the calls already packed. A new call's members and idempotency key are
- * recorded (DeliveryBatch) before the first attempt; an unknown outcome repeats that very call.
+ * customer's single email by at most the calls already packed; calls are sized and single calls taken in turn
+ * (packing.ts). A new call's members and idempotency key are recorded (DeliveryBatch) before the first attempt;
+ * an unknown outcome repeats that very call, a failed settlement is retried from Resend's kept answer (settle.ts).
  */
 
 export const DISPATCHER_LOOP = "dispatcher";
 
 /**
  * One pass: a first call (an idle pass costs just that one look), then — if there was work — every worker keeps
- * calling until nothing is due. Returns how many calls were made.
+ * calling until nothing is due. A worker settles each call while it packs and makes its next one (at most one
+ * call of each worker is being settled), so calls leave at the budget's pace when the queue is deep. Returns how
+ * many calls were made, all of them settled.
  */
 export async function dispatchPass(): Promise<number> {
   if (!(await dispatchSafely())) return 0;
-  const workers = Array.from({ length: getSendingConfig().dispatchConcurrency }, async () => {
+  const workers = Array.from({ length: getTuning().dispatchConcurrency }, async () => {
     let calls = 0;
-    while (await dispatchSafely()) calls++;
+    let settling: Promise<void> = Promise.resolve();
+    for (;;) {
+      const call = await startSafely();
+      if (!call) break;
+      calls++;
+      await settling;
+      settling = call.settled.catch(logFailure);
+    }
+    await settling;
     return calls;
   });
   return 1 + (await Promise.all(workers)).reduce((a, b) => a + b, 0);
 }
 
 async function dispatchSafely(): Promise<boolean> {
+  const call = await startSafely();
+  if (!call) return false;
+  await call.settled.catch(logFailure);
+  return true;
+}
+
+async function startSafely(): Promise<MadeCall | null> {
   try {
-    return await dispatchOne();
+    return await startCall();
   } catch (error) {
-    // e.g. the database is busy: what this worker claimed stays leased and is taken over after the lease.
-    console.error("[dispatcher]", (error as Error).message);
-    return false;
+    logFailure(error);
+    return null;
   }
+}
+
+function logFailure(error: unknown): void {
+  // e.g. the database is busy: what this worker claimed stays leased and is taken over after the lease.
+  logger("dispatcher").error({ err: error }, "dispatch failed");
 }
 
 /** Claims one call, makes it within the budget and settles it. Returns false when there was nothing to do. */
 export async function dispatchOne(): Promise<boolean> {
+  const call = await startCall();
+  if (!call) return false;
+  await call.settled;
+  return true;
+}
+
+/** A call Resend answered (or that needed no call), with its settling under way. */
+type MadeCall = { settled: Promise<void> };
+
+/** Claims one call and makes it within the budget; null when there was nothing to do. */
+async function startCall(): Promise<MadeCall | null> {
+  if (loopsStopped()) return null; // shutting down: claim nothing new (lib/runtime/shutdown.ts)
   const batch = (await claimDueBatch()) ?? (await packNewBatch());
-  if (!batch) return false;
-  const emails = await loadPayloads(batch);
+  if (!batch) return null;
+  // Held while this process works on the call, settling included, so a graceful shutdown can hand its lease back.
+  holdLease(batch.id);
+  let made: MadeCall;
+  try {
+    made = await makeCall(batch);
+  } catch (error) {
+    dropLease(batch.id);
+    throw error;
+  }
+  return { settled: made.settled.finally(() => dropLease(batch.id)) };
+}
+
+const NOTHING_TO_SETTLE: MadeCall = { settled: Promise.resolve() };
+
+async function makeCall(batch: ClaimedBatch): Promise<MadeCall> {
+  // Resend answered already and only settling failed: settle from its answer, without calling again.
+  if (batch.outcome) return { settled: settleBatch(batch, batch.outcome) };
+  let emails: CreateEmailOptions[] | null;
+  try {
+    emails = await loadPayloads(batch);
+  } catch (error) {
+    await retryLater(batch, (error as Error).message);
+    return NOTHING_TO_SETTLE;
+  }
   if (!emails) {
     // Every member was settled already (another dispatcher got there first): nothing to send again.
     await db.deliveryBatch.updateMany({ where: { id: batch.id }, data: { status: "done", completedAt: new Date() } });
-    return true;
+    return NOTHING_TO_SETTLE;
   }
   // The slot is taken last, so the call leaves as close to its slot as possible.
   const wait = await takeResendSlot();
@@ -64,10 +126,18 @@ export async function dispatchOne(): Promise<boolean> {
     await sleep(wait);
   }
   const answer = await deliverToResend({ idempotencyKey: batch.idempotencyKey, emails, mode: batch.mode as CallMode });
-  await learnResendLimit(answer.limitPerSecond);
-  if (answer.kind === "unknown" && answer.rateLimited) await pauseResendBudget(answer.retryAfterMs ?? 1000);
-  await settleBatch(batch, answer);
-  return true;
+  // Advisory: a failure to record Resend's limit must not keep the answer from being settled.
+  await learnResendLimit(answer.limitPerSecond).catch((error: Error) =>
+    logger("dispatcher").warn({ err: error }, "recording Resend's rate limit failed"),
+  );
+  if (answer.kind === "unknown") {
+    if (answer.rateLimited) await pauseResendBudget(answer.retryAfterMs ?? 1000);
+    await retryLater(batch, answer.reason, answer.retryAfterMs);
+    return NOTHING_TO_SETTLE;
+  }
+  const facts = factsOf(answer, emails);
+  emails = null; // the payloads are not needed any more: let them go before settling
+  return { settled: settleBatch(batch, facts) };
 }
 
 // ---- claiming -------------------------------------------------------------------------------------------------
@@ -79,7 +149,7 @@ WHERE "id" = (
   WHERE "status" = 'pending' AND "nextAttemptAt" <= now() AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
   ORDER BY "nextAttemptAt" LIMIT 1
   FOR UPDATE SKIP LOCKED)
-RETURNING "id", "idempotencyKey", "mode", "sendIds", "attempts", "createdAt"`;
+RETURNING "id", "idempotencyKey", "mode", "sendIds", "attempts", "createdAt", "outcome"`;
 
 /** A call that is due again (unknown outcome, 429) or whose dispatcher died mid-call (its lease expired). */
 async function claimDueBatch(): Promise<ClaimedBatch | null> {
@@ -101,10 +171,10 @@ WITH RECURSIVE customers AS (
 ), share AS (
   SELECT LEAST($1::int, GREATEST(2, ceil(10.0 * $1 / GREATEST(1, (SELECT count(*) FROM waiting)))))::int AS n
 )
-SELECT s."id", s."customerId", s."batchable",
+SELECT s."id", s."customerId", s."batchable", s."payloadBytes",
        row_number() OVER (PARTITION BY s."customerId" ORDER BY s."createdAt", s."id")::int AS "rank", s."createdAt"
 FROM waiting w CROSS JOIN LATERAL (
-  SELECT e."id", e."customerId", e."batchable", e."createdAt" FROM "EmailSend" e
+  SELECT e."id", e."customerId", e."batchable", e."payloadBytes", e."createdAt" FROM "EmailSend" e
   WHERE e."status" = 'queued' AND e."customerId" = w."customerId" AND e."deliveryBatchId" IS NULL
   ORDER BY e."createdAt", e."id"
   LIMIT (SELECT n FROM share)
@@ -113,46 +183,49 @@ FROM waiting w CROSS JOIN LATERAL (
 ORDER BY "rank", s."createdAt", s."id"
 LIMIT $1`;
 
-type Candidate = { id: string; customerId: string; batchable: boolean; rank: number; createdAt: Date };
+// Whose single call went last from this instance: customers take turns (packing.ts).
+const turns = processSingleton("dispatcher-turns", () => ({ lastSingleCustomer: undefined as string | undefined }));
 
 /**
- * Packs the next call from the queue: a batch of up to `batchSize` batchable sends, fairly across customers, or
- * — when the longest-waiting candidate cannot go in a batch (attachments) — that send alone.
+ * Packs the next calls from the queue (packing.ts): a batch of small batchable sends, fairly across customers,
+ * and a single call for the customer whose turn it is. Both are recorded; the first is returned leased to this
+ * worker, the second is left due at once for the next free worker.
  */
 async function packNewBatch(): Promise<ClaimedBatch | null> {
-  const { batchSize } = getSendingConfig();
+  const config = getTuning();
   return db.$transaction(async (tx) => {
-    const candidates = await tx.$queryRawUnsafe<Candidate[]>(FAIR_CANDIDATES_SQL, batchSize);
-    if (candidates.length === 0) return null;
-    const first = candidates[0]!;
-    const members = first.batchable ? candidates.filter((c) => c.batchable).slice(0, batchSize) : [first];
-    const id = randomUUID();
-    const mode: CallMode = first.batchable ? "batch" : "single";
-    const sendIds = members.map((m) => m.id);
-    const batch = await tx.deliveryBatch.create({
-      data: {
-        id,
-        idempotencyKey: mode === "single" ? sendIdempotencyKey(first.id) : batchIdempotencyKey(id),
-        mode,
-        sendIds,
-        attempts: 1,
-        leaseUntil: new Date(Date.now() + deliveryLeaseMs()),
-      },
-    });
-    await tx.emailSend.updateMany({ where: { id: { in: sendIds } }, data: { deliveryBatchId: id } });
-    return {
-      id,
-      idempotencyKey: batch.idempotencyKey,
-      mode,
-      sendIds,
-      attempts: 1,
-      createdAt: batch.createdAt,
-    };
+    const candidates = await tx.$queryRawUnsafe<Candidate[]>(FAIR_CANDIDATES_SQL, config.batchSize);
+    const calls = planCalls(candidates, config, turns.lastSingleCustomer);
+    if (calls.length === 0) return null;
+    const claimed: ClaimedBatch[] = [];
+    for (const [index, call] of calls.entries()) {
+      const id = randomUUID();
+      const leased = index === 0;
+      const batch = await tx.deliveryBatch.create({
+        data: {
+          id,
+          idempotencyKey: call.mode === "single" ? sendIdempotencyKey(call.sendIds[0]!) : batchIdempotencyKey(id),
+          mode: call.mode,
+          sendIds: call.sendIds,
+          attempts: leased ? 1 : 0,
+          leaseUntil: leased ? new Date(Date.now() + deliveryLeaseMs()) : null,
+        },
+      });
+      await tx.emailSend.updateMany({ where: { id: { in: call.sendIds } }, data: { deliveryBatchId: id } });
+      if (call.customerId) turns.lastSingleCustomer = call.customerId;
+      claimed.push({ ...batch, outcome: null });
+    }
+    return claimed[0]!;
   }, TX_OPTIONS);
 }
 
-// Webhook bursts can hold the connection pool for a moment: wait for a connection rather than fail.
-const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
+/**
+ * A Resend call is leased this long: its timeout plus a margin for the settling transaction. A dispatcher that
+ * died is taken over after it, within 15 s with the default 10 s timeout (the dispatch loop looks every 250 ms).
+ */
+function deliveryLeaseMs(tuning = getTuning()): number {
+  return tuning.providerTimeoutMs + 4_000;
+}
 
 async function extendLease(batchId: string, waitMs: number): Promise<void> {
   await db.deliveryBatch.updateMany({

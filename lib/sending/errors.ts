@@ -1,3 +1,5 @@
+import { PRODUCT_COPY } from "@/lib/catalog/product";
+
 /** Why a send was not made. The API and the dashboard turn these into their own answers. */
 
 /** Not enough credits: nothing was held, nothing was sent. */
@@ -6,8 +8,10 @@ export class InsufficientCreditsError extends Error {
   constructor(
     readonly required: number,
     readonly available: number,
+    /** Whether the customer has a live plan: the answer then says to top up, else to subscribe first. */
+    readonly hasPlan = true,
   ) {
-    super("No email credits remaining. Buy a top-up pack or upgrade your plan.");
+    super(hasPlan ? PRODUCT_COPY.outOfCredits : PRODUCT_COPY.noPlan);
   }
 }
 

@@ -1,20 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { CreateEmailOptions } from "resend";
 
-import { pendingDebits, requestCreditSync } from "@/lib/credits";
+import { hasLivePlan, pendingDebits, requestCreditSync } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { assertSendersAllowed, type SenderPolicy } from "@/lib/domains/sender";
+import { costOf } from "@/lib/mail/recipients";
+import { SEND_ID_TAG } from "@/lib/mail/send-tag";
+import type { SendStatus } from "@/lib/mail/status";
 import { metrics } from "@/lib/metrics";
 import { wakeLoop } from "@/lib/runtime/loops";
-import { SEND_ID_TAG, type OutgoingEmail } from "@/lib/sending/email-schema";
+import { getTuning } from "@/lib/runtime/tuning";
+import type { OutgoingEmail } from "@/lib/sending/outgoing-email";
 import { withoutSuppressed } from "@/lib/suppressions/recipients";
 
 import { admit, type IdempotencyRecord, type SendRowInput } from "./admission";
-import { getSendingConfig } from "./config";
 import { DISPATCHER_LOOP } from "./dispatcher";
 import { AllRecipientsSuppressedError, IdempotencyConflictError, InsufficientCreditsError } from "./errors";
-import { costOf } from "./recipients";
-import type { SendStatus } from "./status";
 
 /**
  * The one send pipeline, used by the public API and the dashboard composer. On the request path it only
@@ -76,7 +77,7 @@ export async function sendEmails(
   for (let attempt = 1; ; attempt++) {
     const rows = toRows(sender, emails, batchId);
     const required = rows.reduce((sum, row) => sum + row.cost, 0);
-    if (!sender.customerId) throw new InsufficientCreditsError(required, 0);
+    if (!sender.customerId) throw new InsufficientCreditsError(required, 0, false);
     const customerId = sender.customerId;
 
     const queued: SentEmail[] = rows.map((row, i) => ({
@@ -93,7 +94,7 @@ export async function sendEmails(
       key: options.idempotency.key,
       requestHash: options.idempotency.requestHash,
       responseBody: options.idempotency.respond(answer),
-      expiresAt: new Date(Date.now() + getSendingConfig().idempotencyTtlMs),
+      expiresAt: new Date(Date.now() + getTuning().idempotencyTtlMs),
     };
 
     const result = await admit({ customerId, rows, idempotency });
@@ -113,7 +114,7 @@ export async function sendEmails(
     if ("suppressed" in result) throw new Error("a recipient was suppressed during admission; try again");
     if (!result.admitted) {
       metrics.sendsRefused.inc(rows.length);
-      throw new InsufficientCreditsError(required, result.available);
+      throw new InsufficientCreditsError(required, result.available, await hasLivePlan(customerId));
     }
     metrics.sendsAccepted.inc({ source: sender.source }, rows.length);
     wakeLoop(DISPATCHER_LOOP);
@@ -172,7 +173,7 @@ export function toResendPayload(email: OutgoingEmail, sendId: string): CreateEma
 async function requestResyncIfIdle(customerId: string): Promise<void> {
   const account = await db.creditAccount.findUnique({ where: { customerId } });
   if (!account || account.reserved > 0 || account.syncRequestedAt) return;
-  if (account.syncedAt && Date.now() - account.syncedAt.getTime() < getSendingConfig().resyncAfterMs) return;
+  if (account.syncedAt && Date.now() - account.syncedAt.getTime() < getTuning().resyncAfterMs) return;
   if ((await pendingDebits(db, customerId)) > 0) return;
   await requestCreditSync(db, customerId);
 }

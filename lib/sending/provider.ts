@@ -2,8 +2,7 @@ import type { CreateEmailOptions, ErrorResponse } from "resend";
 
 import { metrics } from "@/lib/metrics";
 import { getResend } from "@/lib/resend/client";
-
-import { getSendingConfig } from "./config";
+import { getTuning } from "@/lib/runtime/tuning";
 
 /**
  * The one place MailKit hands customers' emails to Resend. Each call carries an idempotency key recorded
@@ -46,7 +45,7 @@ export function batchIdempotencyKey(batchId: string): string {
 
 export async function deliverToResend(
   call: ProviderCall,
-  timeoutMs = getSendingConfig().providerTimeoutMs,
+  timeoutMs = getTuning().providerTimeoutMs,
 ): Promise<ProviderAnswer> {
   const endpoint = call.mode === "single" ? "emails" : "batch";
   metrics.batchSize.observe(call.emails.length);

@@ -1,39 +1,121 @@
 import { db, Prisma } from "@/lib/db";
 
-import type { SendStatus } from "./status";
+import type { MessageFilter } from "./message-filter";
 
 /** Reads of a customer's sends: the message log, one message with its events, the API list, usage per day. */
 
 export const MESSAGE_LOG_PAGE_SIZE = 25;
+/** The CSV export stops after this many rows (newest first); the page says so when the filter matches more. */
+export const MESSAGE_EXPORT_MAX_ROWS = 50_000;
+const EXPORT_CHUNK_ROWS = 1_000;
+
+export type MessageLogRow = {
+  id: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  fromAddress: string;
+  subject: string;
+  status: string;
+  cost: number;
+  source: string;
+  createdAt: Date;
+  resendId: string | null;
+  apiKeyName: string | null;
+};
+
+/**
+ * The WHERE clause of a filtered message log, always scoped to one user. Every filter runs inside the user's own
+ * rows through the ("userId", "createdAt") or ("userId", "status", "createdAt") index, so a search reads at most that
+ * customer's rows in the date range. The search matches an id (MailKit's or Resend's) exactly, and the subject or
+ * any recipient (to, cc, bcc) as a case-insensitive substring with LIKE's wildcards taken literally.
+ */
+function messageWhere(userId: string, filter: Partial<MessageFilter>): { where: string; params: unknown[] } {
+  const params: unknown[] = [userId];
+  const clauses = [`e."userId" = $1`];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  if (filter.status) clauses.push(`e."status" = ${param(filter.status)}`);
+  if (filter.from) clauses.push(`e."createdAt" >= ${param(`${filter.from}T00:00:00.000`)}::timestamp(3)`);
+  if (filter.to)
+    clauses.push(`e."createdAt" < (${param(`${filter.to}T00:00:00.000`)}::timestamp(3) + interval '1 day')`);
+  if (filter.search) {
+    const exact = param(filter.search);
+    const pattern = param(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    clauses.push(
+      `(e."id" = ${exact} OR e."resendId" = ${exact} OR e."subject" ILIKE ${pattern} ` +
+        `OR array_to_string(e."to" || e."cc" || e."bcc", ' ') ILIKE ${pattern})`,
+    );
+  }
+  return { where: clauses.join(" AND "), params };
+}
+
+const LOG_COLUMNS = `e."id", e."to", e."cc", e."bcc", e."fromAddress", e."subject", e."status", e."cost", e."source",
+  e."createdAt", e."resendId", k."name" AS "apiKeyName"`;
 
 export async function listMessageLog(
   userId: string,
-  options: { status?: SendStatus; page?: number; pageSize?: number } = {},
-) {
+  filter: Partial<MessageFilter> = {},
+  options: { pageSize?: number } = {},
+): Promise<{ items: MessageLogRow[]; total: number; page: number; pageCount: number }> {
   const pageSize = options.pageSize ?? MESSAGE_LOG_PAGE_SIZE;
-  const where: Prisma.EmailSendWhereInput = { userId, ...(options.status ? { status: options.status } : {}) };
-  const total = await db.emailSend.count({ where });
+  const { where, params } = messageWhere(userId, filter);
+  const [counted] = await db.$queryRawUnsafe<{ total: number }[]>(
+    `SELECT count(*)::int AS "total" FROM "EmailSend" e WHERE ${where}`,
+    ...params,
+  );
+  const total = Number(counted?.total ?? 0);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(1, options.page ?? 1), pageCount);
-  const items = await db.emailSend.findMany({
-    where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    skip: (page - 1) * pageSize,
-    take: pageSize,
-    select: {
-      id: true,
-      to: true,
-      cc: true,
-      bcc: true,
-      subject: true,
-      status: true,
-      cost: true,
-      source: true,
-      createdAt: true,
-      apiKey: { select: { name: true } },
-    },
-  });
+  const page = Math.min(Math.max(1, filter.page ?? 1), pageCount);
+  const items = await db.$queryRawUnsafe<MessageLogRow[]>(
+    `SELECT ${LOG_COLUMNS} FROM "EmailSend" e LEFT JOIN "ApiKey" k ON k."id" = e."apiKeyId"
+     WHERE ${where} ORDER BY e."createdAt" DESC, e."id" DESC
+     LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+    ...params,
+  );
   return { items, total, page, pageCount };
+}
+
+/** How many rows the filter matches (to tell the customer when an export stops at the bound). */
+export async function countMessages(userId: string, filter: Partial<MessageFilter>): Promise<number> {
+  const { where, params } = messageWhere(userId, filter);
+  const [row] = await db.$queryRawUnsafe<{ total: number }[]>(
+    `SELECT count(*)::int AS "total" FROM "EmailSend" e WHERE ${where}`,
+    ...params,
+  );
+  return Number(row?.total ?? 0);
+}
+
+/**
+ * The filtered log, newest first, in chunks read by keyset (createdAt, id): memory stays at one chunk whatever the
+ * size, and the export ends after `maxRows`.
+ */
+export async function* messageLogRows(
+  userId: string,
+  filter: Partial<MessageFilter>,
+  maxRows = MESSAGE_EXPORT_MAX_ROWS,
+): AsyncGenerator<MessageLogRow[]> {
+  let after: { createdAt: Date; id: string } | null = null;
+  let left = maxRows;
+  while (left > 0) {
+    const { where, params } = messageWhere(userId, filter);
+    let keyset = "";
+    if (after) {
+      const at = `$${params.push(after.createdAt.toISOString().slice(0, 23))}::timestamp(3)`;
+      keyset = ` AND (e."createdAt", e."id") < (${at}, $${params.push(after.id)})`;
+    }
+    const take = Math.min(EXPORT_CHUNK_ROWS, left);
+    const rows: MessageLogRow[] = await db.$queryRawUnsafe<MessageLogRow[]>(
+      `SELECT ${LOG_COLUMNS} FROM "EmailSend" e LEFT JOIN "ApiKey" k ON k."id" = e."apiKeyId"
+       WHERE ${where}${keyset} ORDER BY e."createdAt" DESC, e."id" DESC LIMIT ${take}`,
+      ...params,
+    );
+    if (rows.length === 0) return;
+    yield rows;
+    left -= rows.length;
+    if (rows.length < take) return;
+    const last = rows[rows.length - 1]!;
+    after = { createdAt: last.createdAt, id: last.id };
+  }
 }
 
 /** One send of this user with its delivery events (null when it is not theirs or does not exist). */
@@ -42,6 +124,16 @@ export async function getMessage(userId: string, id: string) {
     where: { id, userId },
     include: { events: { orderBy: { occurredAt: "asc" } }, apiKey: { select: { name: true, prefix: true } } },
   });
+}
+
+/** The Resend call that carried a send (its endpoint, idempotency key and size), for the message's source. */
+export async function getMessageCall(deliveryBatchId: string | null) {
+  if (!deliveryBatchId) return null;
+  const call = await db.deliveryBatch.findUnique({
+    where: { id: deliveryBatchId },
+    select: { mode: true, idempotencyKey: true, sendIds: true },
+  });
+  return call ? { mode: call.mode, idempotencyKey: call.idempotencyKey, members: call.sendIds.length } : null;
 }
 
 export type SendRow = Prisma.EmailSendGetPayload<object>;

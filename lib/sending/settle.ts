@@ -1,11 +1,15 @@
-import { db } from "@/lib/db";
-import { metrics } from "@/lib/metrics";
-import type { Tx } from "@/lib/outbox";
+import type { CreateEmailOptions } from "resend";
 
-import { getSendingConfig, retryDelayMs } from "./config";
+import { db, type Tx } from "@/lib/db";
+import { STATUS_BY_EVENT } from "@/lib/mail/status";
+import { metrics } from "@/lib/metrics";
+import { TX_OPTIONS } from "@/lib/runtime/tuning";
+
 import type { ProviderOutcome } from "./provider";
-import { STATUS_BY_EVENT } from "./status";
+import { retryDelayMs } from "./retry";
 import { emitEmailFailed } from "@/lib/webhooks/emit";
+import { logger } from "@/lib/runtime/log";
+import { emitEmailSent } from "./sent-events";
 
 /**
  * Settling a Resend call: each member send leaves the open states (queued, unknown) once, in one transaction
@@ -21,31 +25,122 @@ export type ClaimedBatch = {
   sendIds: string[];
   attempts: number;
   createdAt: Date;
+  /** Resend's answer, kept when settling it failed: the retry settles from it without calling Resend. */
+  outcome: SettleFacts | null;
 };
+
+/** What Resend answered, reduced to what settling needs (stored as DeliveryBatch.outcome). */
+export type SettleFacts = { kind: "accepted"; members: MemberFact[] } | { kind: "rejected"; reason: string };
+type MemberFact = { resendId: string; scheduled: boolean } | { error: string };
+type Member = { id: string; fact: MemberFact };
 
 type Moved = { id: string; customerId: string; cost: number; lastEventAt: Date | null };
 
-const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
+/** The facts of a definite answer; `emails` are the payloads sent, in call order. */
+export function factsOf(outcome: DefiniteOutcome, emails: CreateEmailOptions[]): SettleFacts {
+  if (outcome.kind === "rejected")
+    return { kind: "rejected", reason: `Resend refused: ${outcome.statusCode} ${outcome.code}: ${outcome.message}` };
+  const now = Date.now();
+  return {
+    kind: "accepted",
+    members: outcome.results.map((result, index) => {
+      if (!("id" in result)) return { error: `Resend refused: ${result.error}` };
+      // A scheduled email is Resend's to send later; the time was validated at admission, read here as a value.
+      const at = Date.parse(String(emails[index]?.scheduledAt ?? ""));
+      return { resendId: result.id, scheduled: Number.isFinite(at) && at > now };
+    }),
+  };
+}
 
-export async function settleBatch(batch: ClaimedBatch, outcome: ProviderOutcome): Promise<void> {
-  if (outcome.kind === "unknown") return retryLater(batch, outcome.reason, outcome.retryAfterMs);
-  const accepted: { id: string; resendId: string }[] = [];
-  const refused: { id: string; error: string }[] = [];
-  batch.sendIds.forEach((id, index) => {
-    if (outcome.kind === "rejected") {
-      refused.push({ id, error: `Resend refused: ${outcome.statusCode} ${outcome.code}: ${outcome.message}` });
-      return;
+type DefiniteOutcome = Exclude<ProviderOutcome, { kind: "unknown" }>;
+
+/**
+ * Settles a call Resend accepted or refused. If the call's one transaction fails (whatever the cause: one member's
+ * data, a constraint), Resend's answer is kept and each member is settled on its own, so the others go on; a
+ * member that still fails is settled with its money alone (status, capture or release, UnbilledSend). Whatever
+ * stays open is retried later from the kept answer, with backoff: Resend is never called again for it.
+ */
+export async function settleBatch(batch: ClaimedBatch, facts: SettleFacts): Promise<void> {
+  if (facts.kind === "rejected" && batch.sendIds.length > 1) {
+    try {
+      return await retryMembersAlone(batch, facts.reason);
+    } catch (error) {
+      return settleLater(batch, facts, `Queueing the members alone failed: ${messageOf(error)}`);
     }
-    const result = outcome.results[index]!;
-    if ("id" in result) accepted.push({ id, resendId: result.id });
-    else refused.push({ id, error: `Resend refused: ${result.error}` });
-  });
+  }
+  const members: Member[] = batch.sendIds.map((id, index) => ({
+    id,
+    fact: facts.kind === "rejected" ? { error: facts.reason } : facts.members[index]!,
+  }));
+  try {
+    await settleMembers(batch.id, members, { whole: true, extras: true });
+    return;
+  } catch (error) {
+    logger("dispatcher").warn(
+      { batchId: batch.id, reason: messageOf(error) },
+      "settling a delivery call failed; settling its members one by one",
+    );
+  }
+  await db.deliveryBatch.updateMany({ where: { id: batch.id, status: "pending" }, data: { outcome: facts } });
+  let failure: string | undefined;
+  for (const member of members) {
+    try {
+      await settleMembers(batch.id, [member], { whole: false, extras: true });
+    } catch {
+      try {
+        await settleMembers(batch.id, [member], { whole: false, extras: false });
+      } catch (error) {
+        failure ??= `Settling ${member.id} failed: ${messageOf(error)}`;
+      }
+    }
+  }
+  if (failure === undefined) {
+    await db.deliveryBatch.updateMany({
+      where: { id: batch.id, status: "pending" },
+      data: { status: "done", completedAt: new Date(), leaseUntil: null, lastError: null },
+    });
+    return;
+  }
+  await settleLater(batch, facts, failure);
+}
 
+/** Keeps Resend's answer on the call and settles it again after the usual backoff (never calling Resend again). */
+async function settleLater(batch: ClaimedBatch, facts: SettleFacts, failure: string): Promise<void> {
+  logger("dispatcher").error({ batchId: batch.id, reason: failure }, "delivery call failed");
+  await db.deliveryBatch.updateMany({
+    where: { id: batch.id, status: "pending" },
+    data: {
+      outcome: facts,
+      nextAttemptAt: new Date(Date.now() + retryDelayMs(batch.attempts)),
+      leaseUntil: null,
+      lastError: failure.slice(0, 1000),
+    },
+  });
+}
+
+/**
+ * Moves members out of the open states with their money, in one transaction. `whole`: the call is done with it
+ * (the journal entries are the call's); otherwise the entries are the member's own. `extras`: customers' webhooks
+ * and early delivery events too — a member settled without them still has its status and money right.
+ */
+async function settleMembers(
+  batchId: string,
+  members: Member[],
+  options: { whole: boolean; extras: boolean },
+): Promise<void> {
+  const accepted = members.flatMap((m) =>
+    "resendId" in m.fact
+      ? [{ id: m.id, resendId: m.fact.resendId, status: m.fact.scheduled ? "scheduled" : "sent" }]
+      : [],
+  );
+  const refused = members.flatMap((m) => ("error" in m.fact ? [{ id: m.id, error: m.fact.error }] : []));
   await db.$transaction(async (tx) => {
     const sent = accepted.length ? await markSent(tx, accepted) : [];
     const failed = refused.length ? await markFailed(tx, refused) : [];
     // Customers' webhooks (lib/webhooks) hear of the refusals in this transaction.
-    if (failed.length) await emitEmailFailed(tx, failed);
+    if (failed.length && options.extras) await emitEmailFailed(tx, failed);
+    // …and of the acceptances, as Resend's email.sent (MailKit's Resend webhook does not subscribe to it).
+    if (sent.length && options.extras) await emitEmailSent(tx, sent);
     if (sent.length) {
       await tx.unbilledSend.createMany({
         data: sent.map((s) => ({ sendId: s.id, customerId: s.customerId, credits: s.cost, acceptedAt: new Date() })),
@@ -53,26 +148,51 @@ export async function settleBatch(batch: ClaimedBatch, outcome: ProviderOutcome)
       });
     }
     const early = sent.filter((s) => s.lastEventAt).map((s) => s.id);
-    if (early.length) await applyEarlyEvents(tx, early);
-    await tx.deliveryBatch.updateMany({
-      where: { id: batch.id, status: "pending" },
-      data: { status: "done", completedAt: new Date(), leaseUntil: null, lastError: null },
-    });
+    if (early.length && options.extras) await applyEarlyEvents(tx, early);
+    if (options.whole) {
+      await tx.deliveryBatch.updateMany({
+        where: { id: batchId, status: "pending" },
+        data: { status: "done", completedAt: new Date(), leaseUntil: null, lastError: null },
+      });
+    }
     // Last, so the customer's account row (which admission updates too) is locked only until the commit.
-    await moveHolds(tx, batch.id, sent, failed);
+    await moveHolds(tx, options.whole ? batchId : `${batchId}:${members[0]!.id}`, sent, failed);
     metrics.sendsSettled.inc({ outcome: "sent" }, sent.length);
     metrics.sendsSettled.inc({ outcome: "failed" }, failed.length);
   }, TX_OPTIONS);
 }
 
-function markSent(tx: Tx, accepted: { id: string; resendId: string }[]): Promise<Moved[]> {
+/**
+ * Resend refused a multi-email call as a whole (e.g. its size): nothing of it was sent, and the reason may be
+ * one member's or the call's. Each member goes back to the queue to be tried in a call of its own (a new key).
+ */
+async function retryMembersAlone(batch: ClaimedBatch, reason: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.emailSend.updateMany({
+      where: { id: { in: batch.sendIds }, status: { in: ["queued", "unknown"] }, deliveryBatchId: batch.id },
+      data: { status: "queued", batchable: false, deliveryBatchId: null, lastError: reason.slice(0, 1000) },
+    });
+    await tx.deliveryBatch.updateMany({
+      where: { id: batch.id, status: "pending" },
+      data: {
+        status: "done",
+        completedAt: new Date(),
+        leaseUntil: null,
+        lastError: `${reason} — each email is tried alone`.slice(0, 1000),
+      },
+    });
+  }, TX_OPTIONS);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function markSent(tx: Tx, accepted: { id: string; resendId: string; status: string }[]): Promise<Moved[]> {
   return tx.$queryRawUnsafe<Moved[]>(
-    // A scheduled email is Resend's to send later: `scheduled` until its email.sent webhook.
-    `UPDATE "EmailSend" e SET "resendId" = r."resendId", "acceptedAt" = now(),
-       "status" = CASE WHEN (e."payload"->>'scheduledAt')::timestamptz > now()
-                       THEN 'scheduled' ELSE 'sent' END,
+    `UPDATE "EmailSend" e SET "resendId" = r."resendId", "acceptedAt" = now(), "status" = r."status",
        "attempts" = e."attempts" + 1, "lastError" = NULL, "nextAttemptAt" = NULL, "updatedAt" = now()
-     FROM jsonb_to_recordset($1::jsonb) AS r("id" text, "resendId" text)
+     FROM jsonb_to_recordset($1::jsonb) AS r("id" text, "resendId" text, "status" text)
      WHERE e."id" = r."id" AND e."status" IN ('queued', 'unknown')
      RETURNING e."id", e."customerId", e."cost", e."lastEventAt"`,
     JSON.stringify(accepted),
@@ -95,7 +215,7 @@ function markFailed(tx: Tx, refused: { id: string; error: string }[]): Promise<M
  * settlements never wait on each other's account rows in opposite orders: one statement per customer moves the
  * account and writes its journal entries (one per kind).
  */
-async function moveHolds(tx: Tx, batchId: string, sent: Moved[], failed: Moved[]): Promise<void> {
+async function moveHolds(tx: Tx, reference: string, sent: Moved[], failed: Moved[]): Promise<void> {
   const byCustomer = new Map<string, { captured: number; released: number }>();
   const totals = (customerId: string) => {
     if (!byCustomer.has(customerId)) byCustomer.set(customerId, { captured: 0, released: 0 });
@@ -110,7 +230,7 @@ async function moveHolds(tx: Tx, batchId: string, sent: Moved[], failed: Moved[]
       customerId,
       captured,
       released,
-      batchId,
+      reference,
     );
     if (!rows[0]?.accounts) throw new Error(`No credit account for ${customerId}`);
   }
@@ -134,48 +254,20 @@ WITH account AS (
 SELECT (SELECT count(*) FROM account)::int AS "accounts", (SELECT count(*) FROM journal)::int AS "entries"`;
 
 /**
- * We cannot tell whether Resend sent it (or it asked us to slow down): keep the holds and repeat the same call
- * (same key, same members) later. Past Resend's replay window a repeat could send twice, so the call is left
- * `stuck` for a person, its sends still held: never free, never double.
- */
-async function retryLater(batch: ClaimedBatch, reason: string, retryAfterMs?: number): Promise<void> {
-  const config = getSendingConfig();
-  const delay = retryAfterMs ?? retryDelayMs(batch.attempts, config);
-  const expired = Date.now() - batch.createdAt.getTime() + delay > config.resolveWithinMs;
-  const lastError = expired
-    ? `Unresolved before Resend's idempotency window ends; needs review. Last: ${reason}`
-    : reason;
-  if (expired) console.error(`[dispatcher] delivery ${batch.id}: ${lastError}`);
-  await db.deliveryBatch.updateMany({
-    where: { id: batch.id, status: "pending" },
-    data: {
-      status: expired ? "stuck" : "pending",
-      nextAttemptAt: new Date(Date.now() + delay),
-      leaseUntil: null,
-      lastError: lastError.slice(0, 1000),
-    },
-  });
-  // The customer sees "Confirming" while Resend's answer is unknown (a 429 is simply still queued).
-  if (retryAfterMs === undefined) {
-    await db.emailSend.updateMany({
-      where: { id: { in: batch.sendIds }, status: "queued" },
-      data: { status: "unknown", lastError: reason.slice(0, 1000) },
-    });
-  }
-}
-
-/**
  * Resend's first webhooks can arrive before the acceptance is recorded; they were stored without moving the
  * status (and marked the send through lastEventAt). Apply the newest now.
  */
 async function applyEarlyEvents(tx: Tx, sendIds: string[]): Promise<void> {
-  const events = await tx.emailEvent.findMany({ where: { sendId: { in: sendIds } }, orderBy: { occurredAt: "asc" } });
-  const latest = new Map<string, { status: string; at: Date }>();
-  for (const event of events) {
-    const status = STATUS_BY_EVENT[event.type];
-    if (status) latest.set(event.sendId, { status, at: event.occurredAt });
-  }
-  for (const [id, { status, at }] of latest) {
-    await tx.emailSend.update({ where: { id }, data: { status, lastEventAt: at } });
-  }
+  await tx.$executeRawUnsafe(EARLY_EVENTS_SQL, sendIds, JSON.stringify(STATUS_BY_EVENT));
 }
+
+// One statement for the whole call: each send takes the status of its newest status-moving event.
+const EARLY_EVENTS_SQL = `
+UPDATE "EmailSend" s SET "status" = l."status", "lastEventAt" = l."occurredAt"
+FROM (
+  SELECT DISTINCT ON (ev."sendId") ev."sendId", m."status", ev."occurredAt"
+  FROM "EmailEvent" ev JOIN jsonb_each_text($2::jsonb) AS m("type", "status") ON m."type" = ev."type"
+  WHERE ev."sendId" = ANY($1::text[])
+  ORDER BY ev."sendId", ev."occurredAt" DESC, ev."createdAt" DESC
+) l
+WHERE s."id" = l."sendId"`;

@@ -3,7 +3,7 @@ import { markDebitPosted, requestCreditSync, syncIfRequested } from "@/lib/credi
 import { postLedgerEntry } from "@/lib/credits/ledger";
 import { db } from "@/lib/db";
 import { completeJob, failJob, type ClaimedJob } from "@/lib/outbox";
-import { isOpen } from "@/lib/sending/status";
+import { isOpen } from "@/lib/mail/status";
 
 /**
  * Posts a credit-back to Dodo: one `credit` ledger entry per email, under the idempotency key recorded with the

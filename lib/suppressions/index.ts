@@ -1,7 +1,8 @@
 import type { WebhookEventPayload } from "resend";
 
-import { db, sql } from "@/lib/db";
-import { enqueue, type Tx } from "@/lib/outbox";
+import { db, sql, type Tx } from "@/lib/db";
+import { enqueue } from "@/lib/outbox";
+import { isCleanText } from "@/lib/text";
 
 import { CREDIT_BACK_JOB, creditBackKey } from "./credit-back";
 import { creditBackOf, normaliseAddress, suppressionsCsv, suppressionsOf, type SuppressionReason } from "./recipients";
@@ -32,19 +33,21 @@ export type SuppressionEntry = {
 };
 
 /**
- * Applies what a delivery event means for suppressions and credits, inside the transaction that records it.
- * Idempotent: an address already on the list keeps its first entry; an email is credited back at most once.
+ * Applies what a delivery event means for suppressions and credits, inside the transaction that records it (before
+ * the event moves the send's status: `status` is what the send had until now). Idempotent: an address already on
+ * the list keeps its first entry; an email is credited back at most once.
  */
 export async function recordDeliveryOutcome(tx: Tx, sendId: string, event: WebhookEventPayload): Promise<void> {
-  const data = event.data as { to?: unknown; bounce?: { type?: unknown } };
-  const suppressions = suppressionsOf(event.type, data);
-  const isCreditEvent = event.type === "email.failed" || event.type === "email.suppressed";
-  if (suppressions.length === 0 && !isCreditEvent) return;
+  const data = event.data as Parameters<typeof suppressionsOf>[1];
+  const mayCount = ["email.failed", "email.suppressed", "email.bounced", "email.complained"].includes(event.type);
+  if (!mayCount) return;
   const send = await tx.emailSend.findUnique({
     where: { id: sendId },
-    select: { id: true, userId: true, customerId: true, cost: true, to: true, cc: true, bcc: true },
+    select: { id: true, userId: true, customerId: true, status: true, cost: true, to: true, cc: true, bcc: true },
   });
   if (!send || !send.customerId) return;
+  // Only the send's own recipients, as far as the event identifies them (lib/suppressions/recipients.ts).
+  const suppressions = suppressionsOf(event.type, data, send);
   if (suppressions.length) {
     await tx.suppression.createMany({
       data: suppressions.map((s) => ({
@@ -105,6 +108,8 @@ export type SuppressionPage = { items: SuppressionEntry[]; hasMore: boolean };
  */
 export async function listSuppressions(userId: string, query: SuppressionQuery = {}): Promise<SuppressionPage | null> {
   const search = query.search?.trim().toLowerCase();
+  // No stored address contains NUL or a lone surrogate (and PostgreSQL cannot compare text that does).
+  if (search && !isCleanText(search)) return { items: [], hasMore: false };
   const where = {
     userId,
     ...(search ? { address: { contains: search } } : {}),

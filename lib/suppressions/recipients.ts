@@ -1,4 +1,5 @@
-import { bareAddress, distinctRecipients } from "@/lib/sending/recipients";
+import { creditsForRecipients } from "@/lib/catalog/product";
+import { bareAddress, distinctRecipients } from "@/lib/mail/recipients";
 
 /**
  * Pure parts of suppressions: which addresses a delivery event suppresses, how much an event credits back, and
@@ -13,38 +14,85 @@ export function normaliseAddress(value: string): string | undefined {
   return bareAddress(value);
 }
 
-type EventData = { to?: unknown; bounce?: { type?: unknown } };
+type EventData = {
+  to?: unknown;
+  bounce?: { type?: unknown; message?: unknown };
+  suppressed?: { message?: unknown };
+};
+
+/** What MailKit knows of the send an event is about: its status before the event, its cost, its recipients. */
+export type EventSend = { status: string; cost: number; to: string[]; cc: string[]; bcc: string[] };
+
+/** Outcomes that show the email reached (or was refused by) its recipients' servers: a later failure refunds nothing. */
+const DELIVERY_OUTCOMES = ["delivered", "bounced", "complained", "suppressed"];
 
 /**
- * The addresses a Resend delivery event puts on the sender's list: every recipient of a hard bounce
- * (`email.bounced` with `bounce.type` "Permanent"; transient and undetermined bounces are not final) and of a
- * complaint (`email.complained`). Other events suppress nothing.
+ * Which of the send's own recipients an event is about. Addresses the send did not have never count. Resend's
+ * event types carry a `to` list that may be the email's whole To list whoever bounced (cc and bcc not at all),
+ * so: a one-recipient email's event is about that recipient; an event whose `to` names only some of the
+ * email's To recipients is about those; one that names them all is about those its own message names (a bounce's
+ * `bounce.message` usually quotes the refused address), cc and bcc recipients included.
+ * `concerns` is false when the event's `to` names none of the send's recipients.
  */
-export function suppressionsOf(type: string, data: EventData): { address: string; reason: SuppressionReason }[] {
+export function recipientsOfEvent(data: EventData, send: EventSend): { concerns: boolean; addresses: string[] } {
+  const recipients = distinctRecipients(send);
+  const named = addressesOf(data.to).filter((address) => recipients.includes(address));
+  if (addressesOf(data.to).length > 0 && named.length === 0) return { concerns: false, addresses: [] };
+  if (recipients.length === 1) return { concerns: true, addresses: recipients };
+  const toList = distinctRecipients({ to: send.to });
+  if (named.length > 0 && toList.some((address) => !named.includes(address)))
+    return { concerns: true, addresses: named };
+  const message = [data.bounce?.message, data.suppressed?.message]
+    .filter((m): m is string => typeof m === "string")
+    .join(" ")
+    .toLowerCase();
+  return { concerns: true, addresses: recipients.filter((address) => mentions(message, address)) };
+}
+
+/** The address appears in the text as a whole address (not as the tail of a longer one). */
+function mentions(text: string, address: string): boolean {
+  for (let at = text.indexOf(address); at !== -1; at = text.indexOf(address, at + 1)) {
+    const before = text[at - 1] ?? " ";
+    const after = text[at + address.length] ?? " ";
+    if (!/[a-z0-9.!#$%&'*+/=?^_`{|}~-]/.test(before) && !/[a-z0-9-]/.test(after)) return true;
+  }
+  return false;
+}
+
+/**
+ * The addresses a Resend delivery event puts on the sender's list: the identified recipients (above) of a hard
+ * bounce (`email.bounced` with `bounce.type` "Permanent"; transient and undetermined bounces are not final) and
+ * of a complaint (`email.complained`). Other events suppress nothing.
+ */
+export function suppressionsOf(
+  type: string,
+  data: EventData,
+  send: EventSend,
+): { address: string; reason: SuppressionReason }[] {
   let reason: SuppressionReason;
   if (type === "email.complained") reason = "complaint";
   else if (type === "email.bounced" && data.bounce?.type === "Permanent") reason = "bounce";
   else return [];
-  return addressesOf(data.to).map((address) => ({ address, reason }));
+  return recipientsOfEvent(data, send).addresses.map((address) => ({ address, reason }));
 }
 
 /**
  * What an event Resend sends after accepting an email credits back: `email.failed` → the email's whole cost
- * (nothing was delivered); `email.suppressed` → one credit per suppressed recipient of the email (the event's
- * `to`; the whole cost when it names none). Null for other events.
+ * (nothing was delivered), unless the send already has a delivery outcome (then the failure refunds nothing);
+ * `email.suppressed` → one credit per identified suppressed recipient, at least one (some recipient was
+ * suppressed) and at most the cost. Null for other events and for events about other recipients.
  */
 export function creditBackOf(
   type: string,
   data: EventData,
-  send: { cost: number; to: string[]; cc: string[]; bcc: string[] },
+  send: EventSend,
 ): { reason: "failed" | "suppressed"; credits: number } | null {
-  if (type === "email.failed") return { reason: "failed", credits: send.cost };
+  if (type === "email.failed")
+    return DELIVERY_OUTCOMES.includes(send.status) ? null : { reason: "failed", credits: send.cost };
   if (type !== "email.suppressed") return null;
-  const named = addressesOf(data.to);
-  if (named.length === 0) return { reason: "suppressed", credits: send.cost };
-  const recipients = new Set(distinctRecipients(send));
-  const credits = Math.min(send.cost, named.filter((a) => recipients.has(a)).length);
-  return credits > 0 ? { reason: "suppressed", credits } : null;
+  const { concerns, addresses } = recipientsOfEvent(data, send);
+  if (!concerns || send.cost === 0) return null;
+  return { reason: "suppressed", credits: Math.min(send.cost, creditsForRecipients(Math.max(1, addresses.length))) };
 }
 
 function addressesOf(value: unknown): string[] {

@@ -1,6 +1,8 @@
 import type { DomainUpdatedEvent } from "resend";
 
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Tx } from "@/lib/db";
+import type { Prisma } from "@/prisma/generated/client";
+import { customerTags } from "@/lib/mail/send-tag";
 
 import {
   emailEventPayload,
@@ -10,8 +12,6 @@ import {
   type SendForEvent,
 } from "./events";
 import { newEventId } from "./signing";
-
-type Tx = Prisma.TransactionClient;
 
 /**
  * Fan-out: one WebhookDelivery per enabled endpoint of the customer subscribed to the event's type, written in
@@ -61,19 +61,8 @@ function forEvent(send: SendRow): SendForEvent {
   return { ...send, tags: customerTags(send.payload) };
 }
 
-/** The customer's own tags (MailKit's internal send-id tag left out). */
-function customerTags(payload: Prisma.JsonValue): Record<string, string> | undefined {
-  const tags = (payload as { tags?: unknown } | null)?.tags;
-  if (!Array.isArray(tags)) return undefined;
-  const out: Record<string, string> = {};
-  for (const tag of tags as { name?: unknown; value?: unknown }[])
-    if (typeof tag?.name === "string" && typeof tag.value === "string" && tag.name !== "mailkit_send_id")
-      out[tag.name] = tag.value;
-  return Object.keys(out).length ? out : undefined;
-}
-
 /**
- * Hook for lib/resend/events.ts: a Resend delivery event recorded on a send becomes the customer's event of the
+ * Hook for lib/sending/delivery-events.ts: a Resend delivery event recorded on a send becomes the customer's event of the
  * same type (with MailKit's email id). Types customers cannot subscribe to (opened, clicked …) emit nothing.
  */
 export async function emitEmailEventWebhooks(

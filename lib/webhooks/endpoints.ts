@@ -4,7 +4,7 @@ import { UnsafeUrlError } from "@/lib/net/public-url";
 
 import { assertSafeWebhookUrl } from "./address";
 import { getWebhookConfig } from "./config";
-import { disableEndpoint } from "./delivery";
+import { disableEndpoint, enableEndpoint } from "./outcome";
 import type { WebhookEventType } from "./events";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./schema";
 import { newSigningSecret } from "./signing";
@@ -61,13 +61,18 @@ export async function createEndpoint(
   input: CreateEndpointInput,
 ): Promise<{ endpoint: EndpointView; secret: string }> {
   const url = await safeUrl(input.endpoint);
-  const count = await db.webhookEndpoint.count({ where: { userId } });
-  if (count >= MAX_ENDPOINTS_PER_CUSTOMER)
-    throw new WebhookInputError(`You can register up to ${MAX_ENDPOINTS_PER_CUSTOMER} webhook endpoints.`);
   const secret = newSigningSecret();
-  const endpoint = await db.webhookEndpoint.create({
-    data: { userId, url, description: input.description || null, eventTypes: input.events, secret },
-    select: VIEW,
+  const endpoint = await db.$transaction(async (tx) => {
+    // Concurrent registrations of one customer take turns on its user row, so the count below stays true until
+    // this one commits (count-then-insert alone lets parallel requests pass the cap together).
+    await tx.$queryRawUnsafe(`SELECT "id" FROM "User" WHERE "id" = $1 FOR NO KEY UPDATE`, userId);
+    const count = await tx.webhookEndpoint.count({ where: { userId } });
+    if (count >= MAX_ENDPOINTS_PER_CUSTOMER)
+      throw new WebhookInputError(`You can register up to ${MAX_ENDPOINTS_PER_CUSTOMER} webhook endpoints.`);
+    return tx.webhookEndpoint.create({
+      data: { userId, url, description: input.description || null, eventTypes: input.events, secret },
+      select: VIEW,
+    });
   });
   return { endpoint: endpoint as EndpointView, secret };
 }
@@ -83,11 +88,16 @@ export async function getEndpoint(userId: string, id: string): Promise<EndpointV
   return row as EndpointView & { secret: string };
 }
 
-/** Changes the URL (checked again), events, description or status. Enabling clears the failure record. */
+/**
+ * Changes the URL (checked again), events, description or status. Disabling keeps what is pending; enabling
+ * clears the failure record and makes the pending events due at once.
+ */
 export async function updateEndpoint(userId: string, id: string, input: UpdateEndpointInput): Promise<EndpointView> {
   const current = await getEndpoint(userId, id);
   const url = input.endpoint !== undefined ? await safeUrl(input.endpoint) : undefined;
   await db.$transaction(async (tx) => {
+    // Enabling touches pending deliveries before the endpoint row: the lock order of delivery outcomes.
+    if (input.status === "enabled" && current.status === "disabled") await enableEndpoint(tx, current.id);
     await tx.webhookEndpoint.update({
       where: { id: current.id },
       data: {
@@ -96,18 +106,17 @@ export async function updateEndpoint(userId: string, id: string, input: UpdateEn
         description: input.description === undefined ? undefined : input.description || null,
       },
     });
-    if (input.status === "disabled") await disableEndpoint(tx, current.id, null, { notify: false });
-    if (input.status === "enabled" && current.status === "disabled")
-      await tx.webhookEndpoint.update({
-        where: { id: current.id },
-        data: { status: "enabled", disabledReason: null, disabledAt: null, failureStreak: 0, failingSince: null },
-      });
+    if (input.status === "disabled") await disableEndpoint(tx, current.id);
   });
   return getEndpoint(userId, id);
 }
 
 export async function deleteEndpoint(userId: string, id: string): Promise<void> {
-  const { count } = await db.webhookEndpoint.deleteMany({ where: { id, userId } });
+  // Its deliveries first, then the endpoint: the lock order of delivery outcomes (outcome.ts).
+  const [, { count }] = await db.$transaction([
+    db.webhookDelivery.deleteMany({ where: { endpointId: id, endpoint: { userId } } }),
+    db.webhookEndpoint.deleteMany({ where: { id, userId } }),
+  ]);
   if (count === 0) throw new WebhookNotFoundError("Webhook not found");
 }
 
@@ -157,35 +166,6 @@ export async function listDeliveries(userId: string, endpointId: string, take = 
     },
   });
   return rows as DeliveryView[];
-}
-
-/**
- * Delivers a logged event again: same event id (`webhook-id`) and the same payload, freshly signed, with a new
- * retry schedule. The endpoint must be enabled.
- */
-export async function replayDelivery(userId: string, deliveryId: string): Promise<void> {
-  const delivery = await db.webhookDelivery.findFirst({
-    where: { id: deliveryId, endpoint: { userId } },
-    select: { id: true, endpoint: { select: { status: true } } },
-  });
-  if (!delivery) throw new WebhookNotFoundError("Delivery not found");
-  if (delivery.endpoint.status !== "enabled")
-    throw new WebhookInputError("Enable the endpoint before replaying its events.");
-  await db.webhookDelivery.update({
-    where: { id: delivery.id },
-    data: {
-      status: "pending",
-      attempts: 0,
-      nextAttemptAt: new Date(),
-      leaseUntil: null,
-      completedAt: null,
-    },
-  });
-}
-
-/** Whether any of the customer's endpoints was disabled by MailKit (the page's banner). */
-export async function disabledEndpointCount(userId: string): Promise<number> {
-  return db.webhookEndpoint.count({ where: { userId, status: "disabled", disabledReason: { not: null } } });
 }
 
 /** Changes whenever the webhooks page would show something new (the dashboard's live version, lib/live). */

@@ -39,6 +39,16 @@ export const updateEndpointInput = z.object(
   { error: "Expected a JSON object" },
 );
 
+/** Bulk replay: every finished event of an endpoint since a moment (ISO 8601 with a time zone). */
+export const replaySinceInput = z.object(
+  {
+    since: z.iso
+      .datetime({ offset: true, error: "The `since` field must be an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z" })
+      .transform((value) => new Date(value)),
+  },
+  { error: "Expected a JSON object" },
+);
+
 export type CreateEndpointInput = z.infer<typeof createEndpointInput>;
 export type UpdateEndpointInput = z.infer<typeof updateEndpointInput>;
 

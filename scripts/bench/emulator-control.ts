@@ -3,15 +3,25 @@ export class EmulatorControl {
   constructor(readonly url: string) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
+    // A saturated machine can keep the emulators from even accepting a connection for seconds: reads are retried.
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(`${this.url}${path}`, {
+          method,
+          headers: body === undefined ? {} : { "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(30_000),
+        });
+      } catch (error) {
+        if (method !== "GET" || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        continue;
+      }
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 300)}`);
+      return JSON.parse(text) as T;
+    }
   }
 
   /** Base latency on every Dodo and Resend API call, and Resend's per-team (per-key) rate limit. */

@@ -52,10 +52,10 @@ export async function sendOne(
 
 /**
  * Sends `total` emails with `concurrency` workers. `onAnswer` sees each answer as it arrives (the burst uses it
- * to fire customer B's send half-way).
+ * to fire customer B's send half-way). With several app URLs (instances), worker i sends to URL i mod n.
  */
 export async function runLoad(options: {
-  appUrl: string;
+  appUrl: string | string[];
   token: string;
   total: number;
   concurrency: number;
@@ -68,10 +68,12 @@ export async function runLoad(options: {
   let answered = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: Math.min(options.concurrency, options.total) }, async () => {
+    Array.from({ length: Math.min(options.concurrency, options.total) }, async (_, worker) => {
+      const urls = ([] as string[]).concat(options.appUrl);
+      const appUrl = urls[worker % urls.length]!;
       while (issued < options.total) {
         issued += 1;
-        const answer = await sendOne(options.appUrl, options.token);
+        const answer = await sendOne(appUrl, options.token);
         latencies.push(answer.ms);
         if (answer.status !== 200) {
           const key = answer.status === 0 ? "network" : String(answer.status);

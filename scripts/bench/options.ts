@@ -11,6 +11,13 @@ export type BenchOptions = {
   emulatorPort: number;
   webhooks: boolean;
   keepLogs: boolean;
+  /** Batch phase: requests of 100 emails (0 skips it), in flight at once, and the customers' weights. */
+  batchRequests: number;
+  batchConcurrency: number;
+  batchWeights: number[];
+  /** PostgreSQL only: the cell with a second `next start` on `secondPort`, single sends at c=16. */
+  twoInstances: boolean;
+  secondPort: number | undefined;
 };
 
 const HELP = `npm run bench -- [options]
@@ -22,6 +29,11 @@ const HELP = `npm run bench -- [options]
   --resend-limit 5       Resend requests/s (emulator's per-team limit and MailKit's RESEND_RATE_LIMIT_PER_SECOND)
   --port 3600            MailKit's port
   --emulator-port 4610   the emulators' port
+  --batch-requests 100   batch phase: requests of 100 emails through /api/emails/batch (0 skips the phase)
+  --batch-concurrency 4  batch requests in flight at once, all customers together
+  --batch-weights 3,2,1  the batch customers X, Y, Z send in these proportions (interleaved)
+  --no-two-instances     skip the cell with two next start instances (PostgreSQL only; c=16, --requests)
+  --second-port N        the second instance's port (default --port + 1)
   --no-webhooks          the emulators send no webhooks to MailKit
   --keep-logs            keep the server's and emulators' logs (kept anyway when something fails)
 BENCH_DATABASE_URL=postgresql://… runs on a fresh PostgreSQL database; else on PGlite in a temp dir.`;
@@ -39,6 +51,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     emulatorPort: 4610,
     webhooks: true,
     keepLogs: false,
+    batchRequests: 100,
+    batchConcurrency: 4,
+    batchWeights: [3, 2, 1],
+    twoInstances: true,
+    secondPort: undefined,
   };
   const number = (name: string, value: string | undefined, min: number): number => {
     const n = Number(value);
@@ -64,6 +81,24 @@ export function parseOptions(argv: string[]): BenchOptions {
         options.concurrency = (v ?? "").split(",").map((c) => number("concurrency", c.trim(), 1));
         break;
       }
+      case "--batch-requests":
+        options.batchRequests = number("batch-requests", value(), 0);
+        break;
+      case "--batch-concurrency":
+        options.batchConcurrency = number("batch-concurrency", value(), 1);
+        break;
+      case "--batch-weights": {
+        const v = value();
+        options.batchWeights = (v ?? "").split(",").map((w) => number("batch-weights", w.trim(), 1));
+        if (options.batchWeights.length !== 3) fail("--batch-weights needs three weights (customers X, Y, Z)");
+        break;
+      }
+      case "--no-two-instances":
+        options.twoInstances = false;
+        break;
+      case "--second-port":
+        options.secondPort = number("second-port", value(), 1);
+        break;
       case "--requests":
         options.requests = number("requests", value(), 1);
         break;

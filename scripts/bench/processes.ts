@@ -21,9 +21,11 @@ export function startChild(
   args: string[],
   env: NodeJS.ProcessEnv,
   logFile: string,
+  options: { ipc?: boolean } = {},
 ): Child {
   const fd = openSync(logFile, "a");
-  const child = spawn(command, args, { env, stdio: ["ignore", fd, fd], detached: true });
+  const stdio = options.ipc ? ["ignore", fd, fd, "ipc"] : ["ignore", fd, fd];
+  const child = spawn(command, args, { env, stdio: stdio as ["ignore", number, number], detached: true });
   closeSync(fd);
   let exit: string | null = null;
   let stopping = false;

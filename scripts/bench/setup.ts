@@ -4,7 +4,7 @@
  * tests/integration/helpers/environment.ts grantCredits does), MailKit's synced credit view and an API key.
  * process.env (DATABASE_URL, EMULATOR_URL, no provider keys) must be set before this module is imported.
  */
-import { createApiKey } from "@/lib/api/keys";
+import { createApiKey } from "@/lib/keys/api-keys";
 import { ensureDodoCustomer } from "@/lib/billing/customer";
 import { readDodoBalance, syncCreditsFromDodo } from "@/lib/credits";
 import { db, ensureMigrated, getDatabase } from "@/lib/db";
@@ -76,6 +76,19 @@ async function verifyBenchDomain(userId: string, name: string): Promise<void> {
     const row = await refreshDomain(await db.senderDomain.findUniqueOrThrow({ where: { name } }));
     if (row?.status !== "verified") throw new Error(`${name} is ${row?.status}`);
   });
+}
+
+/**
+ * MailKit's Resend webhook as `npm run resend:setup` leaves it in production (no `email.sent`: MailKit emits it
+ * at settle), so the benchmark measures the requests production gets. The emulator starts with the
+ * dashboard-configured webhook at this endpoint; it is narrowed in place and keeps its signing secret.
+ */
+export async function subscribeAsProductionDoes(): Promise<void> {
+  const { PLATFORM_WEBHOOK_EVENTS, platformWebhookEndpoint, syncPlatformWebhook } =
+    await import("@/lib/resend/webhook-subscription");
+  const endpoint = platformWebhookEndpoint(process.env.APP_URL);
+  const result = await syncPlatformWebhook({ endpoint, events: [...PLATFORM_WEBHOOK_EVENTS], create: false });
+  if (result.action === "missing") throw new Error(`the Resend emulator has no webhook for ${endpoint}`);
 }
 
 /** Closes this process's database: an embedded PGlite directory may be open in one process only. */

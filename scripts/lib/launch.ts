@@ -5,6 +5,7 @@ import type { Env } from "@/lib/env";
 import { planEmulators } from "./emulators";
 import { isPortBusy } from "./ports";
 import { startChild, waitForUrl } from "./processes";
+import { registerResendWebhook } from "./resend-webhook";
 
 /**
  * Starts MailKit: the local emulators when a service has no keys (local mode) — or reuses the ones already
@@ -83,6 +84,7 @@ export async function launch(mode: "dev" | "start", port: number): Promise<void>
     throw error;
   }
   const result = await migrate(database);
+  if (env.resendLocal) await registerResendWebhook(database.prisma);
   await database.close();
   if (result.applied.length) console.log(`[mailkit] applied migrations: ${result.applied.join(", ")}`);
   console.log(

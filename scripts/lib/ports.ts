@@ -7,7 +7,7 @@ export function portFromArgs(argv: string[], env: Record<string, string | undefi
     const arg = argv[i]!;
     if (arg === "-p" || arg === "--port") {
       value = argv[++i];
-      // A bare `-p` used to fall back to PORT/3000 silently: the app then came up on a port nobody asked for.
+      // A bare `-p` is an error: falling back to PORT/3000 would bring the app up on a port nobody asked for.
       if (value === undefined) {
         console.error(`✖ ${arg} needs a port number (e.g. npm run dev -- ${arg} 3201).`);
         process.exit(1);

@@ -21,7 +21,8 @@ export function stopAll(code = 0): void {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 500).unref();
+  // The app finishes requests and Resend calls in progress before it exits (at most 15 s): wait for it.
+  setTimeout(() => process.exit(code), 16_000).unref();
   if (children.size === 0) process.exit(code);
   let remaining = children.size;
   for (const child of children) child.once("exit", () => --remaining === 0 && process.exit(code));

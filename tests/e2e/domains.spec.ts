@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 import { domainFor, emulator, shot, signIn, subscribe } from "./support/mailkit";
 
 /**
- * Sender domains (issue 11): a customer adds a domain and sees its DNS records, the Resend emulator publishes
+ * Sender domains: a customer adds a domain and sees its DNS records, the Resend emulator publishes
  * them (its control plane stands in for the customer's DNS provider), the open page turns verified without a
  * reload, and the composer sends from it. A `from` on another domain is refused before anything is charged.
  */
@@ -33,6 +33,8 @@ test("add a domain, publish its records, watch it verify live, send from it", as
   await expect(records.nth(2)).toContainText("resend._domainkey");
   await expect(records.nth(3)).toContainText("_dmarc");
   await expect(card.getByTestId("copy-button")).toHaveCount(8); // name and value of every record
+  // Until it is verified, the name is only claimed: released 72 hours after it was added.
+  await expect(card.getByTestId("claim-expiry")).toContainText("not verified within 72 hours");
 
   // The same name cannot be added twice.
   await page.getByTestId("domain-name").fill(domain);
@@ -49,6 +51,7 @@ test("add a domain, publish its records, watch it verify live, send from it", as
   expect(published.ok(), await published.text()).toBe(true);
   await expect(card.getByTestId("domain-status")).toHaveText("Verified", { timeout: 20_000 });
   await expect(card.getByTestId("dns-record-status")).toHaveText(["Verified", "Verified", "Verified", "Verified"]);
+  await expect(card.getByTestId("claim-expiry")).toHaveCount(0); // verified: the name is the customer's
   expect(await page.evaluate(() => (window as unknown as { __stay?: boolean }).__stay)).toBe(true);
   await shot(page, "domains-verified");
   await page.setViewportSize({ width: 390, height: 844 });

@@ -22,6 +22,8 @@ const dashboardPages = [
   { name: "message", path: () => messagePath },
   { name: "domains", path: "/dashboard/domains" },
   { name: "keys", path: "/dashboard/keys" },
+  { name: "logs", path: "/dashboard/logs" },
+  { name: "deliverability", path: "/dashboard/deliverability" },
   { name: "suppressions", path: "/dashboard/suppressions" },
   { name: "webhooks", path: "/dashboard/webhooks" },
   { name: "billing", path: "/dashboard/billing" },

@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { Resend } from "resend";
 import { Webhook } from "standardwebhooks";
 
@@ -65,8 +65,8 @@ test("webhooks: add an endpoint, send, the delivery log shows the events, replay
   expect(events.map((e) => e.type).sort()).toEqual(["email.delivered", "email.sent"]);
   expect(events[0]!.data).toMatchObject({ subject: "Webhook e2e", to: ["delivered@resend.dev"] });
 
-  await delivered.locator("summary").click();
-  await expect(delivered.locator("pre")).toContainText('"email.delivered"');
+  await delivered.locator("summary").first().click(); // the event (its attempts are the second)
+  await expect(delivered.locator("pre").first()).toContainText('"email.delivered"');
   await shot(page, "webhooks-log");
 
   // Replay: the same event (same webhook-id) arrives again.
@@ -95,7 +95,7 @@ test("webhooks: add an endpoint, send, the delivery log shows the events, replay
     ]) {
       await page.setViewportSize(viewport);
       await page.goto("/dashboard/webhooks");
-      await delivered.locator("summary").click();
+      await delivered.locator("summary").first().click(); // the event (its attempts are the second)
       await page.screenshot({
         // Not webhooks-…: pages.spec.ts writes those (the page without an endpoint).
         path: `test-results/screenshots/pages/webhooks-endpoint-${viewport.label}-${theme}.png`,
@@ -157,3 +157,82 @@ test("rotating a signing secret asks first: cancel changes nothing, confirm rota
   expect(second).not.toBe(first);
   expect((await masked()).slice(-4)).toBe(second.slice(-4));
 });
+
+test("replaying another account's event or a disabled endpoint's event from the dashboard: a clear error, nothing sent", async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const deliveriesTo = (path: string) => receiver.received.filter((r) => r.path === path).length;
+
+  // Account A: an endpoint that has received one event (its sender domain's domain.updated).
+  const a = await (await browser.newContext()).newPage();
+  const emailA = `replay-a-${Date.now()}@example.com`;
+  await signIn(a, emailA);
+  await addEndpoint(a, `${receiver.url}/a`);
+  await verifySenderDomain(a, domainFor(emailA));
+  const aDelivery = await finishedDeliveryId(a, `${receiver.url}/a`);
+
+  // Account B: two endpoints that have each received an event; the second is then disabled.
+  const b = await (await browser.newContext()).newPage();
+  const emailB = `replay-b-${Date.now()}@example.com`;
+  await signIn(b, emailB);
+  await addEndpoint(b, `${receiver.url}/b1`);
+  await addEndpoint(b, `${receiver.url}/b2`);
+  await verifySenderDomain(b, domainFor(emailB));
+  const b1Delivery = await finishedDeliveryId(b, `${receiver.url}/b1`);
+  const b2Delivery = await finishedDeliveryId(b, `${receiver.url}/b2`);
+  await endpointCard(b, `${receiver.url}/b2`).getByTestId("toggle-webhook").click();
+  await expect(endpointCard(b, `${receiver.url}/b2`)).toContainText("Disabled");
+  const before = { a: deliveriesTo("/a"), b1: deliveriesTo("/b1"), b2: deliveriesTo("/b2") };
+
+  // B's Replay button, its form pointed at A's delivery (as a hostile client can), then at the disabled endpoint's.
+  const row = endpointCard(b, `${receiver.url}/b1`).getByTestId("webhook-delivery").first();
+  // Changed and submitted in one step: a live refresh of the page in between would render the row's own id again.
+  const replayAs = async (deliveryId: string) => {
+    await row.getByTestId("replay-webhook").evaluate((button, id) => {
+      const form = (button as HTMLButtonElement).form!;
+      (form.elements.namedItem("id") as HTMLInputElement).value = id;
+      form.requestSubmit(button as HTMLButtonElement);
+    }, deliveryId);
+  };
+  await replayAs(aDelivery);
+  await expect(b.getByText("That event is not in your account's delivery log: nothing was replayed.")).toBeVisible();
+  await shot(b, "webhooks-replay-refused");
+  // The same refusal on a phone, in dark mode.
+  await b.setViewportSize({ width: 390, height: 844 });
+  await b.emulateMedia({ colorScheme: "dark" });
+  await replayAs(aDelivery);
+  await expect(b.getByText("nothing was replayed").first()).toBeVisible();
+  await shot(b, "webhooks-replay-refused-390-dark");
+  await b.setViewportSize({ width: 1280, height: 860 });
+  await b.emulateMedia({ colorScheme: "light" });
+  await replayAs(b2Delivery);
+  await expect(b.getByText("Enable the endpoint before replaying its events.")).toBeVisible();
+
+  // A replay of B's own event arrives: had either refused replay been queued, it would have been sent by now too.
+  await replayAs(b1Delivery);
+  await expect.poll(() => deliveriesTo("/b1"), { timeout: 30_000 }).toBe(before.b1 + 1);
+  expect({ a: deliveriesTo("/a"), b2: deliveriesTo("/b2") }).toEqual({ a: before.a, b2: before.b2 });
+});
+
+function endpointCard(page: Page, url: string) {
+  return page
+    .getByTestId("webhook-endpoint")
+    .filter({ has: page.getByText(url, { exact: true }) })
+    .locator("..");
+}
+
+async function addEndpoint(page: Page, url: string): Promise<void> {
+  await page.goto("/dashboard/webhooks");
+  await page.getByTestId("webhook-url").fill(url);
+  await page.getByTestId("create-webhook").click();
+  await expect(page.getByTestId("webhook-secret")).toBeVisible();
+}
+
+/** The id of the endpoint's first finished delivery (what its Replay button's form carries). */
+async function finishedDeliveryId(page: Page, url: string): Promise<string> {
+  await page.goto("/dashboard/webhooks");
+  const row = endpointCard(page, url).locator('[data-testid="webhook-delivery"][data-status="succeeded"]').first();
+  await expect(row).toBeVisible({ timeout: 30_000 });
+  return row.locator('input[name="id"]').inputValue();
+}

@@ -2,8 +2,11 @@ import pg from "pg";
 import { Resend } from "resend";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { createApiKey, revokeApiKey } from "@/lib/api/keys";
+import { PRODUCT_COPY } from "@/lib/catalog/product";
+
+import { createApiKey, revokeApiKey } from "@/lib/keys/api-keys";
 import { db, getDatabase } from "@/lib/db";
+import { flushRequestLog, holdRequestLogFlushForTests } from "@/lib/request-log";
 
 import {
   createFundedUser,
@@ -60,7 +63,7 @@ describe("the official resend SDK against MailKit", () => {
     expect(got.data).toMatchObject({
       object: "email",
       id,
-      to: ["sdk@example.com", "SDK@example.com"],
+      to: ["sdk@example.com"], // a repeated recipient is forwarded once, as it is charged once
       cc: ["cc@example.com"],
       subject: "Welcome",
       html: "<p>Hi</p>",
@@ -130,6 +133,9 @@ describe("the official resend SDK against MailKit", () => {
     const xid = async () =>
       Number((await db.$queryRawUnsafe<{ x: string }[]>("SELECT txid_current()::text AS x"))[0]!.x);
     const resendCalls = world.emulators.resend.messages().length;
+    // The request log's batched insert runs off the request path: held while the request path is measured, then
+    // written in one statement (counted at the end).
+    await holdRequestLogFlushForTests(true);
     const before = await xid();
     for (let i = 0; i < 20; i++) {
       const sent = await resend.emails.send(
@@ -154,6 +160,14 @@ describe("the official resend SDK against MailKit", () => {
       });
       expect(statements).toBe(2 * 10); // the key gate (key, owner, domains, rate limit, Idempotency-Key) and admission
     }
+    const flushStatements = await countPgStatements(async () => {
+      await holdRequestLogFlushForTests(false);
+      await flushRequestLog();
+    });
+    // The log entries of all these requests in one INSERT (PGlite's driver sends no pg statements).
+    expect(flushStatements).toBe(getDatabase().kind === "postgres" ? 1 : 0);
+    const logged = await db.apiRequestLog.count({ where: { path: "/api/emails", emailIds: { isEmpty: false } } });
+    expect(logged).toBeGreaterThanOrEqual(getDatabase().kind === "postgres" ? 30 : 20);
     expect(world.emulators.resend.messages().length).toBe(resendCalls);
     expect(await mailkitCredits(customerId)).toMatchObject({ reserved: getDatabase().kind === "postgres" ? 30 : 20 });
     await deliverQueued();
@@ -167,7 +181,7 @@ describe("the official resend SDK against MailKit", () => {
     expect(result.error).toMatchObject({
       statusCode: 402,
       name: "insufficient_credits",
-      message: "No email credits remaining. Buy a top-up pack or upgrade your plan.",
+      message: PRODUCT_COPY.noPlan, // a customer without a plan is told to subscribe first
       required: 1,
       available: 0,
       top_up_url: `${world.app.url}/dashboard/billing`,

@@ -2,7 +2,8 @@ import { Resend } from "resend";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { createApiKey } from "@/lib/api/keys";
+import * as replaySinceRoute from "@/app/api/webhooks/[id]/replay/route";
+import { createApiKey } from "@/lib/keys/api-keys";
 import { recordLowBalance } from "@/lib/billing/low-balance";
 import { db } from "@/lib/db";
 import { drainJobs } from "@/lib/outbox/worker";
@@ -22,8 +23,9 @@ import { createFundedUser, deliverQueued, outgoingEmail, withTestWorld } from ".
 /**
  * Customer webhooks end to end: registered through the `resend` SDK against MailKit's API, events of a real send
  * (through the Resend emulator's delivery webhooks) delivered to a local receiver, signed so that
- * `standardwebhooks` verifies them, retried after 500s, replayed from the log, disabled after repeated
- * failures (owner emailed), and SSRF targets refused at registration and at delivery.
+ * `standardwebhooks` verifies them, retried after 500s, replayed from the log (one event, or everything since a
+ * moment), disabled after a day of failures (owner emailed, events kept until it is enabled), the endpoint cap
+ * held under parallel registrations, and SSRF targets refused at registration and at delivery.
  */
 
 const world = withTestWorld();
@@ -32,8 +34,15 @@ let sender: Sender;
 let userId: string;
 let userEmail: string;
 let sdk: Resend;
+let apiKey: string;
 
-const TEST_CONFIG = { retryDelaysMs: [0, 0, 0], timeoutMs: 5_000, allowLoopback: true, disableAfterFailures: 1000 };
+const TEST_CONFIG = {
+  retryDelaysMs: [0, 0, 0],
+  firstAttemptTimeoutMs: 5_000,
+  timeoutMs: 5_000,
+  failingPauseMaxMs: 0,
+  allowLoopback: true,
+};
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
@@ -42,6 +51,7 @@ beforeAll(async () => {
   userEmail = user.email;
   sender = { userId, customerId, source: "dashboard" };
   const key = await createApiKey(userId, { name: "hooks", permission: "full_access", rateLimitPerSecond: 1000 });
+  apiKey = key.token;
   sdk = new Resend(key.token, { baseUrl: `${world.app.url}/api` });
 });
 
@@ -206,11 +216,14 @@ describe("delivery", () => {
   });
 
   it("a hung endpoint times out and a redirect is not followed: both are failed attempts, retried", async () => {
-    configureWebhooks({ ...TEST_CONFIG, timeoutMs: 300, retryDelaysMs: [60_000] });
+    configureWebhooks({ ...TEST_CONFIG, firstAttemptTimeoutMs: 300, retryDelaysMs: [60_000] });
     receiver.respond = (r) => (r.path === "/hang" ? 0 : 302);
     const hang = await createEndpoint(userId, { endpoint: `${receiver.url}/hang`, events: ["email.sent"] });
     const moved = await createEndpoint(userId, { endpoint: `${receiver.url}/moved`, events: ["email.sent"] });
     await sendOne("slow@example.com");
+    // email.sent is due at once (settle); let Resend's webhooks be handled first: with the embedded database in this
+    // process they would hold the event loop past the 300 ms timeout of these attempts.
+    await world.emulators.resend.idle();
     await deliverUntil(async () => {
       const logs = [
         ...(await listDeliveries(userId, hang.endpoint.id)),
@@ -230,7 +243,7 @@ describe("delivery", () => {
 
   it("several delivery passes at once share the work: every event arrives exactly once", async () => {
     const { endpoint } = await createEndpoint(userId, { endpoint: `${receiver.url}/many`, events: ["domain.updated"] });
-    configureWebhooks({ ...TEST_CONFIG, batchSize: 5 });
+    configureWebhooks({ ...TEST_CONFIG, concurrency: 5 });
     await db.$transaction(async (tx) => {
       for (let i = 0; i < 30; i++)
         await emitDomainUpdated(tx, userId, {
@@ -279,28 +292,130 @@ describe("delivery", () => {
     expect(delivery).toMatchObject({ status: "succeeded", attempts: 2 });
   });
 
-  it("an endpoint that keeps failing is disabled, its pending events fail and the owner is emailed", async () => {
-    configureWebhooks({ ...TEST_CONFIG, retryDelaysMs: [0, 0, 0, 0, 0, 0], disableAfterFailures: 3 });
+  it("an endpoint failing for a day is disabled, its events wait, the owner is emailed; enabling delivers them", async () => {
+    configureWebhooks({ ...TEST_CONFIG, retryDelaysMs: [0, 0, 60_000, 60_000] });
     receiver.respond = () => 500;
     const { endpoint } = await createEndpoint(userId, { endpoint: `${receiver.url}/down`, events: ["email.sent"] });
     await sendOne("down@example.com");
-    await deliverUntil(async () => {
-      const row = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
-      return row.status === "disabled";
+    await deliverUntil(() => received("/down").length >= 3);
+    // Minutes of failures change nothing …
+    expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({
+      status: "enabled",
+      failureStreak: 3,
     });
-    const row = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
-    expect(row.disabledReason).toMatch(/3 consecutive failed deliveries/);
-    expect(received("/down")).toHaveLength(3);
-    const [delivery] = await listDeliveries(userId, endpoint.id);
-    expect(delivery).toMatchObject({ status: "failed", lastResponseStatus: 500 });
-    // Nothing more is attempted for a disabled endpoint; replay asks to enable it first.
+    // … a day of them does (at the next failed attempt).
+    await db.webhookEndpoint.update({
+      where: { id: endpoint.id },
+      data: { failingSince: new Date(Date.now() - 25 * 3600_000) },
+    });
+    await db.webhookDelivery.updateMany({ where: { endpointId: endpoint.id }, data: { nextAttemptAt: new Date() } });
     await drainWebhookDeliveries();
-    expect(received("/down")).toHaveLength(3);
+    const row = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(row.status).toBe("disabled");
+    expect(row.disabledReason).toMatch(/failing for 25 hours/);
+    const [delivery] = await listDeliveries(userId, endpoint.id);
+    expect(delivery).toMatchObject({ status: "pending", lastResponseStatus: 500 });
+    // Nothing more is attempted for a disabled endpoint; replay asks to enable it first.
+    const attempts = received("/down").length;
+    await drainWebhookDeliveries();
+    expect(received("/down")).toHaveLength(attempts);
     await expect(replayDelivery(userId, delivery!.id)).rejects.toThrow(/Enable the endpoint/);
 
     await drainJobs(["email.webhook_disabled"]);
     const notice = world.emulators.resend.messages({ to: userEmail });
     expect(notice.map((m) => m.subject)).toContain("Your MailKit webhook endpoint was disabled");
+
+    // Fixed and enabled again: the waiting event is delivered at once (same webhook-id as the failed attempts).
+    receiver.respond = () => 200;
+    expect((await sdk.webhooks.update(endpoint.id, { status: "enabled" })).error).toBeNull();
+    await drainWebhookDeliveries();
+    expect(received("/down")).toHaveLength(attempts + 1);
+    expect(new Set(received("/down").map((r) => r.headers["webhook-id"])).size).toBe(1);
+    expect((await listDeliveries(userId, endpoint.id))[0]).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({
+      status: "enabled",
+      failureStreak: 0,
+      failingSince: null,
+    });
+  });
+
+  it("replay since a moment delivers every finished event from then on again, and nothing older", async () => {
+    const { endpoint } = await createEndpoint(userId, { endpoint: `${receiver.url}/bulk`, events: ["domain.updated"] });
+    const emit = (i: number) =>
+      db.$transaction((tx) =>
+        emitDomainUpdated(tx, userId, {
+          id: `d_bulk_${i}`,
+          name: `bulk${i}.acme.test`,
+          status: "verified",
+          created_at: new Date().toISOString(),
+          region: "us-east-1",
+          records: [],
+        }),
+      );
+    await emit(0);
+    await db.webhookDelivery.updateMany({
+      where: { endpointId: endpoint.id },
+      data: { createdAt: new Date(Date.now() - 3 * 3600_000) },
+    });
+    for (let i = 1; i <= 4; i++) await emit(i);
+    receiver.respond = (r) => (JSON.parse(r.body).data.id === "d_bulk_4" ? 500 : 200);
+    configureWebhooks({ ...TEST_CONFIG, retryDelaysMs: [] });
+    await drainWebhookDeliveries();
+    expect(received("/bulk")).toHaveLength(5);
+    receiver.respond = () => 200;
+
+    const replay = (body: unknown, id = endpoint.id) =>
+      replaySinceRoute.POST(
+        new Request(`${world.app.url}/api/webhooks/${id}/replay`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+        { params: Promise.resolve({ id }) },
+      );
+    const since = new Date(Date.now() - 3600_000).toISOString();
+    const response = await replay({ since });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ object: "webhook_replay", webhook_id: endpoint.id, since, replayed: 4 });
+    await drainWebhookDeliveries();
+    const again = received("/bulk").slice(5);
+    expect(again.map((r) => JSON.parse(r.body).data.id).sort()).toEqual([
+      "d_bulk_1",
+      "d_bulk_2",
+      "d_bulk_3",
+      "d_bulk_4",
+    ]);
+    expect((await listDeliveries(userId, endpoint.id)).every((d) => d.status === "succeeded")).toBe(true);
+
+    // Bad input is a 4xx with a JSON reason and changes nothing.
+    for (const [body, status] of [
+      [{ since: "yesterday" }, 422],
+      [{}, 422],
+      [{ since: new Date(Date.now() + 3600_000).toISOString() }, 422],
+    ] as const) {
+      const bad = await replay(body);
+      expect(bad.status, JSON.stringify(body)).toBe(status);
+      expect(await bad.json()).toMatchObject({ name: "validation_error", message: expect.any(String) });
+    }
+    expect((await replay({ since }, "c".repeat(25))).status).toBe(404);
+    await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { status: "disabled" } });
+    expect(await (await replay({ since })).json()).toMatchObject({ message: expect.stringMatching(/Enable/) });
+    await drainWebhookDeliveries();
+    expect(received("/bulk")).toHaveLength(9);
+  });
+
+  it("30 parallel registrations stop at the cap of 10 endpoints", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        sdk.webhooks.create({ endpoint: `${receiver.url}/cap${i}`, events: ["email.sent"] }),
+      ),
+    );
+    expect(results.filter((r) => r.data).length).toBe(10);
+    const refused = results.filter((r) => r.error);
+    expect(refused).toHaveLength(20);
+    for (const r of refused)
+      expect(r.error).toMatchObject({ statusCode: 422, message: expect.stringMatching(/up to 10/) });
+    expect(await db.webhookEndpoint.count({ where: { userId } })).toBe(10);
   });
 
   it("an email Resend refuses reaches email.failed endpoints with the reason", async () => {

@@ -1,12 +1,16 @@
 import { NextRequest, type NextFetchEvent } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
 
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
 import nextConfig from "@/next.config";
-import { config, proxy } from "@/proxy";
+import { recordSocketAddresses } from "@/lib/http/client-address";
+import { config, NOT_FOUND_PATH, proxy } from "@/proxy";
 import { resetEnvForTests } from "@/lib/env";
 
 /**
- * Issue 9: security headers on every page and route, 404 instead of Next's 500 for malformed paths, 403 for
+ * Security headers on every page and route, 404 instead of Next's 500 for malformed paths, 403 for
  * cross-origin server actions, and streaming routes kept out of the proxy (Next buffers the bodies it matches).
  */
 
@@ -45,14 +49,40 @@ describe("proxy.ts", () => {
     expect(response.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
   });
 
-  it.each(["/api/emails/%FF", "/%FF", "/dashboard/%E0%A4%A", "/signin/%C0"])(
-    "answers a malformed path %s with 404 JSON (Next.js would answer 500)",
+  it.each([
+    "/api/emails/%FF",
+    "/api/domains/%FF",
+    "/api/domains/%FF/verify",
+    "/api/webhooks/%FF",
+    "/api/webhooks/%C0/rotate",
+    "/api/suppressions/%FF",
+    "/api/suppressions/a%00b",
+    "/api/emails/%ED%A0%80",
+  ])("answers a malformed API path %s with 404 JSON (Next.js would answer 500)", async (path) => {
+    const response = await run(`http://localhost:3000${path}`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ statusCode: 404, name: "not_found" });
+  });
+
+  it.each(["/%FF", "/dashboard/%E0%A4%A", "/dashboard/messages/%00", "/signin/%C0"])(
+    "shows the 404 page for a malformed page path %s (tests/e2e/malformed-paths.spec.ts sees its status)",
     async (path) => {
       const response = await run(`http://localhost:3000${path}`);
-      expect(response.status).toBe(404);
-      expect(await response.json()).toMatchObject({ statusCode: 404, name: "not_found" });
+      expect(response.headers.get("x-middleware-rewrite")).toBe(`http://localhost:3000${NOT_FOUND_PATH}`);
+      expect(response.headers.get("content-security-policy")).toMatch(/'nonce-/);
     },
   );
+
+  it.each([
+    "/dashboard/suppressions?q=%00",
+    "/dashboard/billing/return?payment_id=%00",
+    "/dashboard/messages?status=sent&page=%00",
+    "/signin?callbackUrl=%00",
+  ])("answers a page whose query string carries NUL or a lone surrogate (%s) with 400 JSON", async (path) => {
+    const response = await run(`http://localhost:3000${path}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "invalid_parameter" });
+  });
 
   it("refuses a cross-origin server action POST with 403 (Next.js would answer 500)", async () => {
     const post = (origin: string, headers: Record<string, string> = {}) =>
@@ -64,11 +94,15 @@ describe("proxy.ts", () => {
     expect((await post("https://evil.example")).status).toBe(403);
     expect((await post("null")).status).toBe(403);
     expect((await post("https://evil.example", { "x-forwarded-host": "mailkit.example" })).status).toBe(403);
-    // Same origin passes through (here to the sign-in redirect of the dashboard).
-    expect((await post("http://localhost:3000")).status).not.toBe(403);
+    // Same origin passes on to the action, which reads the session itself (no sign-in redirect here: with the
+    // database unavailable, Auth.js would answer "signed out" and the action could not say "try again").
+    const sameOrigin = await post("http://localhost:3000");
+    expect(sameOrigin.status).toBe(200);
+    expect(sameOrigin.headers.get("x-middleware-next")).toBe("1");
+    expect(sameOrigin.headers.get("location")).toBeNull();
   });
 
-  it("keeps route handlers that read bodies out of its matcher (Next.js would buffer them), pages and GET /api/emails/{id} in", () => {
+  it("keeps route handlers out of its matcher (Next.js would buffer their bodies), pages and API paths with % in", () => {
     const matcher = new RegExp(`^${config.matcher[0]}$`);
     const outside = [
       "/api/webhooks/dodo",
@@ -78,10 +112,13 @@ describe("proxy.ts", () => {
       "/api/auth/signin/resend",
       "/api/checkout/topup",
       "/api/billing/portal",
+      "/api/emails/abc",
+      "/api/domains/d_1/verify",
       "/_next/static/x.js",
     ];
     for (const path of outside) expect(matcher.test(path), path).toBe(false);
-    for (const path of ["/", "/signin", "/dashboard/keys", "/api/emails/abc", "/api/emails/%FF", "/api/emails/%00"])
+    const inside = ["/", "/signin", "/dashboard/keys", "/api/emails/%FF", "/api/emails/%00", "/api/domains/%FF/verify"];
+    for (const path of [...inside, "/api/webhooks/%C0", "/api/suppressions/a%40b.com"])
       expect(matcher.test(path), path).toBe(true);
   });
 });
@@ -100,5 +137,33 @@ describe("next.config.ts headers", () => {
       key: "content-security-policy",
       value: expect.stringContaining("frame-ancestors 'none'"),
     });
+  });
+});
+
+describe("HSTS is decided at run time", () => {
+  async function headOf(): Promise<Headers> {
+    recordSocketAddresses();
+    const server = http.createServer((_req, res) => res.end("{}"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      return (await fetch(`http://127.0.0.1:${port}/api/webhooks/resend`)).headers;
+    } finally {
+      server.close();
+    }
+  }
+
+  it("every response (API and webhook routes included) carries HSTS when the running server's APP_URL is https", async () => {
+    process.env.APP_URL = "https://mailkit.example";
+    resetEnvForTests();
+    expect((await headOf()).get("strict-transport-security")).toMatch(/max-age=\d+/);
+    process.env.APP_URL = "http://localhost:3000";
+    resetEnvForTests();
+    expect((await headOf()).get("strict-transport-security")).toBeNull();
+  });
+
+  it("the build-time headers do not decide it", async () => {
+    const rules = await nextConfig.headers!();
+    for (const rule of rules) expect(rule.headers.map((h) => h.key)).not.toContain("strict-transport-security");
   });
 });

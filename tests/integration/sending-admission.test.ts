@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { runRequestedSyncs } from "@/lib/credits";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { ACCEPTED_STATUSES } from "@/lib/mail/status";
 import { metrics } from "@/lib/metrics";
-import { ACCEPTED_STATUSES, InsufficientCreditsError, sendEmails, type Sender } from "@/lib/sending";
-import type { OutgoingEmail } from "@/lib/sending/email-schema";
+import { InsufficientCreditsError, sendEmails, type Sender } from "@/lib/sending";
+import type { OutgoingEmail } from "@/lib/sending/outgoing-email";
 
 import {
   createFundedUser,
@@ -106,19 +107,25 @@ describe("credit admission", () => {
 
   it("a refusal that finds nothing in flight asks the sync loop to re-read Dodo (a missed top-up webhook), without calling Dodo itself", async () => {
     const { user, customerId } = await createFundedUser(world, 0);
-    // Credits land in Dodo, but MailKit never heard of them (no webhook) and its last sync is old.
+    // Credits land in Dodo, but MailKit never heard of them (their webhook is held back) and its last sync is old.
     const { grantCredits } = await import("./helpers/environment");
-    await grantCredits(world, customerId, 3);
-    await db.creditAccount.update({ where: { customerId }, data: { syncedAt: new Date(Date.now() - 3600_000) } });
-    const sender: Sender = { userId: user.id, customerId, source: "api" };
-    const dodoCalls = async () => (await metrics.dodoCalls.get()).values.reduce((n, v) => n + v.value, 0);
-    const before = await dodoCalls();
-    await expect(sendEmails(sender, [email(["a@example.com"])])).rejects.toMatchObject({ required: 1, available: 0 });
-    expect(await dodoCalls()).toBe(before); // nothing on the request path
-    expect((await db.creditAccount.findUnique({ where: { customerId } }))?.syncRequestedAt).not.toBeNull();
-    expect(await runRequestedSyncs()).toBe(1);
-    const result = await sendEmails(sender, [email(["a@example.com"])]);
-    expect(result).toMatchObject({ creditsCharged: 1, creditsRemaining: 2 });
+    await world.emulators.dodo.idle();
+    world.emulators.dodo.pauseWebhooks();
+    try {
+      await grantCredits(world, customerId, 3);
+      await db.creditAccount.update({ where: { customerId }, data: { syncedAt: new Date(Date.now() - 3600_000) } });
+      const sender: Sender = { userId: user.id, customerId, source: "api" };
+      const dodoCalls = async () => (await metrics.dodoCalls.get()).values.reduce((n, v) => n + v.value, 0);
+      const before = await dodoCalls();
+      await expect(sendEmails(sender, [email(["a@example.com"])])).rejects.toMatchObject({ required: 1, available: 0 });
+      expect(await dodoCalls()).toBe(before); // nothing on the request path
+      expect((await db.creditAccount.findUnique({ where: { customerId } }))?.syncRequestedAt).not.toBeNull();
+      expect(await runRequestedSyncs()).toBe(1);
+      const result = await sendEmails(sender, [email(["a@example.com"])]);
+      expect(result).toMatchObject({ creditsCharged: 1, creditsRemaining: 2 });
+    } finally {
+      world.emulators.dodo.resumeWebhooks();
+    }
   });
 
   it("a batch holds its whole cost or nothing", async () => {

@@ -6,7 +6,8 @@ import { db } from "@/lib/db";
 import { metrics } from "@/lib/metrics";
 import { sendEmails, toResendPayload, type Sender } from "@/lib/sending";
 import { admit } from "@/lib/sending/admission";
-import { configureSending } from "@/lib/sending/config";
+import { pauseResendBudget, resendBacklogMs, takeResendSlot } from "@/lib/resend/budget";
+import { configureTuning } from "@/lib/runtime/tuning";
 import { dispatchOne, drainDispatcher } from "@/lib/sending/dispatcher";
 
 import {
@@ -29,7 +30,7 @@ import {
 const TIMEOUT_MS = 10_000;
 const world = withTestWorld({ sending: { providerTimeoutMs: TIMEOUT_MS } });
 afterEach(() => {
-  configureSending({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 1_000 });
+  configureTuning({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 1_000 });
   world.emulators.resend.faults.clear();
   world.emulators.resend.setRateLimit({ enabled: false });
 });
@@ -147,10 +148,12 @@ describe("batching", () => {
 });
 
 describe("fairness", () => {
-  it("another customer's email queued behind a 1,000-email burst goes out in the next call", async () => {
-    const big = await funded(1_000, "big");
+  it("another customer's email queued behind a burst several calls deep goes out in the next call", async () => {
+    // Calls of 20 keep the burst small (the same packing as calls of 100): 60 emails are three calls.
+    configureTuning({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 1_000, batchSize: 20 });
+    const big = await funded(60, "big");
     const small = await funded(1, "small", "small.test"); // both send at once: each from its own domain
-    await queue(big.sender, 1_000, "big");
+    await queue(big.sender, 60, "big");
     // One call goes out, then the small customer sends a password reset.
     expect(await dispatchOne()).toBe(true);
     const reset = await sendEmails(small.sender, [
@@ -160,12 +163,13 @@ describe("fairness", () => {
     const send = await db.emailSend.findUniqueOrThrow({ where: { id: reset.emails[0]!.id } });
     expect(send.status).not.toBe("queued");
     expect(world.emulators.resend.messages({ to: "reset@example.com" })).toHaveLength(1);
-    // The big customer still fills the rest of that call: fairness costs no throughput.
+    // In order of arrival it would wait for the burst's last call; the big customer still fills the rest of
+    // that call: fairness costs no throughput.
     const call = await db.deliveryBatch.findFirstOrThrow({ where: { id: send.deliveryBatchId! } });
-    expect(call.sendIds).toHaveLength(100);
+    expect(call.sendIds).toHaveLength(20);
     expect(call.sendIds.slice(0, 2)).toContain(send.id);
     await drainDispatcher();
-  }, 60_000);
+  });
 });
 
 /**
@@ -189,15 +193,28 @@ describe("the Resend budget", () => {
     db.emailSend.count({ where: { id: { in: ids }, status: { in: ["queued", "unknown"] } } });
   const rateLimitedSoFar = async () => (await metrics.resendRateLimited.get()).values.reduce((n, v) => n + v.value, 0);
 
+  it("tells how far ahead its next free slot is: nothing when idle, the spacing after a call, the pause after a 429", async () => {
+    configureTuning({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 2 }); // 550 ms apart
+    await expect.poll(resendBacklogMs, { timeout: 5_000 }).toBe(0);
+    expect(await takeResendSlot()).toBeLessThan(50); // its slot is now (give or take the statement)
+    const afterCall = await resendBacklogMs();
+    expect(afterCall).toBeGreaterThan(0);
+    expect(afterCall).toBeLessThanOrEqual(550);
+    await pauseResendBudget(1_000);
+    const paused = await resendBacklogMs();
+    expect(paused).toBeGreaterThan(550);
+    expect(paused).toBeLessThanOrEqual(1_000);
+  });
+
   it("paces calls to Resend's team limit", async () => {
-    const { customerId, sender } = await funded(300, "paced");
-    configureSending({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 5, batchSize: 20 });
+    const { customerId, sender } = await funded(50, "paced");
+    configureTuning({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 5, batchSize: 5 });
     world.emulators.resend.setRateLimit({ enabled: true, perSecond: 5 });
-    const ids = await queue(sender, 300, "paced");
+    const ids = await queue(sender, 50, "paced");
     const limited = await rateLimitedSoFar();
     const started = Date.now();
     await drainDispatcher(200);
-    expect(Date.now() - started).toBeGreaterThan(2_500); // 15 calls at 5 per second
+    expect(Date.now() - started).toBeGreaterThan(1_800); // 10 calls at 5 per second
     // Paced below the limit; a stalled event loop (this process also runs the emulator) may bunch two calls.
     expect(await rateLimitedSoFar()).toBeLessThanOrEqual(limited + 1);
     // A call refused with 429 comes due again only after its retry-after: dispatch until it went out too.
@@ -206,38 +223,53 @@ describe("the Resend budget", () => {
       await drainDispatcher(200);
     }
     const times = callTimes("paced-");
-    expect(times).toHaveLength(15);
+    expect(times).toHaveLength(10);
     expectPacedAt(times, 5);
     const sends = await db.emailSend.findMany({ where: { id: { in: ids } } });
     expect(sends.every((s) => s.status !== "queued" && s.status !== "failed")).toBe(true);
     expect(await mailkitCredits(customerId)).toMatchObject({ reserved: 0, balance: 0 });
-  }, 60_000);
+  });
 
   it("a 429 pauses every caller for its retry-after and the same call is repeated: nothing lost or doubled", async () => {
     const { customerId, sender } = await funded(100, "throttled");
-    // MailKit is configured above what Resend allows: Resend answers 429 and says its limit.
-    configureSending({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 50, batchSize: 10 });
+    // MailKit is configured above what Resend allows (2/s, stated in every answer's ratelimit-limit), and
+    // Resend refuses the first call whenever it comes: no retry-after, so MailKit pauses its default second.
+    configureTuning({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 50, batchSize: 10 });
     world.emulators.resend.setRateLimit({ enabled: true, perSecond: 2 });
+    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", status: 429, count: 1 });
     const limited = await rateLimitedSoFar();
     const ids = await queue(sender, 100, "throttled");
+
+    const refusedAt = Date.now();
+    expect(await dispatchOne()).toBe(true);
+    expect((await rateLimitedSoFar()) - limited).toBe(1);
+    // The refusal (after refusedAt) pushed the platform's next slot a full second past itself.
+    const pausedUntil = (await db.providerBudget.findUniqueOrThrow({ where: { name: "resend" } })).nextSlotAt;
+    expect(pausedUntil.getTime() - refusedAt).toBeGreaterThanOrEqual(1_000 - 5);
+    expect(world.emulators.resend.messages({ q: "throttled-" })).toHaveLength(0);
     // Calls refused with 429 come due again after their retry-after: keep dispatching until all went out.
     for (let round = 0; round < 50; round++) {
       await drainDispatcher(200);
       if ((await stillOpen(ids)) === 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const refused = (await rateLimitedSoFar()) - limited;
-    expect(refused).toBeGreaterThan(0);
-    // After the first 429s MailKit paces at the limit Resend stated: at its configured 50/s, ten calls against a
-    // limit of 2/s would be refused again and again.
-    expect(refused).toBeLessThanOrEqual(3);
+    // No caller (four workers) went on before the pause was over.
+    const times = callTimes("throttled-");
+    expect(times[0]!).toBeGreaterThanOrEqual(pausedUntil.getTime() - 5);
+    // MailKit paces at the limit Resend stated: at its configured 50/s, ten calls against 2/s would be refused
+    // again and again. A stalled event loop may bunch two calls into one of Resend's seconds.
+    expect((await rateLimitedSoFar()) - limited).toBeLessThanOrEqual(3);
+    // The refused call was repeated as itself: ten calls, ten idempotency keys.
+    expect(await db.deliveryBatch.count({ where: { sendIds: { hasSome: ids } } })).toBe(10);
+    expect(times).toHaveLength(10);
+    expectPacedAt(times, 2);
     const recipients = world.emulators.resend.messages({ q: "throttled-" }).flatMap((m) => m.to);
     expect(recipients).toHaveLength(100);
     expect(new Set(recipients).size).toBe(100);
     expect(await mailkitCredits(customerId)).toMatchObject({ reserved: 0, balance: 0 });
     await settleOutbox();
     expect(await dodoBalance(world, customerId)).toBe(0);
-  }, 60_000);
+  });
 });
 
 describe("coalesced debits", () => {

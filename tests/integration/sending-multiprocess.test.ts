@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 
 import { flushAllDebits } from "@/lib/credits/debits";
 import { db } from "@/lib/db";
-import { ACCEPTED_STATUSES, sendEmails } from "@/lib/sending";
+import { ACCEPTED_STATUSES } from "@/lib/mail/status";
+import { sendEmails } from "@/lib/sending";
 import { dispatchOne, drainDispatcher } from "@/lib/sending/dispatcher";
 
 import { createFundedUser, dodoBalance, dodoDebits, mailkitCredits, withTestWorld } from "./helpers/environment";
@@ -15,7 +16,7 @@ import { createFundedUser, dodoBalance, dodoDebits, mailkitCredits, withTestWorl
  * processes are released from a barrier at the same instant.) PGlite cannot be shared between processes,
  * so this runs in the PostgreSQL project only.
  */
-const onPostgres = process.env.MAILKIT_TEST_DATABASE === "postgres";
+const onPostgres = ["postgres", "pgbouncer"].includes(process.env.MAILKIT_TEST_DATABASE ?? "");
 
 type WorkerOutcome = { pid: number; sent: number; refused: number; errors: string[]; calls?: number };
 

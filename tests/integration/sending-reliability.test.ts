@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { syncCreditsFromDodo } from "@/lib/credits";
 import { flushAllDebits } from "@/lib/credits/debits";
 import { db } from "@/lib/db";
-import { configureSending, getSendingConfig, sendEmails, type Sender } from "@/lib/sending";
+import { configureTuning, getTuning } from "@/lib/runtime/tuning";
+import { sendEmails, type Sender } from "@/lib/sending";
 import { drainDispatcher } from "@/lib/sending/dispatcher";
 
 import {
@@ -214,7 +215,7 @@ describe("crashes", () => {
     await drainDispatcher();
     await db.deliveryBatch.updateMany({
       where: { sendIds: { has: id } },
-      data: { createdAt: new Date(Date.now() - getSendingConfig().resolveWithinMs) },
+      data: { createdAt: new Date(Date.now() - getTuning().resolveWithinMs) },
     });
     world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", status: 500, count: 1 });
     await retryNow();
@@ -270,8 +271,8 @@ describe("Dodo's ledger fails for a while", () => {
 
 describe("configuration", () => {
   it("the provider timeout and the Resend budget are configurable", () => {
-    configureSending({ providerTimeoutMs: 1234, resendRatePerSecond: 7 });
-    expect(getSendingConfig()).toMatchObject({ providerTimeoutMs: 1234, resendRatePerSecond: 7 });
-    configureSending({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 1_000 });
+    configureTuning({ providerTimeoutMs: 1234, resendRatePerSecond: 7 });
+    expect(getTuning()).toMatchObject({ providerTimeoutMs: 1234, resendRatePerSecond: 7 });
+    configureTuning({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 1_000 });
   });
 });

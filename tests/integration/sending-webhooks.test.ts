@@ -108,7 +108,7 @@ describe("the webhook route", () => {
     expect((await db.emailSend.findUniqueOrThrow({ where: { id: send.id } })).status).toBe("delivered");
   });
 
-  it("an event time PostgreSQL cannot hold (year +210043, found by the fuzz suite) is read as now, not a 5xx", async () => {
+  it("an event time PostgreSQL cannot hold (year +210043) is read as now, not a 5xx", async () => {
     const result = await sendEmails(sender, [email("far@example.com")]);
     const send = await waitForStatus(result.emails[0]!.id, "delivered");
     await world.emulators.resend.idle();
@@ -171,5 +171,69 @@ describe("the webhook route", () => {
     expect((await db.emailSend.findUniqueOrThrow({ where: { id } })).status).toBe("queued");
     await drainDispatcher();
     expect((await db.emailSend.findUniqueOrThrow({ where: { id } })).status).toBe("delivered");
+  });
+});
+
+describe("one status order for every event path", () => {
+  const at = (send: { resendId: string | null }, type: string, time: string, to: string) =>
+    signedResendRequest({ type, created_at: time, data: { email_id: send.resendId, to: [to] } });
+
+  it("at equal times the higher rank wins whatever the arrival order (one-statement path: delivered, then sent)", async () => {
+    const result = await sendEmails(sender, [email("tie@example.com")]);
+    const send = await waitForStatus(result.emails[0]!.id, "delivered");
+    await world.emulators.resend.idle();
+    const time = new Date(Date.now() + 60_000).toISOString();
+    expect((await resendWebhook(at(send, "email.delivered", time, "tie@example.com"))).status).toBe(200);
+    expect(await (await resendWebhook(at(send, "email.sent", time, "tie@example.com"))).json()).toMatchObject({
+      outcome: "recorded",
+    });
+    expect((await db.emailSend.findUniqueOrThrow({ where: { id: send.id } })).status).toBe("delivered");
+  });
+
+  it("a delivery outcome is never replaced by a later progress event (transaction path too)", async () => {
+    const result = await sendEmails(sender, [email("outcome@example.com")]);
+    const send = await waitForStatus(result.emails[0]!.id, "delivered");
+    await world.emulators.resend.idle();
+    const later = new Date(Date.now() + 120_000).toISOString();
+    await resendWebhook(at(send, "email.delivery_delayed", later, "outcome@example.com"));
+    expect((await db.emailSend.findUniqueOrThrow({ where: { id: send.id } })).status).toBe("delivered");
+    // A complaint at the same time as the delivery outranks it; the delivery arriving again changes nothing.
+    const time = new Date(Date.now() + 180_000).toISOString();
+    await resendWebhook(at(send, "email.complained", time, "outcome@example.com"));
+    await resendWebhook(at(send, "email.delivered", time, "outcome@example.com"));
+    expect((await db.emailSend.findUniqueOrThrow({ where: { id: send.id } })).status).toBe("complained");
+  });
+});
+
+describe("credit-backs", () => {
+  it("a signed email.failed for an already delivered email credits nothing back", async () => {
+    const result = await sendEmails(sender, [email("delivered-then-failed@example.com")]);
+    const send = await waitForStatus(result.emails[0]!.id, "delivered");
+    await world.emulators.resend.idle();
+    const failed = signedResendRequest({
+      type: "email.failed",
+      created_at: new Date().toISOString(),
+      data: { email_id: send.resendId, to: ["delivered-then-failed@example.com"], failed: { reason: "x" } },
+    });
+    expect((await resendWebhook(failed)).status).toBe(200);
+    expect(await db.creditBack.count({ where: { sendId: send.id } })).toBe(0);
+  });
+
+  it("a bounce listing other addresses suppresses only the send's own recipient", async () => {
+    const result = await sendEmails(sender, [email("own@example.com")]);
+    const send = await waitForStatus(result.emails[0]!.id, "delivered");
+    await world.emulators.resend.idle();
+    const bounce = signedResendRequest({
+      type: "email.bounced",
+      created_at: new Date(Date.now() + 60_000).toISOString(),
+      data: {
+        email_id: send.resendId,
+        to: ["own@example.com", "victim@example.com"],
+        bounce: { type: "Permanent", subType: "General", message: "550 victim@example.com unknown" },
+      },
+    });
+    expect((await resendWebhook(bounce)).status).toBe(200);
+    const listed = await db.suppression.findMany({ where: { sendId: send.id }, select: { address: true } });
+    expect(listed.map((s) => s.address)).toEqual(["own@example.com"]);
   });
 });

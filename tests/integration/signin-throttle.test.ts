@@ -11,7 +11,7 @@ import { recordSocketAddresses } from "@/lib/http/client-address";
 
 import { withTestWorld } from "./helpers/environment";
 
-/** Issue 9: sign-in links are throttled per address (5/h) and per client (20/h), in the database. */
+/** Sign-in links are throttled per address (5/h) and per client (20/h), in the database. */
 
 const world = withTestWorld();
 afterEach(() => {
@@ -69,7 +69,59 @@ describe("clientAddress", () => {
   });
 });
 
+describe("the throttle keys on the address Auth.js sends to, and on a client's network", () => {
+  it("spellings of one mailbox share one allowance: case, spaces, full-width letters", async () => {
+    const local = `fold-${++n}-${Date.now()}`;
+    const spellings = [`${local}@example.com`, ` ${local.toUpperCase()}@EXAMPLE.COM `];
+    const fullWidth = [...`${local}@example.com`]
+      .map((c) => (/[a-z]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c))
+      .join("");
+    const results = [];
+    for (let i = 0; i < 6; i++)
+      results.push((await takeSignInAllowance([...spellings, fullWidth][i % 3]!, `10.1.${n}.${i}`)).allowed);
+    expect(results).toEqual([true, true, true, true, true, false]);
+  });
+
+  it.each(["v@x.com,1", "v@x.com, w@y.com", "V <v@x.com>", "v@x.com\u0000", "vé@x.com", ""])(
+    "refuses %j (Auth.js's own normaliser would cut it down to another address), counting nothing",
+    async (value) => {
+      expect(await takeSignInAllowance(value, "10.2.0.1")).toEqual({ allowed: false, reason: "invalid_email" });
+    },
+  );
+
+  it("counts an IPv6 client by its /64 (20 links for the whole prefix)", async () => {
+    const prefix = `2001:db8:${(++n).toString(16)}:1`;
+    const results = [];
+    for (let i = 0; i < 22; i++)
+      results.push((await takeSignInAllowance(uniqueEmail(), `${prefix}::${i.toString(16)}`)).allowed);
+    expect(results.filter(Boolean)).toHaveLength(20);
+    expect((await takeSignInAllowance(uniqueEmail(), `2001:db8:${n.toString(16)}:2::1`)).allowed).toBe(true);
+  });
+});
+
 describe("POST /api/auth/signin/resend (Auth.js's own endpoint)", () => {
+  it("`v@x.com,1`, `v@x.com,2` are refused before Auth.js, which would send them to v@x.com", async () => {
+    const email = uniqueEmail();
+    const csrf = await authGet(new NextRequest(`${world.app.url}/api/auth/csrf`));
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const cookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    for (const suffix of [",1", ",2"]) {
+      const response = await authPost(
+        new NextRequest(`${world.app.url}/api/auth/signin/resend`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", cookie, [SOCKET_ADDRESS_HEADER]: "10.3.0.1" },
+          body: new URLSearchParams({ email: email + suffix, csrfToken, callbackUrl: "/dashboard" }).toString(),
+        }),
+      );
+      expect(response.headers.get("location")).toContain("error=invalid_email");
+    }
+    await world.emulators.resend.idle();
+    expect(world.emulators.resend.messages().filter((m) => m.to.includes(email))).toHaveLength(0);
+  });
+
   it("40 requests for one address send 5 emails; the rest redirect to the sign-in page's message", async () => {
     const email = uniqueEmail();
     const csrf = await authGet(new NextRequest(`${world.app.url}/api/auth/csrf`));

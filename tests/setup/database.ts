@@ -1,6 +1,7 @@
 /**
  * Gives each integration test file a fresh, migrated database: an in-memory PGlite, or a new PostgreSQL
- * database created from TEST_DATABASE_URL and dropped afterwards.
+ * database created from TEST_DATABASE_URL and dropped afterwards, used directly or through the PgBouncer at
+ * TEST_PGBOUNCER_URL (its host and port; the database name is the scratch one).
  */
 import { afterAll } from "vitest";
 
@@ -11,12 +12,14 @@ import { createScratchPostgres } from "./postgres";
 
 const kind = process.env.MAILKIT_TEST_DATABASE ?? "pglite";
 
-if (kind === "postgres") {
+if (kind === "postgres" || kind === "pgbouncer") {
   const scratch = await createScratchPostgres();
-  const database = openDatabase({ kind: "postgres", url: scratch.url });
+  // Behind PgBouncer (transaction pooling): the database is created directly, then everything goes through it.
+  const url = kind === "pgbouncer" ? throughPgBouncer(scratch.url) : scratch.url;
+  const database = openDatabase({ kind: "postgres", url });
   await migrate(database);
   setDatabaseForTests(database);
-  process.env.DATABASE_URL = scratch.url;
+  process.env.DATABASE_URL = url;
   afterAll(async () => {
     await database.close();
     await scratch.drop();
@@ -29,4 +32,11 @@ if (kind === "postgres") {
   afterAll(async () => {
     await database.close();
   });
+}
+
+function throughPgBouncer(scratchUrl: string): string {
+  const bouncer = new URL(process.env.TEST_PGBOUNCER_URL ?? "postgresql://postgres@127.0.0.1:6434/postgres");
+  const url = new URL(scratchUrl);
+  url.host = bouncer.host;
+  return url.toString();
 }

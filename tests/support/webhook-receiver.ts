@@ -12,6 +12,8 @@ export type WebhookReceiver = {
   url: string;
   received: ReceivedWebhook[];
   respond: (request: ReceivedWebhook, index: number) => number;
+  /** The answer's body (default: "ok", or "failing with <status>"). */
+  answerBody?: (request: ReceivedWebhook, status: number) => string;
   close(): Promise<void>;
 };
 
@@ -36,7 +38,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       if (status === 0) return; // hang
       const headers: Record<string, string> = { "content-type": "text/plain" };
       if (status >= 300 && status < 400) headers.location = "/redirected";
-      response.writeHead(status, headers).end(status < 300 ? "ok" : `failing with ${status}`);
+      response
+        .writeHead(status, headers)
+        .end(receiver.answerBody?.(entry, status) ?? (status < 300 ? "ok" : `failing with ${status}`));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { costOf } from "@/lib/sending/recipients";
+import { costOf } from "@/lib/mail/recipients";
 import { isPublicHttpsUrl } from "@/lib/net/public-url";
-import { parseBatchBody, parseComposerForm, parseSendEmailBody } from "@/lib/sending/email-schema";
+import { parseComposerForm } from "@/lib/sending/composer-schema";
+import { parseBatchBody, parseSendEmailBody } from "@/lib/sending/wire-schema";
 
-/** Issue 9: input that used to answer 500 or be forwarded differently from what was charged. */
+/** Input that must be refused with a clear error, or forwarded exactly as it is charged. */
 
 const valid = { from: "Acme <hello@acme.test>", to: "ada@example.com", subject: "Hi", text: "Hi" };
 
@@ -129,4 +130,71 @@ describe("attachment path: https:// to a public host only", () => {
       expect(parseSendEmailBody({ ...valid, attachments: [{ path, filename: "a.pdf" }] }).ok).toBe(true);
     },
   );
+});
+
+describe("the text rule covers every field, attachments included", () => {
+  it.each([
+    ["filename", "a\u0000.pdf"],
+    ["filename", "a\uD800.pdf"],
+    ["content_type", "text/plain\u0000"],
+    ["content_id", "\uDC00cid"],
+  ])("attachments[].%s with NUL or a lone surrogate → 422 naming `attachments`", (field, value) => {
+    const error = refusal({ ...valid, attachments: [{ content: "aGk=", [field]: value }] });
+    expect(error.name).toBe("validation_error");
+    expect(error.message).toContain("`attachments`");
+    expect(error.message).toContain(`attachments[0].${field}`);
+  });
+
+  it("a field no schema lists (unknown fields are ignored) is still refused when unclean", () => {
+    expect(refusal({ ...valid, "x\u0000": 1 }).message).toMatch(/NUL/);
+  });
+});
+
+describe("MIME fields refuse line breaks and envelope headers", () => {
+  it.each(["filename", "content_type", "content_id"])("attachments[].%s with CR/LF → 422", (field) => {
+    for (const value of ["a\r\nBcc: x@evil.test", "a\nb", "a\rb"]) {
+      const error = refusal({ ...valid, attachments: [{ content: "aGk=", [field]: value }] });
+      expect(error.message).toContain(`\`${field}\``);
+    }
+  });
+
+  it.each(["Resent-To", "resent-from", "RESENT-BCC", "Delivered-To", "X-Envelope-To", "Received", "Content-Type"])(
+    "headers: %s → 422",
+    (name) => {
+      expect(refusal({ ...valid, headers: { [name]: "x@evil.test" } }).message).toContain("`headers`");
+    },
+  );
+
+  it("ordinary custom headers and attachment names pass", () => {
+    const parsed = parseSendEmailBody({
+      ...valid,
+      headers: { "X-Entity-Ref-ID": "123", "List-Unsubscribe": "<https://acme.test/u>" },
+      attachments: [
+        { content: "aGk=", filename: "Rechnung März.pdf", content_type: "application/pdf", content_id: "logo" },
+      ],
+    });
+    expect(parsed.ok).toBe(true);
+  });
+});
+
+describe("repeated recipients are forwarded once, as they are charged once", () => {
+  it("to: [x, X, ' x '] → one recipient, cost 1", () => {
+    const parsed = parseSendEmailBody({ ...valid, to: ["ada@example.com", "ADA@example.com", " ada@example.com "] });
+    expect(parsed.ok && parsed.value.to).toEqual(["ada@example.com"]);
+    expect(parsed.ok && costOf(parsed.value)).toBe(1);
+  });
+
+  it("a recipient in to and again in cc or bcc is kept in to only", () => {
+    const parsed = parseSendEmailBody({
+      ...valid,
+      to: ["Ada <ada@example.com>"],
+      cc: ["ada@EXAMPLE.com", "bo@example.com"],
+      bcc: ["bo@example.com", "cy@example.com"],
+    });
+    expect(parsed.ok && parsed.value).toMatchObject({
+      to: ["Ada <ada@example.com>"],
+      cc: ["bo@example.com"],
+      bcc: ["cy@example.com"],
+    });
+  });
 });

@@ -1,15 +1,18 @@
 import { describe, expect, it } from "vitest";
 
-import { hashRequestBody } from "@/lib/api/idempotency";
-import { displayPrefix, generateToken, hashToken } from "@/lib/api/keys";
+import { PRODUCT_COPY } from "@/lib/catalog/product";
+
+import { hashRequestBody } from "@/lib/keys/idempotency";
+import { displayPrefix, generateToken, hashToken } from "@/lib/keys/api-keys";
 import { openApiDocument } from "@/lib/api/openapi";
-import { INSUFFICIENT_CREDITS_MESSAGE, toApiError } from "@/lib/api/errors";
-import { MAX_SUBJECT_LENGTH } from "@/lib/sending/email-schema";
-import { SEND_STATUSES } from "@/lib/sending/status";
-import { HttpError, publicErrorBody } from "@/lib/http/errors";
-import { configureSending, getSendingConfig, retryDelayMs } from "@/lib/sending/config";
+import { HttpError, INSUFFICIENT_CREDITS_MESSAGE, publicErrorBody } from "@/lib/errors";
+import { toApiError } from "@/lib/http/public-errors";
+import { configureTuning, getTuning } from "@/lib/runtime/tuning";
+import { MAX_SUBJECT_LENGTH } from "@/lib/sending/outgoing-email";
+import { SEND_STATUSES } from "@/lib/mail/status";
 import { InsufficientCreditsError } from "@/lib/sending/errors";
 import { batchIdempotencyKey, classifyProviderError, sendIdempotencyKey } from "@/lib/sending/provider";
+import { retryDelayMs } from "@/lib/sending/retry";
 
 describe("what a Resend error means for the money", () => {
   it("only a definite 4xx refusal releases the hold", () => {
@@ -79,7 +82,7 @@ describe("API helpers", () => {
     expect(publicErrorBody(error as HttpError)).toMatchObject({
       statusCode: 402,
       name: "insufficient_credits",
-      message: "No email credits remaining. Buy a top-up pack or upgrade your plan.",
+      message: PRODUCT_COPY.outOfCredits,
       required: 3,
       available: 1,
       top_up_url: expect.stringMatching(/\/dashboard\/billing$/),
@@ -100,7 +103,7 @@ describe("API helpers", () => {
         "/webhooks/{id}",
       ]),
     );
-    expect(Object.keys(doc.paths["/emails"].post.responses)).toEqual(
+    expect(Object.keys(doc.paths["/emails"]!.post!.responses)).toEqual(
       expect.arrayContaining(["200", "400", "401", "402", "409", "413", "422", "429", "500"]),
     );
   });
@@ -109,7 +112,7 @@ describe("API helpers", () => {
     const doc = openApiDocument("https://mailkit.example/api");
     const send = doc.components.schemas.SendEmail as { properties: Record<string, { maxLength?: number }> };
     expect(send.properties.subject!.maxLength).toBe(MAX_SUBJECT_LENGTH);
-    const responses: Record<string, unknown> = doc.paths["/emails"].post.responses;
+    const responses: Record<string, unknown> = doc.paths["/emails"]!.post!.responses;
     const insufficient = responses["402"] as {
       content: { "application/json": { examples: Record<string, { value: Record<string, unknown> }> } };
     };
@@ -118,18 +121,17 @@ describe("API helpers", () => {
       name: "insufficient_credits",
       message: INSUFFICIENT_CREDITS_MESSAGE,
     });
-    const answer = doc.paths["/emails/{id}"].get.responses["200"].content["application/json"].schema as {
-      properties: Record<string, { enum?: string[] }>;
-    };
+    const ok = doc.paths["/emails/{id}"]!.get!.responses["200"] as { content: Record<string, { schema: unknown }> };
+    const answer = ok.content["application/json"]!.schema as { properties: Record<string, { enum?: string[] }> };
     expect(answer.properties.status!.enum).toEqual([...SEND_STATUSES]);
   });
 });
 
 describe("sending configuration", () => {
   it("backs off exponentially up to a cap", () => {
-    configureSending({ retryBaseDelayMs: 1000, maxRetryDelayMs: 5000 });
+    configureTuning({ retryBaseDelayMs: 1000, maxRetryDelayMs: 5000 });
     expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n))).toEqual([1000, 2000, 4000, 5000, 5000]);
-    configureSending({});
-    expect(getSendingConfig().rateLimitPerSecond).toBe(10);
+    configureTuning({});
+    expect(getTuning().rateLimitPerSecond).toBe(10);
   });
 });

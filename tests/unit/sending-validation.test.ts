@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { parseBatchBody, parseComposerForm, parseSendEmailBody, splitRecipients } from "@/lib/sending/email-schema";
+import { parseComposerForm, splitRecipients } from "@/lib/sending/composer-schema";
+import { parseBatchBody, parseSendEmailBody } from "@/lib/sending/wire-schema";
 
 const valid = { from: "Acme <hello@acme.test>", to: "ada@example.com", subject: "Hi", html: "<p>Hi</p>" };
 

@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
 import { getSessionUser } from "@/lib/auth/session";
-import { safeRedirectPath } from "@/lib/safe-redirect";
+import { safeRedirectPath } from "@/lib/net/safe-redirect";
 
 import { requestMagicLink } from "./actions";
 
@@ -18,6 +18,7 @@ const errors: Record<string, string> = {
   invalid_email: "Enter a valid email address.",
   rate_limited:
     "Too many sign-in links were requested for this address or from your network. Use the last link we sent, or try again in an hour.",
+  unavailable: "MailKit is temporarily unavailable: no link was sent. Try again in a few seconds.",
   Default: "Sign-in failed. Please try again.",
 };
 

@@ -1,104 +1,52 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-import * as emailRoute from "@/app/api/emails/route";
-import * as batchRoute from "@/app/api/emails/batch/route";
-import * as emailByIdRoute from "@/app/api/emails/[id]/route";
-import * as domainsRoute from "@/app/api/domains/route";
-import * as domainByIdRoute from "@/app/api/domains/[id]/route";
-import * as domainVerifyRoute from "@/app/api/domains/[id]/verify/route";
-import * as resendWebhookRoute from "@/app/api/webhooks/resend/route";
-import * as dodoWebhookRoute from "@/app/api/webhooks/dodo/route";
-import * as suppressionsRoute from "@/app/api/suppressions/route";
-import * as suppressionRoute from "@/app/api/suppressions/[address]/route";
-import * as webhooksRoute from "@/app/api/webhooks/route";
-import * as webhookByIdRoute from "@/app/api/webhooks/[id]/route";
-import * as webhookRotateRoute from "@/app/api/webhooks/[id]/signing-secret/rotate/route";
-import * as webhookEventsRoute from "@/app/api/webhooks/[id]/events/route";
-import * as webhookEventRoute from "@/app/api/webhooks/[id]/events/[eventId]/route";
-import * as webhookReplayRoute from "@/app/api/webhooks/[id]/events/[eventId]/replay/route";
+import { PUBLIC_API_OPERATIONS, routeFileOf } from "@/lib/api/operations";
 
 /**
- * MailKit's own route handlers (the exported GET/POST functions, unchanged) behind a plain Node HTTP server,
+ * MailKit's own route handlers (the exported GET/POST… functions, unchanged) behind a plain Node HTTP server,
  * so the official `resend` SDK and the emulators' webhooks can talk to them over real HTTP inside a Vitest
- * process, without `next start`. Only the sending and domain routes and both webhook receivers are mounted.
+ * process, without `next start`. Mounted: every operation of the public API (lib/api/operations.ts), each from
+ * its route file, and the two provider webhook receivers.
  */
 export type AppServer = { url: string; apiBase: string; close(): Promise<void> };
 
-type Handler = (request: Request, params: Record<string, string>) => Promise<Response>;
+type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Route = { method: string; pattern: RegExp; handler: RouteHandler };
 
-const routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
-  { method: "POST", pattern: /^\/api\/emails\/batch$/, handler: (r) => batchRoute.POST(r) },
-  { method: "POST", pattern: /^\/api\/emails$/, handler: (r) => emailRoute.POST(r) },
-  { method: "GET", pattern: /^\/api\/emails$/, handler: (r) => emailRoute.GET(r) },
-  {
-    method: "GET",
-    pattern: /^\/api\/emails\/(?<id>[^/]+)$/,
-    handler: (r, p) => emailByIdRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }),
-  },
-  { method: "GET", pattern: /^\/api\/suppressions$/, handler: (r) => suppressionsRoute.GET(r) },
-  { method: "POST", pattern: /^\/api\/suppressions$/, handler: (r) => suppressionsRoute.POST(r) },
-  {
-    method: "GET",
-    pattern: /^\/api\/suppressions\/(?<address>[^/]+)$/,
-    handler: (r, p) =>
-      suppressionRoute.GET(r, { params: Promise.resolve({ address: decodeURIComponent(p.address!) }) }),
-  },
-  {
-    method: "DELETE",
-    pattern: /^\/api\/suppressions\/(?<address>[^/]+)$/,
-    handler: (r, p) =>
-      suppressionRoute.DELETE(r, { params: Promise.resolve({ address: decodeURIComponent(p.address!) }) }),
-  },
-  { method: "POST", pattern: /^\/api\/domains$/, handler: (r) => domainsRoute.POST(r) },
-  { method: "GET", pattern: /^\/api\/domains$/, handler: (r) => domainsRoute.GET(r) },
-  {
-    method: "GET",
-    pattern: /^\/api\/domains\/(?<id>[^/]+)$/,
-    handler: (r, p) => domainByIdRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }),
-  },
-  {
-    method: "DELETE",
-    pattern: /^\/api\/domains\/(?<id>[^/]+)$/,
-    handler: (r, p) => domainByIdRoute.DELETE(r, { params: Promise.resolve({ id: p.id! }) }),
-  },
-  {
-    method: "POST",
-    pattern: /^\/api\/domains\/(?<id>[^/]+)\/verify$/,
-    handler: (r, p) => domainVerifyRoute.POST(r, { params: Promise.resolve({ id: p.id! }) }),
-  },
-  { method: "POST", pattern: /^\/api\/webhooks\/resend$/, handler: (r) => resendWebhookRoute.POST(r) },
-  { method: "POST", pattern: /^\/api\/webhooks\/dodo$/, handler: (r) => dodoWebhookRoute.POST(r) },
-  // Customer webhook endpoints (lib/api/webhooks.ts)
-  { method: "POST", pattern: /^\/api\/webhooks$/, handler: (r) => webhooksRoute.POST(r) },
-  { method: "GET", pattern: /^\/api\/webhooks$/, handler: (r) => webhooksRoute.GET(r) },
-  ...(["GET", "PATCH", "DELETE"] as const).map((method) => ({
-    method,
-    pattern: /^\/api\/webhooks\/(?<id>[^/]+)$/,
-    handler: (r: Request, p: Record<string, string>) =>
-      webhookByIdRoute[method](r, { params: Promise.resolve({ id: p.id! }) }),
-  })),
-  {
-    method: "POST",
-    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/signing-secret\/rotate$/,
-    handler: (r, p) => webhookRotateRoute.POST(r, { params: Promise.resolve({ id: p.id! }) }),
-  },
-  {
-    method: "GET",
-    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/events$/,
-    handler: (r, p) => webhookEventsRoute.GET(r, { params: Promise.resolve({ id: p.id! }) }),
-  },
-  {
-    method: "GET",
-    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/events\/(?<eventId>[^/]+)$/,
-    handler: (r, p) => webhookEventRoute.GET(r, { params: Promise.resolve({ id: p.id!, eventId: p.eventId! }) }),
-  },
-  {
-    method: "POST",
-    pattern: /^\/api\/webhooks\/(?<id>[^/]+)\/events\/(?<eventId>[^/]+)\/replay$/,
-    handler: (r, p) => webhookReplayRoute.POST(r, { params: Promise.resolve({ id: p.id!, eventId: p.eventId! }) }),
-  },
+/** Dodo's and Resend's webhooks, which are MailKit's own endpoints rather than operations of the public API. */
+const PROVIDER_RECEIVERS = [
+  { method: "POST", path: "/webhooks/dodo" },
+  { method: "POST", path: "/webhooks/resend" },
 ];
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+
+/** `/emails/{id}` → /^\/api\/emails\/(?<id>[^/]+)$/ */
+function pathPattern(apiPath: string): RegExp {
+  const source = apiPath
+    .split("/")
+    .map((segment) => segment.replace(/^\{([^}]+)\}$/, "(?<$1>[^/]+)"))
+    .join("\\/");
+  return new RegExp(`^\\/api${source}$`);
+}
+
+let mounted: Promise<Route[]> | undefined;
+
+/** Every route, the receivers first (their literal paths win over `/webhooks/{id}`). */
+function routes(): Promise<Route[]> {
+  mounted ??= Promise.all(
+    [...PROVIDER_RECEIVERS, ...PUBLIC_API_OPERATIONS].map(async ({ method, path: apiPath }) => {
+      const routeModule = (await import(path.join(root, routeFileOf(apiPath)))) as Record<string, RouteHandler>;
+      const handler = routeModule[method];
+      if (!handler) throw new Error(`${routeFileOf(apiPath)} exports no ${method}`);
+      return { method, pattern: pathPattern(apiPath), handler };
+    }),
+  );
+  return mounted;
+}
 
 export async function startAppServer(): Promise<AppServer> {
   const server = createServer((req, res) => void serve(req, res));
@@ -111,7 +59,7 @@ export async function startAppServer(): Promise<AppServer> {
 async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const route = routes
+    const route = (await routes())
       .map((r) => ({ ...r, match: r.pattern.exec(url.pathname) }))
       .find((r) => r.match && r.method === req.method);
     if (!route) {
@@ -129,12 +77,24 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
       headers,
       body: req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks),
     });
-    const response = await route.handler(request, route.match!.groups ?? {});
+    const params = Object.fromEntries(
+      Object.entries(route.match!.groups ?? {}).map(([name, value]) => [name, decodedParameter(value)]),
+    );
+    const response = await route.handler(request, { params: Promise.resolve(params) });
     const body = Buffer.from(await response.arrayBuffer());
     res.writeHead(response.status, Object.fromEntries(response.headers.entries())).end(body);
   } catch (error) {
     console.error("[test app server]", error);
     if (!res.headersSent) res.writeHead(500).end();
+  }
+}
+
+/** Next.js hands route handlers their path parameters decoded (a malformed escape is left as it is). */
+function decodedParameter(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }
 

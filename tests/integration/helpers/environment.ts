@@ -2,6 +2,7 @@ import DodoPayments from "dodopayments";
 import { afterAll, beforeAll } from "vitest";
 
 import { startEmulators, type EmulatorServer, type EmulatorServerOptions } from "@/emulators/server";
+import { registerJobHandlers } from "@/lib/background";
 import { syncCreditsFromDodo } from "@/lib/credits";
 import { ensureDodoCustomer } from "@/lib/billing/customer";
 import { db } from "@/lib/db";
@@ -13,8 +14,8 @@ import { flushAllDebits } from "@/lib/credits/debits";
 import { drainJobs } from "@/lib/outbox/worker";
 import { drainDispatcher } from "@/lib/sending/dispatcher";
 import { resetResendForTests } from "@/lib/resend/client";
-import { configureSending, type SendingConfig } from "@/lib/sending/config";
-import type { OutgoingEmail } from "@/lib/sending/email-schema";
+import { configureTuning, type Tuning } from "@/lib/runtime/tuning";
+import type { OutgoingEmail } from "@/lib/sending/outgoing-email";
 
 import { startAppServer, type AppServer } from "./app-server";
 
@@ -47,6 +48,7 @@ export async function startLocalServices(options: {
   resetDodoForTests();
   resetResendForTests();
   resetCatalogForTests();
+  registerJobHandlers(); // as the app does at startup: tests run the outbox themselves (drainJobs)
   const catalog = await ensureCatalog(getDodo());
   return { emulators, catalog, close: () => emulators.close() };
 }
@@ -57,7 +59,7 @@ export async function startLocalServices(options: {
  */
 export type TestWorld = LocalServices & { app: AppServer };
 
-export async function startTestWorld(options: { sending?: Partial<SendingConfig> } = {}): Promise<TestWorld> {
+export async function startTestWorld(options: { sending?: Partial<Tuning> } = {}): Promise<TestWorld> {
   const app = await startAppServer();
   const services = await startLocalServices({
     appUrl: app.url,
@@ -74,12 +76,12 @@ export async function startTestWorld(options: { sending?: Partial<SendingConfig>
     },
   });
   // Tests drain the dispatcher themselves; a generous Resend budget keeps them fast unless a test is about it.
-  configureSending({ providerTimeoutMs: 2_000, resendRatePerSecond: 1_000, ...options.sending });
+  configureTuning({ providerTimeoutMs: 2_000, resendRatePerSecond: 1_000, ...options.sending });
   return {
     ...services,
     app,
     async close() {
-      configureSending({});
+      configureTuning({});
       // Let webhooks already on their way land before the app and its database go away.
       await Promise.all([services.emulators.resend.idle(), services.emulators.dodo.idle()]);
       await app.close();
@@ -101,7 +103,7 @@ function startedForTests<T extends { close(): Promise<void> }>(start: () => Prom
 }
 
 /** The test world (`startTestWorld`) for the tests of the current file or describe block. */
-export function withTestWorld(options: { sending?: Partial<SendingConfig> } = {}): TestWorld {
+export function withTestWorld(options: { sending?: Partial<Tuning> } = {}): TestWorld {
   return startedForTests(() => startTestWorld(options));
 }
 

@@ -14,7 +14,7 @@ import { createInterface } from "node:readline";
 import { flushAllDebits } from "@/lib/credits/debits";
 import { getDatabase } from "@/lib/db";
 import { InsufficientCreditsError, sendEmails } from "@/lib/sending";
-import { configureSending } from "@/lib/sending/config";
+import { configureTuning } from "@/lib/runtime/tuning";
 import { drainDispatcher } from "@/lib/sending/dispatcher";
 
 const userId = process.env.MAILKIT_WORKER_USER_ID ?? "";
@@ -24,7 +24,7 @@ const label = process.env.MAILKIT_WORKER_LABEL ?? "worker";
 const mode = process.env.MAILKIT_WORKER_MODE ?? "send";
 
 async function main() {
-  configureSending({
+  configureTuning({
     providerTimeoutMs: Number(process.env.MAILKIT_WORKER_TIMEOUT_MS ?? 2_000),
     resendRatePerSecond: Number(process.env.MAILKIT_WORKER_RESEND_RATE ?? 1_000),
     batchSize: Number(process.env.MAILKIT_WORKER_BATCH ?? 100),

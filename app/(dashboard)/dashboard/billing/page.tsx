@@ -12,20 +12,25 @@ import { Alert } from "@/components/ui/alert";
 import { Card, CardBody } from "@/components/ui/card";
 import { ConfirmForm } from "@/components/ui/confirm-form";
 import { requireUser } from "@/lib/auth/session";
+import { autoTopUpHistory } from "@/lib/billing/auto-top-up";
+import { getBillingAutomation } from "@/lib/billing/automation";
 import { getLedgerPage, getLiveCredits } from "@/lib/billing/overview";
+import { getPaymentMethodOnFile } from "@/lib/billing/payment-method";
 import { PRODUCT, PRODUCT_COPY } from "@/lib/catalog/product";
 import { getPlanState, getSendableCredits } from "@/lib/dashboard/account";
-import { getPaymentHistory } from "@/lib/dashboard/payments";
+import { getPaymentHistory } from "@/lib/billing/payments";
 import { formatDate } from "@/lib/format";
 import { pageNumber } from "@/lib/dashboard/page-number";
 
 import { cancelPlanAction } from "./actions";
+import { AutomationCard } from "./automation-card";
 
 export const metadata: Metadata = { title: "Billing" };
 export const dynamic = "force-dynamic";
 
 const errors: Record<string, string> = {
   already_subscribed: "You already have a MailKit Plan. Buy a top-up pack for more credits.",
+  no_plan: PRODUCT_COPY.noPlan,
   checkout_failed: "We could not start the checkout. Please try again.",
   portal_failed: "We could not open the billing portal. Please try again.",
 };
@@ -38,11 +43,14 @@ export default async function BillingPage({
   const user = await requireUser("/dashboard/billing");
   const params = await searchParams;
   const page = pageNumber(params.ledgerPage);
-  const [credits, planState, ledger, payments] = await Promise.all([
+  const [credits, planState, ledger, payments, automation, method, history] = await Promise.all([
     getLiveCredits(user),
     getPlanState(user),
     getLedgerPage(user, page),
     getPaymentHistory(user.id),
+    getBillingAutomation(user.id),
+    getPaymentMethodOnFile(user),
+    user.dodoCustomerId ? autoTopUpHistory(user.dodoCustomerId) : Promise.resolve([]),
   ]);
   const sending = await getSendableCredits(user, planState);
   const plan = planState.kind === "live" ? planState.plan : null;
@@ -51,7 +59,8 @@ export default async function BillingPage({
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Billing</h1>
         <p className="text-sm text-gray-500">
-          Plans and top-ups are billed by Dodo Payments. Credits appear once Dodo confirms the payment.
+          Plans and top-ups are billed by Dodo Payments. Credits appear once Dodo confirms the payment.{" "}
+          {PRODUCT_COPY.pricing}
         </p>
       </div>
       {params.error ? <Alert tone="error" title={errors[params.error] ?? "Something went wrong."} /> : null}
@@ -79,10 +88,20 @@ export default async function BillingPage({
             price={PRODUCT_COPY.topUpPrice}
             period="one-time"
             body={`${PRODUCT_COPY.topUpSummary}.`}
-            action={<TopUpButton /> /* its caption states the expiry, as everywhere the pack is sold */}
+            action={
+              planState.kind === "live" ? (
+                <TopUpButton variant="secondary" /> /* its caption states the expiry, as everywhere the pack is sold */
+              ) : (
+                <p className="text-sm text-gray-600" data-testid="top-up-needs-plan">
+                  Packs are add-ons: subscribe to the {PRODUCT.plan.name} first.
+                </p>
+              )
+            }
           />
         </div>
       </div>
+
+      <AutomationCard automation={automation} method={method} history={history} hasPlan={planState.kind === "live"} />
 
       <PlanCard
         state={planState}

@@ -5,11 +5,16 @@ import type { ReactNode } from "react";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { Table, Td, Th } from "@/components/ui/table";
+import { accessLabel, type ApiTag } from "@/lib/api/operation";
+import { PUBLIC_API_OPERATIONS } from "@/lib/api/operations";
 import { requireUser } from "@/lib/auth/session";
+import { PRODUCT_COPY } from "@/lib/catalog/product";
 import { apiBaseUrl, curlSnippet, nodeSnippet, snippetAddresses } from "@/lib/dashboard/snippets";
 import { getEnv } from "@/lib/env";
-import { getSendingConfig } from "@/lib/sending/config";
+import { getTuning } from "@/lib/runtime/tuning";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
+
+import { ENDPOINT_DETAILS } from "./endpoint-details";
 
 export const metadata: Metadata = { title: "API reference" };
 export const dynamic = "force-dynamic";
@@ -18,7 +23,7 @@ export default async function DocsPage() {
   const user = await requireUser("/dashboard/docs");
   const apiBase = apiBaseUrl(getEnv().APP_URL);
   const addresses = snippetAddresses(user, getEnv().EMAIL_FROM);
-  const { rateLimitPerSecond } = getSendingConfig();
+  const { rateLimitPerSecond } = getTuning();
   return (
     <>
       <div>
@@ -43,57 +48,7 @@ export default async function DocsPage() {
       </Section>
 
       <Section title="Endpoints">
-        <EndpointTable>
-          <Row endpoint="POST /emails" access="sending or full">
-            Sends one email. Body as Resend: <code>from</code>, <code>to</code>, <code>subject</code>, <code>html</code>{" "}
-            and/or <code>text</code>, optional <code>cc</code>, <code>bcc</code>, <code>reply_to</code>,{" "}
-            <code>headers</code>, <code>tags</code>, <code>attachments</code>. Scheduling is not supported.
-          </Row>
-          <Row endpoint="POST /emails/batch" access="sending or full">
-            Up to 100 emails in one request, all-or-nothing: the total cost is held at once and either every email is
-            sent or none is. No attachments.
-          </Row>
-          <Row endpoint="GET /emails/{id}" access="full">
-            One email with <code>last_event</code> (delivered, bounced …), MailKit&apos;s <code>status</code> and{" "}
-            <code>credits_charged</code>.
-          </Row>
-          <Row endpoint="GET /emails" access="full">
-            Your emails, newest first: <code>limit</code> (1–100), <code>after</code> / <code>before</code> cursors.
-          </Row>
-          <Row endpoint="GET /suppressions" access="full">
-            Your suppression list, newest first (as Resend&apos;s <code>suppressions.list</code>): <code>email</code>,{" "}
-            <code>origin</code> (bounce, complaint, manual), <code>source_id</code> (the email that caused it),{" "}
-            <code>created_at</code>. Filters: <code>origin</code>, <code>search</code> (part of the address);{" "}
-            <code>limit</code>, <code>after</code> / <code>before</code>.
-          </Row>
-          <Row endpoint="POST /suppressions" access="full">
-            Adds <code>{`{ "email": … }`}</code> to the list by hand (origin <code>manual</code>).
-          </Row>
-          <Row endpoint="GET /suppressions/{id or email}" access="full">
-            One entry.
-          </Row>
-          <Row endpoint="DELETE /suppressions/{id or email}" access="full">
-            Removes the entry: later emails to the address are sent and charged again.
-          </Row>
-          <Row endpoint="POST /domains" access="full">
-            Adds a sender domain (<code>name</code>, optional <code>region</code>) and answers its DNS{" "}
-            <code>records</code> (SPF MX and TXT, DKIM, DMARC) to publish. A domain belongs to one account: 403 if it is
-            taken.
-          </Row>
-          <Row endpoint="GET /domains" access="full">
-            Your domains with their <code>status</code>: <code>not_started</code>, <code>pending</code>,{" "}
-            <code>verified</code>, <code>failed</code> or <code>temporary_failure</code>.
-          </Row>
-          <Row endpoint="GET /domains/{id}" access="full">
-            One domain with its records and each record&apos;s status.
-          </Row>
-          <Row endpoint="POST /domains/{id}/verify" access="full">
-            Checks the DNS records now: <code>pending</code>, then <code>verified</code> or <code>failed</code>.
-          </Row>
-          <Row endpoint="DELETE /domains/{id}" access="full">
-            Removes the domain; emails from it are refused from then on.
-          </Row>
-        </EndpointTable>
+        <EndpointTable tags={["Emails", "Suppressions", "Domains"]} />
       </Section>
 
       <Section title="Suppressions">
@@ -138,10 +93,7 @@ export default async function DocsPage() {
 
       <Section title="Credits">
         <ul className="list-disc space-y-1 pl-5 text-sm text-gray-700">
-          <li>
-            An email costs one credit per distinct recipient across to, cc and bcc (addresses compared
-            case-insensitively).
-          </li>
+          <li>{PRODUCT_COPY.costRule}</li>
           <li>
             Responses carry <code>credits_charged</code> and <code>credits_remaining</code>, also as the headers{" "}
             <code>x-mailkit-credits-charged</code> and <code>x-mailkit-credits-remaining</code>.
@@ -165,40 +117,7 @@ export default async function DocsPage() {
           title="Webhooks"
           description="Your endpoints receive your emails' events, signed. Same API as resend.webhooks.* (full-access key)."
         >
-          <EndpointTable>
-            <Row endpoint="POST /webhooks" access="full">
-              Registers <code>{`{ endpoint, events }`}</code> and answers <code>signing_secret</code> (
-              <code>whsec_…</code>) — shown this once. <code>endpoint</code> must be <code>https://</code> on a public
-              host: private, loopback, link-local and reserved addresses are refused, now and at every delivery.
-            </Row>
-            <Row endpoint="GET /webhooks" access="full">
-              Your endpoints.
-            </Row>
-            <Row endpoint="GET /webhooks/{id}" access="full">
-              One endpoint (<code>status</code>, <code>events</code>, <code>disabled_reason</code>; the secret masked).
-            </Row>
-            <Row endpoint="PATCH /webhooks/{id}" access="full">
-              Change <code>endpoint</code>, <code>events</code> or <code>status</code> (<code>enabled</code> /{" "}
-              <code>disabled</code>).
-            </Row>
-            <Row endpoint="DELETE /webhooks/{id}" access="full">
-              Removes the endpoint and its delivery log.
-            </Row>
-            <Row endpoint="POST /webhooks/{id}/signing-secret/rotate" access="full">
-              A new secret; later deliveries are signed with it.
-            </Row>
-            <Row endpoint="GET /webhooks/{id}/events" access="full">
-              The delivery log, newest first (<code>limit</code> 1–100): each event&apos;s <code>id</code> (its{" "}
-              <code>webhook-id</code>), <code>type</code> and <code>status</code> (success, pending, attempting,
-              failed).
-            </Row>
-            <Row endpoint="GET /webhooks/{id}/events/{eventId}" access="full">
-              One event with its <code>payload</code>, attempts and last response.
-            </Row>
-            <Row endpoint="POST /webhooks/{id}/events/{eventId}/replay" access="full">
-              Delivers the event again: same <code>webhook-id</code>, same payload.
-            </Row>
-          </EndpointTable>
+          <EndpointTable tags={["Webhooks"]} />
           <ul className="list-disc space-y-1 pl-5 text-sm text-gray-700">
             <li>
               Events: <code>{WEBHOOK_EVENT_TYPES.join(", ")}</code>. Email and domain events have Resend&apos;s webhook
@@ -254,7 +173,7 @@ function Section({ title, description, children }: { title: string; description?
   );
 }
 
-function EndpointTable({ children }: { children: ReactNode }) {
+function EndpointTable({ tags }: { tags: ApiTag[] }) {
   return (
     <Table
       stack
@@ -267,23 +186,19 @@ function EndpointTable({ children }: { children: ReactNode }) {
         </>
       }
     >
-      {children}
+      {PUBLIC_API_OPERATIONS.filter((operation) => tags.includes(operation.tag)).map((operation) => (
+        <tr key={operation.id}>
+          <Td inset className="whitespace-nowrap font-mono text-xs font-semibold text-gray-900">
+            {operation.method} {operation.path}
+          </Td>
+          <Td inset label="Key" className="whitespace-nowrap text-gray-600">
+            {accessLabel(operation.access)}
+          </Td>
+          <Td inset className="text-gray-700">
+            {ENDPOINT_DETAILS[operation.id] ?? operation.summary}
+          </Td>
+        </tr>
+      ))}
     </Table>
-  );
-}
-
-function Row({ endpoint, access, children }: { endpoint: string; access: string; children: ReactNode }) {
-  return (
-    <tr>
-      <Td inset className="whitespace-nowrap font-mono text-xs font-semibold text-gray-900">
-        {endpoint}
-      </Td>
-      <Td inset label="Key" className="whitespace-nowrap text-gray-600">
-        {access}
-      </Td>
-      <Td inset className="text-gray-700">
-        {children}
-      </Td>
-    </tr>
   );
 }

@@ -10,7 +10,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
-import { listDomains, sharedSenderDomain, type DomainView } from "@/lib/domains";
+import { listDomains, MAX_DOMAINS_PER_CUSTOMER, sharedSenderDomain, type DomainView } from "@/lib/domains";
 
 import { addDomainAction, removeDomainAction, verifyDomainAction } from "./actions";
 
@@ -41,7 +41,7 @@ export default async function DomainsPage() {
       <Card>
         <CardHeader
           title="Add a domain"
-          description="A subdomain such as mail.example.com keeps your root domain's reputation separate."
+          description={`A subdomain such as mail.example.com keeps your root domain's reputation separate. An account can have up to ${MAX_DOMAINS_PER_CUSTOMER} domains.`}
         />
         <CardBody>
           <AddDomainForm action={addDomainAction} />
@@ -108,6 +108,12 @@ function DomainCard({ domain }: { domain: DomainView }) {
           </div>
         </div>
         {statusHint(domain) ? <p className="px-6 pt-4 text-sm text-gray-600">{statusHint(domain)}</p> : null}
+        {domain.claimExpiresAt ? (
+          <p className="px-6 pt-2 text-sm text-gray-600" data-testid="claim-expiry">
+            Verify it by <LocalTime date={domain.claimExpiresAt} />: a domain not verified within 72 hours of being
+            added is removed, and anyone can add the name again.
+          </p>
+        ) : null}
         <CardBody>
           <Table
             stack

@@ -2,9 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 
+import { ensureDodoCustomer } from "@/lib/billing/customer";
 import { formAction } from "@/lib/http/server-action";
 import { composerValues, sendFromComposer, type ComposerState } from "@/lib/sending/dashboard";
-import { COMPOSER_FIELDS, composerForm } from "@/lib/sending/email-schema";
+import { COMPOSER_FIELDS, composerForm } from "@/lib/sending/composer-schema";
 
 const send = formAction(
   {
@@ -16,9 +17,10 @@ const send = formAction(
       fieldErrors,
       values: composerValues(values),
     }),
+    unavailable: (message, values): ComposerState => ({ status: "failed", message, values: composerValues(values) }),
   },
   async (user, email, values) => {
-    const state = await sendFromComposer(user, email, composerValues(values));
+    const state = await sendFromComposer(user, email, composerValues(values), ensureDodoCustomer);
     if (state.status === "sent") {
       revalidatePath("/dashboard");
       revalidatePath("/dashboard/messages");

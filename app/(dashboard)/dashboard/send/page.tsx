@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
 
+import { SubscribeButton } from "@/components/billing/top-up-button";
 import { Composer } from "@/components/sending/composer";
+import { Alert } from "@/components/ui/alert";
 import { requireUser } from "@/lib/auth/session";
 import { getPlanState, getSendableCredits } from "@/lib/dashboard/account";
 import { verifiedDomainNames } from "@/lib/domains/sender";
+import { PRODUCT_COPY } from "@/lib/catalog/product";
 import { getEnv } from "@/lib/env";
 
 import { sendEmailAction } from "./actions";
@@ -21,9 +24,17 @@ export default async function SendPage() {
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Send an email</h1>
         <p className="text-sm text-gray-500">
-          One credit per distinct recipient. The same pipeline as the API: nothing is charged unless the email goes out.
+          {PRODUCT_COPY.costRule} The same pipeline as the API: nothing is charged unless the email goes out.
         </p>
       </div>
+      {/* No plan and nothing to spend: the one way forward is the plan (packs are add-ons to it). */}
+      {(planState.kind === "none" || planState.kind === "ended") && credits.available <= 0 ? (
+        <div data-testid="no-plan-notice">
+          <Alert tone="warning" title="Subscribe before you send" action={<SubscribeButton />}>
+            {PRODUCT_COPY.noPlan}
+          </Alert>
+        </div>
+      ) : null}
       <Composer
         action={sendEmailAction}
         available={credits.available}

@@ -1,6 +1,6 @@
 // POST /api/webhooks/dodo – Dodo Payments events (Standard Webhooks), through the webhook inbox
-import { dodoWebhooks } from "@/lib/dodo/webhooks";
 import { webhookInbox } from "@/lib/http/webhook-inbox";
+import { dodoWebhooks } from "@/lib/inbound/dodo";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
-// POST /api/webhooks/resend – Resend's delivery events (Svix-signed), through the webhook inbox
+// POST /api/webhooks/resend – Resend's delivery and domain events (Svix-signed), through the webhook inbox
 import { webhookInbox } from "@/lib/http/webhook-inbox";
-import { resendWebhooks } from "@/lib/resend/events";
+import { resendWebhooks } from "@/lib/inbound/resend";
 
 export const dynamic = "force-dynamic";
 

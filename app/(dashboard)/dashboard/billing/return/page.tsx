@@ -8,6 +8,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/session";
 import { checkoutConfirmation } from "@/lib/billing/confirmation";
+import { isCleanText } from "@/lib/text";
 
 export const metadata: Metadata = { title: "Payment" };
 export const dynamic = "force-dynamic";
@@ -17,8 +18,11 @@ type Search = { kind?: string; subscription_id?: string; payment_id?: string; st
 /** Where Dodo's hosted checkout sends the browser back. Not proof of payment: we wait for the webhook. */
 export default async function CheckoutReturnPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser("/dashboard/billing");
-  const params = await searchParams;
-  const state = await checkoutConfirmation(user.id, {
+  // Dodo's ids are plain text: a value with NUL or a lone surrogate names no payment (and PostgreSQL refuses it).
+  const params = Object.fromEntries(
+    Object.entries(await searchParams).filter(([, value]) => typeof value === "string" && isCleanText(value)),
+  ) as Search;
+  const state = await checkoutConfirmation(user, {
     subscriptionId: params.subscription_id,
     paymentId: params.payment_id,
     status: params.status,
@@ -54,6 +58,18 @@ export default async function CheckoutReturnPage({ searchParams }: { searchParam
               {params.kind === "topup" ? <TopUpButton label="Try again" /> : null}
             </div>
           </>
+        ) : state === "unknown" || state === "stale" ? (
+          <>
+            <h1 className="text-xl font-semibold" data-testid="checkout-state">
+              {state === "unknown" ? "No payment to confirm here" : "Not confirmed yet"}
+            </h1>
+            <p className="text-gray-600">
+              {state === "unknown"
+                ? "This link does not point to a payment of your account. Your billing page lists every payment and its invoice."
+                : "Dodo Payments has not confirmed this payment yet, long after it started. Nothing is lost: credits arrive as soon as it is confirmed, and your billing page shows its status."}
+            </p>
+            <ButtonLink href="/dashboard/billing">Go to billing</ButtonLink>
+          </>
         ) : (
           <>
             {/* The dashboard's live updates re-render this page as soon as the webhooks land. */}
@@ -68,6 +84,9 @@ export default async function CheckoutReturnPage({ searchParams }: { searchParam
                 : `We are waiting for Dodo Payments to confirm your ${what}.`}{" "}
               This page updates by itself.
             </p>
+            <ButtonLink href="/dashboard/billing" variant="secondary">
+              Back to billing
+            </ButtonLink>
           </>
         )}
       </CardBody>

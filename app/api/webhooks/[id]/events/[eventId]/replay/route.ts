@@ -1,11 +1,10 @@
 // POST /api/webhooks/{id}/events/{eventId}/replay – deliver an event again (Resend-compatible, full-access key)
-import { z } from "zod";
-
 import { replayWebhookEvent } from "@/lib/api/webhooks";
+import { webhookOperations } from "@/lib/api/webhooks-operations";
 import { publicApi } from "@/lib/http/public-api";
 
 export const dynamic = "force-dynamic";
 
-export const POST = publicApi({ access: "full", params: z.object({ id: z.string(), eventId: z.string() }) }, (req) =>
+export const POST = publicApi(webhookOperations.replayEvent, (req) =>
   replayWebhookEvent(req.caller, req.params.id, req.params.eventId),
 );
