@@ -1,5 +1,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+
+import { PageSkeleton } from "@/components/shell/page-skeleton";
 
 import { domainFor, sendFromComposer, signIn, subscribe, verifySenderDomain } from "./support/mailkit";
 
@@ -46,6 +50,8 @@ async function check(page: Page, name: string, path: string) {
       await page.setViewportSize(viewport);
       await page.goto(path);
       await expect(page.locator("html")).toHaveClass(theme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
+      // React reveals streamed content in batches: the page is checked once its loading skeleton is gone.
+      await expect(page.getByTestId("page-skeleton")).toHaveCount(0);
       await page.screenshot({
         path: `test-results/screenshots/pages/${name}-${viewport.label}-${theme}.png`,
         fullPage: true,
@@ -66,6 +72,15 @@ async function check(page: Page, name: string, path: string) {
     expect(overflow, `${name} at ${width} px is ${overflow} px too wide`).toBeLessThanOrEqual(0);
   }
 }
+
+test("the loading skeleton a slow page shows has no serious or critical axe violation", async ({ page }) => {
+  await page.setContent(
+    `<!doctype html><html lang="en"><head><title>Loading</title></head><body><main>${renderToStaticMarkup(createElement(PageSkeleton))}</main></body></html>`,
+  );
+  await expect(page.getByRole("status")).toHaveText("Loading…");
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+});
 
 for (const p of publicPages) {
   test(`page: ${p.name}`, async ({ page }) => {
