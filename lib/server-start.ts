@@ -4,7 +4,11 @@ import { ConfigError, getEnv } from "@/lib/env";
 import { flushRequestLog } from "@/lib/request-log";
 import { logger } from "@/lib/runtime/log";
 import { RuntimeConfigError, servesHttp, type Role } from "@/lib/env/runtime";
-import { instrumentHttpServers } from "@/lib/runtime/http";
+import { directRoute } from "@/lib/http/direct-route";
+import { webhookInbox } from "@/lib/http/webhook-inbox";
+import { resendWebhooks } from "@/lib/inbound/resend";
+import { PLATFORM_WEBHOOK_PATH } from "@/lib/resend/webhook-subscription";
+import { instrumentHttpServers, serveAheadOfNext } from "@/lib/runtime/http";
 import { loopHealth, type LoopHealth } from "@/lib/runtime/readiness";
 import { flushOnShutdown, installShutdownHandlers, shuttingDown } from "@/lib/runtime/shutdown";
 
@@ -36,13 +40,24 @@ export async function onServerStart(host: "next" | "node" = "next"): Promise<Rol
     log.fatal(error.message);
     process.exit(1);
   }
-  if (servesHttp(role)) instrumentHttpServers();
+  if (servesHttp(role)) {
+    instrumentHttpServers();
+    serveResendWebhooksAheadOfNext();
+  }
   await ensureMigrated();
   startBackgroundWork(role);
   flushOnShutdown(flushRequestLog);
   installShutdownHandlers({ releaseLeases: releaseDeliveryLeases, closeDatabase });
   log.info({ database: getEnv().database.kind }, `started (${role})`);
   return role;
+}
+
+/**
+ * About one Resend webhook arrives per email: this process answers them without Next.js's per-request work
+ * (lib/http/direct-route.ts), with the handler app/api/webhooks/resend/route.ts also serves. Returns the undo.
+ */
+export function serveResendWebhooksAheadOfNext(): () => void {
+  return serveAheadOfNext("POST", PLATFORM_WEBHOOK_PATH, directRoute(webhookInbox(resendWebhooks)));
 }
 
 export type Readiness = {

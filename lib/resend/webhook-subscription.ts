@@ -33,8 +33,11 @@ export const PLATFORM_WEBHOOK_EVENTS = [
  */
 export const ON_DEMAND_WEBHOOK_EVENTS = ["email.opened", "email.clicked"] as const satisfies readonly WebhookEvent[];
 
+/** MailKit's route for Resend's events (app/api/webhooks/resend/route.ts; served ahead of Next.js, lib/server-start.ts). */
+export const PLATFORM_WEBHOOK_PATH = "/api/webhooks/resend";
+
 export function platformWebhookEndpoint(appUrl: string = getEnv().APP_URL): string {
-  return `${appUrl.replace(/\/$/, "")}/api/webhooks/resend`;
+  return `${appUrl.replace(/\/$/, "")}${PLATFORM_WEBHOOK_PATH}`;
 }
 
 /** The events the platform webhook needs now: the fixed set plus the tracking events some endpoint subscribes to. */

@@ -15,12 +15,29 @@ import { processSingleton } from "./singleton";
 export const REQUEST_ID_HEADER = "x-request-id";
 const PLAUSIBLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** A request this process answers itself, ahead of Next.js's router (registered with `serveAheadOfNext`). */
+export type DirectHandler = (request: http.IncomingMessage, response: http.ServerResponse) => void;
+
 const state = processSingleton("http-servers", () => ({
   servers: new Set<http.Server>(),
   inFlight: 0,
   closing: false,
   idle: [] as Array<() => void>,
+  direct: new Map<string, DirectHandler>(),
 }));
+
+/**
+ * Answers `method path` (exact path, any query string) with `handler` instead of Next.js, on every server this
+ * process instruments. Request ids, the access line and graceful shutdown apply as to any request. Returns a
+ * function that hands the path back to Next.js.
+ */
+export function serveAheadOfNext(method: string, path: string, handler: DirectHandler): () => void {
+  const key = `${method} ${path}`;
+  state.direct.set(key, handler);
+  return () => {
+    if (state.direct.get(key) === handler) state.direct.delete(key);
+  };
+}
 
 export function acceptRequestId(given: string | string[] | undefined): string {
   const value = Array.isArray(given) ? given[0] : given;
@@ -43,7 +60,12 @@ export function instrumentHttpServers(): void {
     // While shutting down, keep-alive connections are closed after their current response.
     if (state.closing) response.setHeader("connection", "close");
     track(request, response, requestId);
-    return requestContext.run({ requestId }, () => (emit as (...all: unknown[]) => boolean).call(this, event, ...args));
+    const direct = state.direct.size ? state.direct.get(`${request.method} ${pathOf(request.url)}`) : undefined;
+    return requestContext.run({ requestId }, () => {
+      if (!direct) return (emit as (...all: unknown[]) => boolean).call(this, event, ...args);
+      direct(request, response);
+      return true;
+    });
   } as typeof proto.emit;
 }
 
@@ -53,7 +75,7 @@ function track(request: http.IncomingMessage, response: http.ServerResponse, req
   response.once("close", () => {
     state.inFlight--;
     if (state.inFlight === 0) for (const resolve of state.idle.splice(0)) resolve();
-    const path = (request.url ?? "/").split("?")[0];
+    const path = pathOf(request.url);
     const line = {
       requestId,
       method: request.method,
@@ -66,6 +88,10 @@ function track(request: http.IncomingMessage, response: http.ServerResponse, req
     if (path === "/api/health" || path === "/api/ready") logger("http").debug(line, "request");
     else logger("http").info(line, "request");
   });
+}
+
+function pathOf(url: string | undefined): string {
+  return (url ?? "/").split("?")[0]!;
 }
 
 /**
