@@ -4,6 +4,7 @@ import { ConfigError, getEnv } from "@/lib/env";
 import { flushRequestLog } from "@/lib/request-log";
 import { logger } from "@/lib/runtime/log";
 import { RuntimeConfigError, servesHttp, type Role } from "@/lib/env/runtime";
+import { sendBatchRoute, sendEmailRoute } from "@/lib/api/send-routes";
 import { directRoute } from "@/lib/http/direct-route";
 import { webhookInbox } from "@/lib/http/webhook-inbox";
 import { resendWebhooks } from "@/lib/inbound/resend";
@@ -42,7 +43,7 @@ export async function onServerStart(host: "next" | "node" = "next"): Promise<Rol
   }
   if (servesHttp(role)) {
     instrumentHttpServers();
-    serveResendWebhooksAheadOfNext();
+    serveHotRoutesAheadOfNext();
   }
   await ensureMigrated();
   startBackgroundWork(role);
@@ -53,11 +54,18 @@ export async function onServerStart(host: "next" | "node" = "next"): Promise<Rol
 }
 
 /**
- * About one Resend webhook arrives per email: this process answers them without Next.js's per-request work
- * (lib/http/direct-route.ts), with the handler app/api/webhooks/resend/route.ts also serves. Returns the undo.
+ * The requests every email brings (its send, alone or in a batch, and Resend's webhooks about it) are answered by
+ * this process without Next.js's per-request work (lib/http/direct-route.ts), with the very handlers their route
+ * files export. Returns the undo.
  */
-export function serveResendWebhooksAheadOfNext(): () => void {
-  return serveAheadOfNext("POST", PLATFORM_WEBHOOK_PATH, directRoute(webhookInbox(resendWebhooks)));
+export function serveHotRoutesAheadOfNext(): () => void {
+  const undo = [
+    serveAheadOfNext("POST", PLATFORM_WEBHOOK_PATH, directRoute(webhookInbox(resendWebhooks))),
+    ...[sendEmailRoute, sendBatchRoute].map((route) =>
+      serveAheadOfNext(route.operation.method, `/api${route.operation.path}`, directRoute(route)),
+    ),
+  ];
+  return () => undo.forEach((handBack) => handBack());
 }
 
 export type Readiness = {

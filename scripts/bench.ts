@@ -335,6 +335,7 @@ async function main(): Promise<void> {
         size: BATCH_SIZE,
         concurrency: options.batchConcurrency,
         resendLimit: options.resendLimit,
+        latencyMs: options.latencyMs,
       },
       control,
       costs,

@@ -5,13 +5,14 @@ import { getTuning } from "@/lib/runtime/tuning";
 /**
  * Resend's rate limit is per team — every API key, every MailKit instance — so the budget lives in the
  * database: calls are spaced by taking the next free slot of one shared row (a GCRA-style schedule, no burst).
- * The spacing is 1/limit plus 10 % for network jitter, so no one-second window at Resend ever sees
- * more than `limit` calls. A 429 pushes every instance's next slot past its `retry-after`, and Resend's own
+ * The spacing is 1/limit plus 5 % (210 ms at 5/s): a call leaves 1.05 s after the one `limit` calls before it,
+ * so no one-second window at Resend sees more than `limit` calls unless the network delays one call 50 ms more
+ * than another. A 429 pushes every instance's next slot past its `retry-after`, and Resend's own
  * `ratelimit-limit` lowers the rate if it is below the configured one.
  */
 
 const RESEND_BUDGET = "resend";
-const JITTER_MARGIN = 1.1;
+const JITTER_MARGIN = 1.05;
 
 const learned = processSingleton("resend-budget", () => ({ limit: undefined as number | undefined }));
 

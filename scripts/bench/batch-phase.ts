@@ -20,6 +20,8 @@ export type BatchPhaseOptions = {
   size: number;
   concurrency: number;
   resendLimit: number;
+  /** Added to every provider call (the emulators' latency). */
+  latencyMs: number;
 };
 
 /** Shares are compared over windows of this many calls' worth of consecutive emails at Resend. */
@@ -69,6 +71,7 @@ export async function runBatchPhase(
     windowEmails: WINDOW_CALLS * options.size,
     minBacklog: options.size,
     tolerance: TOLERANCE,
+    packLeadMs: 1000 / options.resendLimit + options.latencyMs,
   });
 
   const described = `${options.requests}×${options.size} from ${options.customers.map((c) => c.label).join(", ")} (weights ${options.weights.join(",")}) at c=${options.concurrency}`;

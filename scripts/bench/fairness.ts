@@ -2,10 +2,15 @@
  * Each customer's share of delivery over time. The phase is cut into windows of `windowEmails` consecutive
  * emails at Resend (a window never splits one Resend call: emails of one call share their time), so a window
  * holds several calls however fast delivery runs. In each window, the customers that were
- * *waiting* (at least `minBacklog` accepted emails not yet at Resend, both when the window opened and when it
- * closed) should each get an equal share of what reached Resend for them — the max-min fair outcome, whatever
+ * *waiting* (at least `minBacklog` accepted emails not yet at Resend, both when the window's first call was packed
+ * and when the window closed) should each get an equal share of what reached Resend for them — the max-min fair outcome, whatever
  * each of them queued. A customer that was not waiting got everything it asked for and is left out. A window
  * counts as fair when every waiting customer's share is within `tolerance` of that equal share.
+ *
+ * A call is packed before it reaches Resend: the dispatcher packs the next call while it waits for its slot of the
+ * shared budget, then the call takes the provider's latency. `packLeadMs` (one slot plus that latency) dates the
+ * packing, so emails accepted after the first call of the window was packed do not make their customer "waiting"
+ * for a call that could not have carried them.
  */
 export type Answer = { at: number; customer: string; emails: number };
 export type Delivery = { at: number; customer: string };
@@ -31,8 +36,9 @@ export function deliveryShares(input: {
   windowEmails: number;
   minBacklog: number;
   tolerance: number;
+  packLeadMs?: number;
 }): Fairness {
-  const { customers, answers, windowEmails, minBacklog, tolerance } = input;
+  const { customers, answers, windowEmails, minBacklog, tolerance, packLeadMs = 0 } = input;
   const deliveries = [...input.deliveries].sort((a, b) => a.at - b.at);
   const acceptedBy = (customer: string, t: number) =>
     answers.reduce((n, a) => (a.customer === customer && a.at <= t ? n + a.emails : n), 0);
@@ -54,7 +60,9 @@ export function deliveryShares(input: {
     const start = deliveries[from]!.at;
     const end = deliveries[to - 1]!.at + 1;
     from = to;
-    const waiting = customers.filter((c) => backlog(c, start) >= minBacklog && backlog(c, end) >= minBacklog);
+    const waiting = customers.filter(
+      (c) => backlog(c, start - packLeadMs) >= minBacklog && backlog(c, end) >= minBacklog,
+    );
     if (waiting.length < 2) continue;
     const delivered = Object.fromEntries(waiting.map((c) => [c, deliveredBy(c, end) - deliveredBy(c, start)] as const));
     const total = Object.values(delivered).reduce((a, b) => a + b, 0);

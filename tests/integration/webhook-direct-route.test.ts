@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { POST as resendRoute } from "@/app/api/webhooks/resend/route";
 import { instrumentHttpServers } from "@/lib/runtime/http";
-import { serveResendWebhooksAheadOfNext } from "@/lib/server-start";
+import { serveHotRoutesAheadOfNext } from "@/lib/server-start";
 
 import { signedResendRequest } from "../support/resend-webhooks";
 import { withLocalServices } from "./helpers/environment";
@@ -24,7 +24,7 @@ const reachedNext: string[] = [];
 
 beforeAll(async () => {
   instrumentHttpServers();
-  release = serveResendWebhooksAheadOfNext();
+  release = serveHotRoutesAheadOfNext();
   // Stands in for Next.js: whatever the direct route does not take lands here.
   server = createServer((req, res) => {
     reachedNext.push(`${req.method} ${req.url}`);
@@ -119,6 +119,6 @@ describe("Resend's webhooks are served ahead of Next.js", () => {
     ]);
     release();
     expect((await post("/api/webhooks/resend")).status).toBe(299);
-    release = serveResendWebhooksAheadOfNext();
+    release = serveHotRoutesAheadOfNext();
   });
 });

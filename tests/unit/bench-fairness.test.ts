@@ -3,10 +3,17 @@ import { describe, expect, it } from "vitest";
 import { weightedOrder } from "@/scripts/bench/batch-load";
 import { deliveryShares, type Answer, type Delivery } from "@/scripts/bench/fairness";
 
-/** X, Y and Z each queue `queued[i]` emails at t=0; Resend then takes 100 emails every 200 ms in `order`. */
-function scenario(queued: number[], pick: (call: number, left: number[]) => number[]) {
+/**
+ * X, Y and Z each queue `queued[i]` emails (at `acceptedAt[i]`, t=0 by default); Resend then takes 100 emails every
+ * 200 ms, the first call at t=100, as `pick` packs them.
+ */
+function scenario(
+  queued: number[],
+  pick: (call: number, left: number[]) => number[],
+  { acceptedAt = [0, 0, 0], packLeadMs = 0 }: { acceptedAt?: number[]; packLeadMs?: number } = {},
+) {
   const labels = ["X", "Y", "Z"];
-  const answers: Answer[] = labels.map((customer, i) => ({ at: 0, customer, emails: queued[i]! }));
+  const answers: Answer[] = labels.map((customer, i) => ({ at: acceptedAt[i]!, customer, emails: queued[i]! }));
   const left = [...queued];
   const deliveries: Delivery[] = [];
   for (let call = 0, t = 100; left.some((n) => n > 0); call++, t += 200) {
@@ -16,7 +23,15 @@ function scenario(queued: number[], pick: (call: number, left: number[]) => numb
       for (let k = 0; k < n; k++) deliveries.push({ at: t, customer: labels[i]! });
     });
   }
-  return deliveryShares({ customers: labels, answers, deliveries, windowEmails: 500, minBacklog: 100, tolerance: 0.1 });
+  return deliveryShares({
+    customers: labels,
+    answers,
+    deliveries,
+    windowEmails: 500,
+    minBacklog: 100,
+    tolerance: 0.1,
+    packLeadMs,
+  });
 }
 
 describe("the benchmark's fairness measure", () => {
@@ -42,6 +57,20 @@ describe("the benchmark's fairness measure", () => {
   it("leaves out a customer that is not waiting", () => {
     const result = scenario([6000, 4000, 50], (_, left) => left.map((n) => Math.min(n, 33)));
     for (const window of result.contended) expect(window.waiting).not.toContain("Z");
+  });
+
+  it("counts a customer as waiting from when the window's first call was packed", () => {
+    // X's and Y's emails were accepted long before; Z's at t=80, after the first call (at Resend at t=100) was
+    // packed with X and Y alone. From then on every call splits equally among the three.
+    const pick = (call: number, left: number[]) =>
+      call === 0 ? [50, 50, 0] : left.map((n, i) => Math.min(n, [34, 33, 33][i]!));
+    const options = { acceptedAt: [-1000, -1000, 80] };
+    const atArrival = scenario([6000, 4000, 2000], pick, options);
+    expect(atArrival.contended[0]!.waiting).toEqual(["X", "Y", "Z"]);
+    expect(atArrival.fair).toBe(atArrival.contended.length - 1);
+    const atPacking = scenario([6000, 4000, 2000], pick, { ...options, packLeadMs: 230 });
+    expect(atPacking.contended[0]!.waiting).toEqual(["X", "Y"]);
+    expect(atPacking.fair).toBe(atPacking.contended.length);
   });
 
   it("interleaves the batch customers by weight", () => {
