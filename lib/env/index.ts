@@ -93,7 +93,8 @@ export type Env = z.infer<typeof schema> & {
   dodo: { apiKey: string; webhookKey: string; baseURL: string | undefined; environment: "test_mode" | "live_mode" };
   resend: { apiKey: string; baseURL: string | undefined; webhookSecret: string | undefined };
   authSecret: string;
-  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string | undefined };
+  database:
+    { kind: "postgres"; url: string; preparedStatements?: boolean } | { kind: "pglite"; dataDir: string | undefined };
 };
 
 export class ConfigError extends Error {
@@ -124,7 +125,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const emulator = e.EMULATOR_URL.replace(/\/$/, "");
   const database: Env["database"] =
     e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL)
-      ? { kind: "postgres", url: e.DATABASE_URL }
+      ? { kind: "postgres", url: e.DATABASE_URL, preparedStatements: e.DATABASE_PREPARED_STATEMENTS === "true" }
       : {
           kind: "pglite",
           dataDir:

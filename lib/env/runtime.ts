@@ -23,6 +23,10 @@ export const RUNTIME_VARIABLES = {
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   // How long a query waits for a free pooled connection before it fails (a starved pool errors, never hangs).
   DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // Name the send path's statements so PostgreSQL parses and plans each once per connection; `false` behind a
+  // transaction-mode pooler that cannot keep prepared statements (PgBouncer before 1.21, or without
+  // max_prepared_statements).
+  DATABASE_PREPARED_STATEMENTS: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // JSON log lines even in development (where they are pretty-printed when pino-pretty is installed).
   LOG_JSON: z.enum(["0", "1", "true", "false"]).optional(),

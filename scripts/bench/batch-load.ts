@@ -1,3 +1,4 @@
+import { postJson } from "./http-client";
 import { percentile } from "./load";
 
 /**
@@ -61,16 +62,15 @@ async function sendBatch(
   );
   const started = performance.now();
   try {
-    const response = await fetch(`${appUrl}/api/emails/batch`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${customer.token}`, "content-type": "application/json" },
+    const response = await postJson(
+      `${appUrl}/api/emails/batch`,
+      { authorization: `Bearer ${customer.token}` },
       body,
-      signal: AbortSignal.timeout(60_000),
-    });
-    const text = await response.text();
+      60_000,
+    );
     const ms = performance.now() - started;
-    if (response.status !== 200) return { status: response.status, ms, emails: 0, error: text.slice(0, 300) };
-    const ids = (JSON.parse(text) as { data?: unknown[] }).data;
+    if (response.status !== 200) return { status: response.status, ms, emails: 0, error: response.text.slice(0, 300) };
+    const ids = (JSON.parse(response.text) as { data?: unknown[] }).data;
     return { status: 200, ms, emails: Array.isArray(ids) ? ids.length : size };
   } catch (error) {
     return { status: 0, ms: performance.now() - started, emails: 0, error: (error as Error).message };

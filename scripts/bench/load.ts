@@ -1,3 +1,5 @@
+import { postJson } from "./http-client";
+
 /**
  * The load generator: POST /api/emails over HTTP as a customer's code would, `concurrency` requests in flight.
  */
@@ -33,20 +35,18 @@ export async function sendOne(
   });
   const started = performance.now();
   try {
-    const response = await fetch(`${appUrl}/api/emails`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body,
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
+    const response = await postJson(`${appUrl}/api/emails`, { authorization: `Bearer ${token}` }, body, 30_000);
     const ms = performance.now() - started;
-    return response.status === 200 ? { status: 200, ms } : { status: response.status, ms, error: text.slice(0, 300) };
+    return response.status === 200
+      ? { status: 200, ms }
+      : { status: response.status, ms, error: response.text.slice(0, 300) };
   } catch (error) {
-    // undici's "fetch failed" hides the reason (reset, refused…) in `cause`.
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause ? ` (${cause.code ?? ""} ${cause.message ?? ""})` : "";
-    return { status: 0, ms: performance.now() - started, error: `${(error as Error).message}${reason}` };
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      status: 0,
+      ms: performance.now() - started,
+      error: `${(error as Error).message}${code ? ` (${code})` : ""}`,
+    };
   }
 }
 

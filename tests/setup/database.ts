@@ -16,10 +16,13 @@ if (kind === "postgres" || kind === "pgbouncer") {
   const scratch = await createScratchPostgres();
   // Behind PgBouncer (transaction pooling): the database is created directly, then everything goes through it.
   const url = kind === "pgbouncer" ? throughPgBouncer(scratch.url) : scratch.url;
-  const database = openDatabase({ kind: "postgres", url });
+  // PgBouncer 1.18 in transaction pooling cannot keep prepared statements: the setting MailKit documents for it.
+  const preparedStatements = kind !== "pgbouncer";
+  const database = openDatabase({ kind: "postgres", url, preparedStatements });
   await migrate(database);
   setDatabaseForTests(database);
   process.env.DATABASE_URL = url;
+  process.env.DATABASE_PREPARED_STATEMENTS = String(preparedStatements);
   afterAll(async () => {
     await database.close();
     await scratch.drop();

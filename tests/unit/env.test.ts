@@ -18,7 +18,14 @@ describe("configuration", () => {
     expect(parseEnv({ DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/mailkit" }).database).toEqual({
       kind: "postgres",
       url: "postgresql://postgres@127.0.0.1:5432/mailkit",
+      preparedStatements: true,
     });
+    expect(
+      parseEnv({ DATABASE_URL: "postgresql://h/mailkit", DATABASE_PREPARED_STATEMENTS: "false" }).database,
+    ).toMatchObject({ kind: "postgres", preparedStatements: false });
+    expect(() => parseEnv({ DATABASE_PREPARED_STATEMENTS: "no" })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS must be true or false/,
+    );
     expect(parseEnv({ DATABASE_URL: "pglite:memory" }).database).toEqual({ kind: "pglite", dataDir: undefined });
   });
 
