@@ -55,8 +55,8 @@ export async function onServerStart(host: "next" | "node" = "next"): Promise<Rol
 
 /**
  * The requests every email brings (its send, alone or in a batch, and Resend's webhooks about it) are answered by
- * this process without Next.js's per-request work (lib/http/direct-route.ts), with the very handlers their route
- * files export. Returns the undo.
+ * this process without Next.js's per-request work (lib/http/direct-route.ts): the sends with the very handlers
+ * their route files export, Resend's webhooks with the inbox built as its route file builds it. Returns the undo.
  */
 export function serveHotRoutesAheadOfNext(): () => void {
   const undo = [

@@ -1,14 +1,11 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { POST as batchRoute } from "@/app/api/emails/batch/route";
 import { POST as sendRoute } from "@/app/api/emails/route";
 import { createApiKey } from "@/lib/keys/api-keys";
-import { instrumentHttpServers } from "@/lib/runtime/http";
-import { serveHotRoutesAheadOfNext } from "@/lib/server-start";
 
 import { createFundedUser, deliverQueued, withTestWorld } from "./helpers/environment";
+import { withNextStandIn } from "./helpers/next-stand-in";
 
 /**
  * Every email is a `POST /api/emails` or `POST /api/emails/batch`: each web process answers them itself, ahead of
@@ -18,28 +15,7 @@ import { createFundedUser, deliverQueued, withTestWorld } from "./helpers/enviro
 
 const world = withTestWorld();
 
-let server: Server;
-let base: string;
-let release: () => void;
-const reachedNext: string[] = [];
-
-beforeAll(async () => {
-  instrumentHttpServers();
-  release = serveHotRoutesAheadOfNext();
-  // Stands in for Next.js: whatever the direct routes do not take lands here.
-  server = createServer((req, res) => {
-    reachedNext.push(`${req.method} ${req.url}`);
-    res.writeHead(299, { "content-type": "text/plain" }).end("next");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  release();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const next = withNextStandIn();
 
 async function customerKey(credits: number): Promise<string> {
   const { user } = await createFundedUser(world, credits, "direct");
@@ -60,14 +36,8 @@ function request(path: string, body: unknown, headers: Record<string, string> = 
 /** The request over HTTP to the server, then the same request to the route handler itself. */
 async function bothWays(make: Make): Promise<{ direct: Response; route: Response }> {
   const template = make();
-  const path = new URL(template.url).pathname;
-  const direct = await fetch(`${base}${path}`, {
-    method: "POST",
-    headers: template.headers,
-    body: await template.arrayBuffer(),
-  });
-  const handler = path === "/api/emails/batch" ? batchRoute : sendRoute;
-  return { direct, route: await handler(make()) };
+  const handler = new URL(template.url).pathname === "/api/emails/batch" ? batchRoute : sendRoute;
+  return { direct: await next.overHttp(template), route: await handler(make()) };
 }
 
 const message = { from: "Acme <hello@acme.test>", subject: "Hi", text: "Hi" };
@@ -82,12 +52,12 @@ describe("sends are served ahead of Next.js", () => {
     ["no API key", request("/api/emails", { ...message, to: "a@example.com" })],
     ["an unknown API key", request("/api/emails", { ...message, to: "a@example.com" }, auth("mk_unknown"))],
   ])("%s: the same refusal as the route handler", async (_, make) => {
-    const before = reachedNext.length;
+    const before = next.reachedNext.length;
     const { direct, route } = await bothWays(make);
     expect(direct.status).toBe(401);
     expect(direct.status).toBe(route.status);
     expect(await direct.json()).toEqual(await route.json());
-    expect(reachedNext.length).toBe(before);
+    expect(next.reachedNext.length).toBe(before);
   });
 
   it("bad bodies, a sender domain not verified and an empty balance: the same answers, nothing charged", async () => {
@@ -119,10 +89,7 @@ describe("sends are served ahead of Next.js", () => {
       expect(direct.status, name).toBe(status);
     }
     // The one credit is still there: the next send is accepted.
-    const sent = await fetch(
-      `${base}/api/emails`,
-      await requestInit(request("/api/emails", { ...message, to: "a@x.io" }, auth(token))),
-    );
+    const sent = await next.overHttp(request("/api/emails", { ...message, to: "a@x.io" }, auth(token))());
     expect(await sent.json()).toMatchObject({ credits_charged: 1, credits_remaining: 0 });
   });
 
@@ -166,10 +133,7 @@ describe("sends are served ahead of Next.js", () => {
     const [first, replay] = [await direct.json(), await route.json()];
     expect(first).toMatchObject({ credits_charged: 1, credits_remaining: 4 });
     expect(replay).toEqual(first);
-    const changed = await fetch(
-      `${base}/api/emails`,
-      await requestInit(request("/api/emails", { ...message, to: "other@example.com" }, headers)),
-    );
+    const changed = await next.overHttp(request("/api/emails", { ...message, to: "other@example.com" }, headers)());
     expect(changed.status).toBe(409);
   });
 
@@ -182,26 +146,21 @@ describe("sends are served ahead of Next.js", () => {
   });
 
   it("listing, reading and other paths stay with Next.js; after the undo, so do sends", async () => {
-    const before = reachedNext.length;
-    expect((await fetch(`${base}/api/emails`)).status).toBe(299);
-    expect((await fetch(`${base}/api/emails/batch`)).status).toBe(299);
-    expect((await fetch(`${base}/api/emails/some-id`, { method: "POST", body: "{}" })).status).toBe(299);
-    expect((await fetch(`${base}/api/emails/`, { method: "POST", body: "{}" })).status).toBe(299);
-    expect((await fetch(`${base}/api/emails?x=1`, { method: "POST", body: "{}" })).status).toBe(401);
-    expect(reachedNext.slice(before)).toEqual([
+    const before = next.reachedNext.length;
+    expect((await fetch(`${next.base}/api/emails`)).status).toBe(299);
+    expect((await fetch(`${next.base}/api/emails/batch`)).status).toBe(299);
+    expect((await fetch(`${next.base}/api/emails/some-id`, { method: "POST", body: "{}" })).status).toBe(299);
+    expect((await fetch(`${next.base}/api/emails/`, { method: "POST", body: "{}" })).status).toBe(299);
+    expect((await fetch(`${next.base}/api/emails?x=1`, { method: "POST", body: "{}" })).status).toBe(401);
+    expect(next.reachedNext.slice(before)).toEqual([
       "GET /api/emails",
       "GET /api/emails/batch",
       "POST /api/emails/some-id",
       "POST /api/emails/",
     ]);
-    release();
-    expect((await fetch(`${base}/api/emails`, { method: "POST", body: "{}" })).status).toBe(299);
-    expect((await fetch(`${base}/api/emails/batch`, { method: "POST", body: "[]" })).status).toBe(299);
-    release = serveHotRoutesAheadOfNext();
+    next.handBack();
+    expect((await fetch(`${next.base}/api/emails`, { method: "POST", body: "{}" })).status).toBe(299);
+    expect((await fetch(`${next.base}/api/emails/batch`, { method: "POST", body: "[]" })).status).toBe(299);
+    next.serveAgain();
   });
 });
-
-async function requestInit(make: Make): Promise<RequestInit> {
-  const template = make();
-  return { method: "POST", headers: template.headers, body: await template.arrayBuffer() };
-}

@@ -1,13 +1,10 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { POST as resendRoute } from "@/app/api/webhooks/resend/route";
-import { instrumentHttpServers } from "@/lib/runtime/http";
-import { serveHotRoutesAheadOfNext } from "@/lib/server-start";
 
 import { signedResendRequest } from "../support/resend-webhooks";
 import { withLocalServices } from "./helpers/environment";
+import { withNextStandIn } from "./helpers/next-stand-in";
 
 /**
  * Resend's webhooks are answered by the server process itself, ahead of Next.js, with the route file's handler:
@@ -17,38 +14,11 @@ import { withLocalServices } from "./helpers/environment";
 
 withLocalServices();
 
-let server: Server;
-let base: string;
-let release: () => void;
-const reachedNext: string[] = [];
-
-beforeAll(async () => {
-  instrumentHttpServers();
-  release = serveHotRoutesAheadOfNext();
-  // Stands in for Next.js: whatever the direct route does not take lands here.
-  server = createServer((req, res) => {
-    reachedNext.push(`${req.method} ${req.url}`);
-    res.writeHead(299, { "content-type": "text/plain" }).end("next");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  release();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const next = withNextStandIn();
 
 /** The same request twice: once over HTTP to the server, once to the route handler directly. */
 async function bothWays(make: () => Request): Promise<{ direct: Response; route: Response }> {
-  const template = make();
-  const direct = await fetch(`${base}/api/webhooks/resend`, {
-    method: "POST",
-    headers: template.headers,
-    body: await template.arrayBuffer(),
-  });
-  return { direct, route: await resendRoute(make()) };
+  return { direct: await next.overHttp(make()), route: await resendRoute(make()) };
 }
 
 const delivered = () => ({
@@ -65,11 +35,11 @@ describe("Resend's webhooks are served ahead of Next.js", () => {
     ["a signed event without data", () => signedResendRequest({ type: "email.delivered" })],
     ["a body over 256 KB", () => signedResendRequest({ ...delivered(), padding: "x".repeat(300_000) })],
   ])("%s: the same answer as the route handler", async (_, make) => {
-    const before = reachedNext.length;
+    const before = next.reachedNext.length;
     const { direct, route } = await bothWays(make);
     expect(direct.status).toBe(route.status);
     expect(await direct.json()).toEqual(await route.json());
-    expect(reachedNext.length).toBe(before);
+    expect(next.reachedNext.length).toBe(before);
   });
 
   it("a chunked body over the limit is answered 413, and the sender's next request is answered too", async () => {
@@ -82,7 +52,7 @@ describe("Resend's webhooks are served ahead of Next.js", () => {
         controller.enqueue(chunk);
       },
     });
-    const response = await fetch(`${base}/api/webhooks/resend`, {
+    const response = await fetch(`${next.base}/api/webhooks/resend`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body,
@@ -106,19 +76,19 @@ describe("Resend's webhooks are served ahead of Next.js", () => {
   });
 
   it("other methods, paths and the Dodo receiver stay with Next.js; after the undo, so does this one", async () => {
-    const before = reachedNext.length;
-    const post = (path: string) => fetch(`${base}${path}`, { method: "POST", body: "{}" });
-    expect((await fetch(`${base}/api/webhooks/resend`)).status).toBe(299);
+    const before = next.reachedNext.length;
+    const post = (path: string) => fetch(`${next.base}${path}`, { method: "POST", body: "{}" });
+    expect((await fetch(`${next.base}/api/webhooks/resend`)).status).toBe(299);
     expect((await post("/api/webhooks/resend/extra")).status).toBe(299);
     expect((await post("/api/webhooks/dodo")).status).toBe(299);
     expect((await post("/api/webhooks/resend?x=1")).status).toBe(401);
-    expect(reachedNext.slice(before)).toEqual([
+    expect(next.reachedNext.slice(before)).toEqual([
       "GET /api/webhooks/resend",
       "POST /api/webhooks/resend/extra",
       "POST /api/webhooks/dodo",
     ]);
-    release();
+    next.handBack();
     expect((await post("/api/webhooks/resend")).status).toBe(299);
-    release = serveHotRoutesAheadOfNext();
+    next.serveAgain();
   });
 });
