@@ -24,20 +24,21 @@ export type RateLimitDecision = {
 };
 
 /**
- * The counting upsert, as a CTE named `bucket` over a row source `$source` that yields the bucket key as
- * "bucketKey" (so the API gate can count in the same statement that finds the key). $W is the window in ms.
+ * The counting upsert, as a CTE named `bucket` over a row source `$source` (aliased `src`) that yields the bucket
+ * key as "bucketKey" (so the API gate can count in the same statement that finds the key). $W is the window in
+ * ms; `requests` is the SQL for how many requests each row counts (the gate counts a group of them at once).
  * The window comes from the database clock, so instances with skewed clocks still agree on it.
  */
-export function rateLimitCte(source: string, windowParam: string): string {
+export function rateLimitCte(source: string, windowParam: string, requests = "1"): string {
   return `now_ms AS (SELECT floor(extract(epoch from clock_timestamp()) * 1000) AS ms),
 bucket AS (
   INSERT INTO "RateLimitBucket" ("key", "windowStart", "count")
-  SELECT src."bucketKey", to_timestamp(floor(ms / ${windowParam}::float8) * ${windowParam}::float8 / 1000.0) AT TIME ZONE 'UTC', 1
+  SELECT src."bucketKey", to_timestamp(floor(ms / ${windowParam}::float8) * ${windowParam}::float8 / 1000.0) AT TIME ZONE 'UTC', ${requests}
   FROM ${source} src, now_ms
   ON CONFLICT ("key") DO UPDATE SET
-    "count" = CASE WHEN "RateLimitBucket"."windowStart" >= EXCLUDED."windowStart" THEN "RateLimitBucket"."count" + 1 ELSE 1 END,
+    "count" = CASE WHEN "RateLimitBucket"."windowStart" >= EXCLUDED."windowStart" THEN "RateLimitBucket"."count" + EXCLUDED."count" ELSE EXCLUDED."count" END,
     "windowStart" = GREATEST("RateLimitBucket"."windowStart", EXCLUDED."windowStart")
-  RETURNING "count", (extract(epoch from "windowStart") * 1000 + ${windowParam}::float8 - (SELECT ms FROM now_ms))::float8 AS "resetInMs"
+  RETURNING "key", "count", (extract(epoch from "windowStart") * 1000 + ${windowParam}::float8 - (SELECT ms FROM now_ms))::float8 AS "resetInMs"
 )`;
 }
 

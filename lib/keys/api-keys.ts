@@ -2,10 +2,11 @@ import { createHash, randomBytes } from "node:crypto";
 
 import { z } from "zod";
 
-import { db, sql } from "@/lib/db";
-import { VERIFIED_DOMAINS_SQL, type SenderPolicy } from "@/lib/domains/sender";
+import { db } from "@/lib/db";
+import { processSingleton } from "@/lib/runtime/singleton";
+import type { SenderPolicy } from "@/lib/domains/sender";
 
-import { rateLimitCte } from "@/lib/rate-limit";
+import { gateRequest } from "./key-gate";
 
 export const API_KEY_PERMISSIONS = ["full_access", "sending_access"] as const;
 export type ApiKeyPermission = (typeof API_KEY_PERMISSIONS)[number];
@@ -139,56 +140,19 @@ export type Authorization = {
   prior: IdempotencyRow | null;
 };
 
-// One round trip for the whole gate: find the (unrevoked) key and its owner, count the request in the key's
-// rate-limit window, and read an earlier request with the same Idempotency-Key. Nothing is cached, so a
-// revoked key stops working on every instance at once.
-const AUTHORIZE_SQL = `
-WITH key AS (
-  SELECT k."id", k."userId", k."permission", k."rateLimitPerSecond", k."lastUsedAt", k."domain", u."dodoCustomerId",
-         u."email" AS "ownerEmail", ${VERIFIED_DOMAINS_SQL('k."userId"')} AS "verifiedDomains",
-         'apikey:' || k."id" AS "bucketKey"
-  FROM "ApiKey" k JOIN "User" u ON u."id" = k."userId"
-  WHERE k."tokenHash" = $1::text AND k."revokedAt" IS NULL
-), ${rateLimitCte("key", "$2::int")}, prior AS (
-  SELECT i."requestHash", i."responseStatus", i."responseBody", i."expiresAt"
-  FROM "ApiIdempotencyKey" i JOIN key ON i."userId" = key."userId"
-  WHERE i."endpoint" = $3::text AND i."key" = $4::text
-)
-SELECT key."id", key."userId", key."permission", key."rateLimitPerSecond", key."lastUsedAt", key."domain", key."dodoCustomerId",
-       key."ownerEmail", key."verifiedDomains", bucket."count", bucket."resetInMs", prior."requestHash", prior."responseStatus", prior."responseBody", prior."expiresAt"
-FROM key CROSS JOIN bucket LEFT JOIN prior ON true`;
-
-type AuthorizeRow = {
-  id: string;
-  userId: string;
-  permission: string;
-  rateLimitPerSecond: number | null;
-  lastUsedAt: Date | null;
-  domain: string | null;
-  dodoCustomerId: string | null;
-  ownerEmail: string;
-  verifiedDomains: string[];
-  count: number;
-  resetInMs: number;
-  requestHash: string | null;
-  responseStatus: number | null;
-  responseBody: Record<string, unknown> | null;
-  expiresAt: Date | null;
-};
-
 /** Resolves a Bearer token to its key and owner (null for an unknown or revoked key), counting the request. */
 export async function authorizeToken(
   token: string,
   options: { windowMs: number; idempotency?: { endpoint: string; key: string } | null },
 ): Promise<Authorization | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const rows = await sql<AuthorizeRow>(AUTHORIZE_SQL, [
-    hashToken(token),
-    options.windowMs,
-    options.idempotency?.endpoint ?? "",
-    options.idempotency?.key ?? "",
-  ]);
-  const row = rows[0];
+  // One round trip, shared with the requests that arrive meanwhile (./key-gate.ts).
+  const row = await gateRequest({
+    tokenHash: hashToken(token),
+    windowMs: options.windowMs,
+    endpoint: options.idempotency?.endpoint ?? "",
+    idempotencyKey: options.idempotency?.key ?? "",
+  });
   if (!row) return null;
   await touchLastUsed(row.id, row.lastUsedAt);
   return {
@@ -218,12 +182,17 @@ export async function authorizeToken(
   };
 }
 
-// "Last used" to the minute is enough, and writing it on every request would contend on the key's row.
+// "Last used" to the minute is enough, and writing it on every request would contend on the key's row. The
+// requests of one gate group all see the same old value: only the first of them writes it.
 const LAST_USED_RESOLUTION_MS = 60_000;
+const touchedAt = processSingleton("api-key-touched", () => new Map<string, number>());
 
 async function touchLastUsed(id: string, lastUsedAt: Date | null): Promise<void> {
   const now = Date.now();
-  if (lastUsedAt && now - new Date(lastUsedAt).getTime() < LAST_USED_RESOLUTION_MS) return;
+  const last = Math.max(lastUsedAt ? new Date(lastUsedAt).getTime() : 0, touchedAt.get(id) ?? 0);
+  if (now - last < LAST_USED_RESOLUTION_MS) return;
+  if (touchedAt.size >= 10_000) touchedAt.clear(); // a memo, not a record: forgetting only costs a write
+  touchedAt.set(id, now);
   const threshold = new Date(now - LAST_USED_RESOLUTION_MS);
   await db.apiKey.updateMany({
     where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: threshold } }] },
