@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { CreateEmailOptions } from "resend";
 
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 import { learnResendLimit, pauseResendBudget, takeResendSlot } from "@/lib/resend/budget";
 import { dropLease, holdLease } from "@/lib/runtime/leases";
 import { loopsStopped, sleep } from "@/lib/runtime/loops";
@@ -143,7 +143,7 @@ async function makeCall(batch: ClaimedBatch): Promise<MadeCall> {
 // ---- claiming -------------------------------------------------------------------------------------------------
 
 const CLAIM_DUE_SQL = `
-UPDATE "DeliveryBatch" SET "leaseUntil" = now() + $1 * interval '1 millisecond', "attempts" = "attempts" + 1
+UPDATE "DeliveryBatch" SET "leaseUntil" = now() + $1::int * interval '1 millisecond', "attempts" = "attempts" + 1
 WHERE "id" = (
   SELECT "id" FROM "DeliveryBatch"
   WHERE "status" = 'pending' AND "nextAttemptAt" <= now() AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
@@ -153,8 +153,18 @@ RETURNING "id", "idempotencyKey", "mode", "sendIds", "attempts", "createdAt", "o
 
 /** A call that is due again (unknown outcome, 429) or whose dispatcher died mid-call (its lease expired). */
 async function claimDueBatch(): Promise<ClaimedBatch | null> {
-  const rows = await db.$queryRawUnsafe<ClaimedBatch[]>(CLAIM_DUE_SQL, deliveryLeaseMs());
+  const rows = await sql<ClaimedBatch>(CLAIM_DUE_SQL, [deliveryLeaseMs()]);
   return rows[0] ?? null;
+}
+
+// Whether a queued send waits to be packed. Most looks find nothing (an idle tick, each worker's last look at the
+// end of a pass): this one short read spares them the packing transaction.
+const WAITING_SQL = `
+SELECT EXISTS (SELECT 1 FROM "EmailSend" WHERE "status" = 'queued' AND "deliveryBatchId" IS NULL) AS "waiting"`;
+
+async function sendsWaiting(): Promise<boolean> {
+  const [row] = await sql<{ waiting: boolean }>(WAITING_SQL);
+  return row?.waiting === true;
 }
 
 // Customers with queued sends (a loose index scan: one probe per customer), then each customer's oldest
@@ -183,6 +193,20 @@ FROM waiting w CROSS JOIN LATERAL (
 ORDER BY "rank", s."createdAt", s."id"
 LIMIT $1`;
 
+// A new call: its members and idempotency key, recorded before the first attempt (leased to this worker when
+// $6, the lease in ms, is given), and its members marked as packed. Fixed SQL text whatever the number of members.
+const RECORD_CALL_SQL = `
+WITH batch AS (
+  INSERT INTO "DeliveryBatch" ("id", "idempotencyKey", "mode", "sendIds", "status", "attempts", "nextAttemptAt",
+                               "leaseUntil", "createdAt")
+  VALUES ($1::text, $2::text, $3::text, $4::text[], 'pending', $5::int, now(),
+          now() + $6::int * interval '1 millisecond', now())
+  RETURNING "id", "idempotencyKey", "mode", "sendIds", "attempts", "createdAt"
+), members AS (
+  UPDATE "EmailSend" SET "deliveryBatchId" = $1::text, "updatedAt" = now() WHERE "id" = ANY($4::text[])
+)
+SELECT * FROM batch`;
+
 // Whose single call went last from this instance: customers take turns (packing.ts).
 const turns = processSingleton("dispatcher-turns", () => ({ lastSingleCustomer: undefined as string | undefined }));
 
@@ -192,6 +216,7 @@ const turns = processSingleton("dispatcher-turns", () => ({ lastSingleCustomer: 
  * worker, the second is left due at once for the next free worker.
  */
 async function packNewBatch(): Promise<ClaimedBatch | null> {
+  if (!(await sendsWaiting())) return null;
   const config = getTuning();
   return db.$transaction(async (tx) => {
     const candidates = await tx.$queryRawUnsafe<Candidate[]>(FAIR_CANDIDATES_SQL, config.batchSize);
@@ -201,19 +226,17 @@ async function packNewBatch(): Promise<ClaimedBatch | null> {
     for (const [index, call] of calls.entries()) {
       const id = randomUUID();
       const leased = index === 0;
-      const batch = await tx.deliveryBatch.create({
-        data: {
-          id,
-          idempotencyKey: call.mode === "single" ? sendIdempotencyKey(call.sendIds[0]!) : batchIdempotencyKey(id),
-          mode: call.mode,
-          sendIds: call.sendIds,
-          attempts: leased ? 1 : 0,
-          leaseUntil: leased ? new Date(Date.now() + deliveryLeaseMs()) : null,
-        },
-      });
-      await tx.emailSend.updateMany({ where: { id: { in: call.sendIds } }, data: { deliveryBatchId: id } });
+      const [batch] = await tx.$queryRawUnsafe<Omit<ClaimedBatch, "outcome">[]>(
+        RECORD_CALL_SQL,
+        id,
+        call.mode === "single" ? sendIdempotencyKey(call.sendIds[0]!) : batchIdempotencyKey(id),
+        call.mode,
+        call.sendIds,
+        leased ? 1 : 0,
+        leased ? deliveryLeaseMs() : null,
+      );
       if (call.customerId) turns.lastSingleCustomer = call.customerId;
-      claimed.push({ ...batch, outcome: null });
+      claimed.push({ ...batch!, outcome: null });
     }
     return claimed[0]!;
   }, TX_OPTIONS);
@@ -228,20 +251,21 @@ function deliveryLeaseMs(tuning = getTuning()): number {
 }
 
 async function extendLease(batchId: string, waitMs: number): Promise<void> {
-  await db.deliveryBatch.updateMany({
-    where: { id: batchId, status: "pending" },
-    data: { leaseUntil: new Date(Date.now() + waitMs + deliveryLeaseMs()) },
-  });
+  await sql(
+    `UPDATE "DeliveryBatch" SET "leaseUntil" = now() + $2::int * interval '1 millisecond'
+     WHERE "id" = $1::text AND "status" = 'pending'`,
+    [batchId, Math.ceil(waitMs) + deliveryLeaseMs()],
+  );
 }
 
 /** The members' stored Resend payloads in call order; null when none of them is open any more. */
 async function loadPayloads(batch: ClaimedBatch): Promise<CreateEmailOptions[] | null> {
-  const rows = await db.emailSend.findMany({
-    where: { id: { in: batch.sendIds } },
-    select: { id: true, payload: true, status: true },
-  });
+  const rows = await sql<{ id: string; payload: unknown; status: string }>(
+    `SELECT "id", "payload", "status" FROM "EmailSend" WHERE "id" = ANY($1::text[])`,
+    [batch.sendIds],
+  );
   if (!rows.some((r) => r.status === "queued" || r.status === "unknown")) return null;
-  const byId = new Map(rows.map((r) => [r.id, r.payload as unknown as CreateEmailOptions]));
+  const byId = new Map(rows.map((r) => [r.id, r.payload as CreateEmailOptions]));
   return batch.sendIds.map((id) => {
     const payload = byId.get(id);
     if (!payload) throw new Error(`Delivery ${batch.id}: send ${id} is missing`);

@@ -142,10 +142,10 @@ async function settleMembers(
     // …and of the acceptances, as Resend's email.sent (MailKit's Resend webhook does not subscribe to it).
     if (sent.length && options.extras) await emitEmailSent(tx, sent);
     if (sent.length) {
-      await tx.unbilledSend.createMany({
-        data: sent.map((s) => ({ sendId: s.id, customerId: s.customerId, credits: s.cost, acceptedAt: new Date() })),
-        skipDuplicates: true,
-      });
+      await tx.$executeRawUnsafe(
+        UNBILLED_SQL,
+        JSON.stringify(sent.map((s) => ({ sendId: s.id, customerId: s.customerId, credits: s.cost }))),
+      );
     }
     const early = sent.filter((s) => s.lastEventAt).map((s) => s.id);
     if (early.length && options.extras) await applyEarlyEvents(tx, early);
@@ -252,6 +252,14 @@ WITH account AS (
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM account)::int AS "accounts", (SELECT count(*) FROM journal)::int AS "entries"`;
+
+// Each accepted send waits in UnbilledSend for its coalesced debit (lib/credits/debits.ts); a send already there
+// (a settlement repeated) is left as it is.
+const UNBILLED_SQL = `
+INSERT INTO "UnbilledSend" ("sendId", "customerId", "credits", "acceptedAt")
+SELECT u."sendId", u."customerId", u."credits", now()
+FROM jsonb_to_recordset($1::jsonb) AS u("sendId" text, "customerId" text, "credits" int)
+ON CONFLICT ("sendId") DO NOTHING`;
 
 /**
  * Resend's first webhooks can arrive before the acceptance is recorded; they were stored without moving the
