@@ -1,4 +1,3 @@
-import pg from "pg";
 import { Resend } from "resend";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -17,6 +16,7 @@ import {
   settleOutbox,
   withTestWorld,
 } from "./helpers/environment";
+import { countPgStatements } from "./helpers/pg-statements";
 
 /**
  * The public API through the official `resend` SDK, pointed at MailKit (baseUrl = MailKit's /api) with a
@@ -391,20 +391,3 @@ describe("API keys and limits", () => {
     expect(allowed[0]!.headers.get("ratelimit-reset")).toMatch(/^\d+$/);
   });
 });
-
-/** How many statements the pg driver sends while `run` runs (each is one round trip to PostgreSQL). */
-async function countPgStatements(run: () => Promise<void>): Promise<number> {
-  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = prototype.query;
-  let count = 0;
-  prototype.query = function (this: unknown, ...args: unknown[]) {
-    count++;
-    return original.apply(this, args);
-  };
-  try {
-    await run();
-  } finally {
-    prototype.query = original;
-  }
-  return count;
-}

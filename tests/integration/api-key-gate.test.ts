@@ -1,10 +1,10 @@
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 
 import { db, getDatabase } from "@/lib/db";
 import { authorizeToken, createApiKey, revokeApiKey } from "@/lib/keys/api-keys";
 
 import { createFundedUser, withTestWorld } from "./helpers/environment";
+import { countPgStatements } from "./helpers/pg-statements";
 
 /**
  * The public API's gate (key, owner, rate-limit count, earlier Idempotency-Key) is one statement, shared by the
@@ -112,20 +112,3 @@ describe("the API key gate", () => {
     expect(statements).toBeLessThanOrEqual(4);
   });
 });
-
-/** How many statements the pg driver sends while `run` runs (each is one round trip to PostgreSQL). */
-async function countPgStatements(run: () => Promise<void>): Promise<number> {
-  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = prototype.query;
-  let count = 0;
-  prototype.query = function (this: unknown, ...args: unknown[]) {
-    count++;
-    return original.apply(this, args);
-  };
-  try {
-    await run();
-  } finally {
-    prototype.query = original;
-  }
-  return count;
-}

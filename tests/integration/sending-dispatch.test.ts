@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { flushAllDebits } from "@/lib/credits/debits";
-import { db } from "@/lib/db";
+import { db, getDatabase } from "@/lib/db";
 import { metrics } from "@/lib/metrics";
 import { sendEmails, toResendPayload, type Sender } from "@/lib/sending";
 import { admit } from "@/lib/sending/admission";
 import { pauseResendBudget, resendBacklogMs, takeResendSlot } from "@/lib/resend/budget";
 import { configureTuning } from "@/lib/runtime/tuning";
-import { dispatchOne, drainDispatcher } from "@/lib/sending/dispatcher";
+import { dispatchOne, dispatchPass, drainDispatcher } from "@/lib/sending/dispatcher";
 
 import {
   createFundedUser,
@@ -20,6 +20,7 @@ import {
   settleOutbox,
   withTestWorld,
 } from "./helpers/environment";
+import { countPgStatements } from "./helpers/pg-statements";
 
 /**
  * Delivery at platform scale: queued sends are packed into Resend batch calls (≤ 100, permissive), fairly across
@@ -144,6 +145,17 @@ describe("batching", () => {
     });
     expect(batches.map((b) => b.mode).sort()).toEqual(["batch", "single"]);
     expect(world.emulators.resend.messages({ to: "attached@example.com" })).toHaveLength(1);
+  });
+});
+
+describe("an idle dispatcher", () => {
+  it("looks with two short statements and opens no transaction when nothing waits", async () => {
+    const { sender } = await funded(1, "idle");
+    await sendEmails(sender, [email("idle@example.com")]);
+    await drainDispatcher();
+    if (getDatabase().kind !== "postgres") return; // PGlite's driver sends no pg statements
+    // A due call (none) and whether any send waits to be packed (none): no packing transaction.
+    expect(await countPgStatements(async () => expect(await dispatchPass()).toBe(0))).toBe(2);
   });
 });
 
