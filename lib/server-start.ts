@@ -60,9 +60,9 @@ export async function onServerStart(host: "next" | "node" = "next"): Promise<Rol
  */
 export function serveHotRoutesAheadOfNext(): () => void {
   const undo = [
-    serveAheadOfNext("POST", PLATFORM_WEBHOOK_PATH, directRoute(webhookInbox(resendWebhooks))),
+    serveAheadOfNext("POST", PLATFORM_WEBHOOK_PATH, directRoute(webhookInbox(resendWebhooks).answer)),
     ...[sendEmailRoute, sendBatchRoute].map((route) =>
-      serveAheadOfNext(route.operation.method, `/api${route.operation.path}`, directRoute(route)),
+      serveAheadOfNext(route.operation.method, `/api${route.operation.path}`, directRoute(route.answer)),
     ),
   ];
   return () => undo.forEach((handBack) => handBack());

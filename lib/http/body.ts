@@ -63,7 +63,14 @@ export async function readBodyBytes(request: Request, { limitBytes }: { limitByt
 
 /** The raw body as text (UTF-8, like Request.text()), for signature checks over the exact bytes sent. */
 export async function readBodyText(request: Request, options: { limitBytes: number }): Promise<string> {
-  return new TextDecoder().decode(await readBodyBytes(request, options));
+  return bodyText(await readBodyBytes(request, options));
+}
+
+const utf8 = new TextDecoder();
+
+/** Bytes as UTF-8 text, as Request.text() reads them (malformed sequences become U+FFFD). */
+export function bodyText(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
 }
 
 /** The body parsed as JSON with bounded size and depth; throws BodyTooLargeError or InvalidJsonError. */

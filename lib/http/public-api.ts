@@ -7,9 +7,9 @@ import { rateLimitDecision } from "@/lib/rate-limit";
 import { getTuning } from "@/lib/runtime/tuning";
 import { isCleanText, uncleanTextMessage, uncleanTextPath } from "@/lib/text";
 
-import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, readJsonBody } from "./body";
-import { errorResponse } from "./errors";
-import { json } from "./json";
+import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, bodyText, parseJsonBounded } from "./body";
+import { fromWebRequest, jsonAnswer, toWebResponse, type EdgeAnswer, type EdgeRequest } from "./edge";
+import { errorAnswer } from "./errors";
 import { toApiError } from "./public-errors";
 
 /**
@@ -53,9 +53,13 @@ export type PublicRouteOptions<P> = {
   notFound?: string;
 };
 
-/** The route handler, carrying the operation it serves (so a test can match route files to the list). */
+/**
+ * The route handler, carrying the operation it serves (so a test can match route files to the list) and the same
+ * route over an EdgeRequest (`answer`, which lib/http/direct-route.ts serves straight from Node's server).
+ */
 export type PublicRoute<P> = ((request: Request, context?: RouteContext) => Promise<Response>) & {
   operation: PublicRouteOptions<P>;
+  answer: (request: EdgeRequest, params?: Promise<unknown>) => Promise<EdgeAnswer>;
 };
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
@@ -72,6 +76,9 @@ export function publicApi<P = Record<string, never>>(
 ): PublicRoute<P> {
   const idempotencyEndpoint = options.idempotent ? `${options.method} ${options.path}` : null;
   async function route(request: Request, context?: RouteContext): Promise<Response> {
+    return toWebResponse(await answer(fromWebRequest(request), context?.params));
+  }
+  async function answer(request: EdgeRequest, rawParams?: Promise<unknown>): Promise<EdgeAnswer> {
     const startedAt = performance.now();
     let rateHeaders: Record<string, string> = {};
     // What the request log needs (lib/request-log): known once the key is, filled in as the request goes.
@@ -80,9 +87,9 @@ export function publicApi<P = Record<string, never>>(
     if (seen.caller) logRequest(request, response, seen.caller, seen.body, seen.answer, startedAt);
     return response;
 
-    async function respond(): Promise<Response> {
+    async function respond(): Promise<EdgeAnswer> {
       try {
-        const params = await readParams(options, context);
+        const params = await readParams(options, rawParams);
         const rawKey = idempotencyEndpoint ? request.headers.get(IDEMPOTENCY_KEY_HEADER) : null;
         const gateKey =
           idempotencyEndpoint && rawKey && rawKey.length <= IDEMPOTENCY_KEY_MAX_LENGTH
@@ -104,7 +111,8 @@ export function publicApi<P = Record<string, never>>(
         rateHeaders = decision.headers;
         if (!decision.allowed) throw apiErrors.rateLimited(decision.headers);
 
-        const query = Object.fromEntries(new URL(request.url).searchParams);
+        const queryAt = request.url.indexOf("?");
+        const query = queryAt < 0 ? {} : Object.fromEntries(new URLSearchParams(request.url.slice(queryAt + 1)));
         // No domain function ever sees a NUL or a lone surrogate in a query (PostgreSQL refuses them in text).
         const unclean = Object.entries(query).find(([name, value]) => !isCleanText(name) || !isCleanText(value));
         if (unclean)
@@ -132,22 +140,22 @@ export function publicApi<P = Record<string, never>>(
           idempotency: gateKey ? { ...gateKey, prior: authorization.prior } : null,
         });
         seen.answer = answer;
-        return json(answer.body, {
+        return jsonAnswer(answer.body, {
           status: answer.status ?? 200,
           headers: { ...rateHeaders, ...creditHeaders(answer.body) },
         });
       } catch (error) {
-        return errorResponse(toApiError(error), "public", { headers: rateHeaders, label: "api" });
+        return errorAnswer(toApiError(error), "public", { headers: rateHeaders, label: "api" });
       }
     }
   }
-  return Object.assign(route, { operation: options });
+  return Object.assign(route, { operation: options, answer });
 }
 
 /** Hands the request to the request log: no database work here (lib/request-log buffers it and writes it later). */
 function logRequest(
-  request: Request,
-  response: Response,
+  request: EdgeRequest,
+  response: EdgeAnswer,
   caller: ApiCaller,
   body: unknown,
   answer: PublicAnswer | undefined,
@@ -157,23 +165,18 @@ function logRequest(
     userId: caller.userId,
     apiKeyId: caller.keyId,
     method: request.method,
-    path: new URL(request.url).pathname,
+    path: request.url.split("?", 1)[0]!,
     status: response.status,
     startedAt,
     requestBody: body,
   };
-  if (answer) return logApiRequest({ ...facts, responseBody: answer.body });
-  // An error: its JSON body (small, rendered by errorResponse) read from a copy of the response.
-  void response
-    .clone()
-    .json()
-    .catch(() => null)
-    .then((responseBody) => logApiRequest({ ...facts, responseBody }));
+  // An error: its JSON body, small, as errorAnswer rendered it.
+  logApiRequest({ ...facts, responseBody: answer ? answer.body : JSON.parse(response.body) });
 }
 
-async function readParams<P>(options: PublicRouteOptions<P>, context?: RouteContext): Promise<P> {
+async function readParams<P>(options: PublicRouteOptions<P>, rawParams?: Promise<unknown>): Promise<P> {
   if (!options.params) return {} as P; // a route without path parameters
-  const raw = await context?.params;
+  const raw = await rawParams;
   const values = raw && typeof raw === "object" ? Object.values(raw) : [];
   if (values.some((value) => typeof value === "string" && !isCleanText(value)))
     throw apiErrors.notFound(options.notFound);
@@ -184,9 +187,9 @@ async function readParams<P>(options: PublicRouteOptions<P>, context?: RouteCont
 }
 
 /** The JSON body, read bounded while streaming (≤ 40 MB like Resend, nesting ≤ 64): 413 / 400 otherwise. */
-async function readPublicJson(request: Request, limitBytes: number): Promise<unknown> {
+async function readPublicJson(request: EdgeRequest, limitBytes: number): Promise<unknown> {
   try {
-    return await readJsonBody(request, { limitBytes });
+    return parseJsonBounded(bodyText(await request.readBody(limitBytes)));
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw apiErrors.payloadTooLarge(error.limitBytes);
     if (error instanceof InvalidJsonError)

@@ -5,9 +5,10 @@ import {
   BodyTooLargeError,
   DEFAULT_MAX_JSON_DEPTH,
   InvalidJsonError,
+  bodyText,
   parseJsonBounded,
-  readBodyText,
 } from "./body";
+import type { EdgeRequest } from "./edge";
 
 export type WebhookBody = { ok: true; rawBody: string } | { ok: false; status: 400 | 413; message: string };
 
@@ -17,10 +18,10 @@ export type WebhookBody = { ok: true; rawBody: string } | { ok: false; status: 4
  * 64 levels, NUL characters, unpaired UTF-16 surrogates) — whether or not it is signed. Anything else, JSON or not,
  * is left to the verifier.
  */
-export async function readWebhookBody(request: Request): Promise<WebhookBody> {
+export async function readWebhookBody(request: EdgeRequest): Promise<WebhookBody> {
   let rawBody: string;
   try {
-    rawBody = await readBodyText(request, { limitBytes: BODY_LIMITS.webhook });
+    rawBody = bodyText(await request.readBody(BODY_LIMITS.webhook));
   } catch (error) {
     if (error instanceof BodyTooLargeError) return { ok: false, status: 413, message: error.message };
     throw error;

@@ -5,8 +5,8 @@ import { metrics } from "@/lib/metrics";
 
 import { HttpError } from "@/lib/errors";
 
-import { errorResponse } from "./errors";
-import { json } from "./json";
+import { fromWebRequest, jsonAnswer, toWebResponse, type EdgeAnswer, type EdgeRequest } from "./edge";
+import { errorAnswer } from "./errors";
 import { readWebhookBody } from "./webhook-body";
 
 /**
@@ -14,13 +14,19 @@ import { readWebhookBody } from "./webhook-body";
  * bytes → the event's envelope checked → the event received, each failure answered with its status.
  */
 
-/** The route handler for one source: `export const POST = webhookInbox(source)`. */
+/**
+ * The route handler for one source: `export const POST = webhookInbox(source)`. Its `answer` is the same inbox
+ * over an EdgeRequest, which lib/http/direct-route.ts serves straight from Node's server.
+ */
 export function webhookInbox<E extends { type: string }>(source: WebhookSource<E>) {
-  return async function POST(request: Request): Promise<Response> {
+  async function POST(request: Request): Promise<Response> {
+    return toWebResponse(await answer(fromWebRequest(request)));
+  }
+  async function answer(request: EdgeRequest): Promise<EdgeAnswer> {
     const body = await readWebhookBody(request);
     if (!body.ok) {
       const code = body.status === 413 ? "payload_too_large" : "invalid_payload";
-      return errorResponse(new HttpError(code, body.message), "plain");
+      return errorAnswer(new HttpError(code, body.message), "plain");
     }
     let verified: { id: string; event: E };
     try {
@@ -28,13 +34,10 @@ export function webhookInbox<E extends { type: string }>(source: WebhookSource<E
     } catch (error) {
       metrics.webhooks.inc({ source: source.name, outcome: "rejected" });
       if (error instanceof WebhookSignatureError)
-        return errorResponse(
-          new HttpError("invalid_signature", `Invalid webhook signature: ${error.message}`),
-          "plain",
-        );
+        return errorAnswer(new HttpError("invalid_signature", `Invalid webhook signature: ${error.message}`), "plain");
       // Verification runs first: a SyntaxError means a correctly signed body that is not JSON.
       if (error instanceof SyntaxError)
-        return errorResponse(new HttpError("invalid_payload", "Webhook body is not valid JSON"), "plain");
+        return errorAnswer(new HttpError("invalid_payload", "Webhook body is not valid JSON"), "plain");
       throw error;
     }
     const envelope = source.envelope.safeParse(verified.event);
@@ -42,12 +45,12 @@ export function webhookInbox<E extends { type: string }>(source: WebhookSource<E
       metrics.webhooks.inc({ source: source.name, outcome: "rejected" });
       const problem = envelope.error.issues[0]!;
       const message = `Malformed event: ${problem.path.join(".") || "payload"}: ${problem.message}`;
-      return errorResponse(new HttpError("invalid_payload", message), "plain");
+      return errorAnswer(new HttpError("invalid_payload", message), "plain");
     }
     try {
       const answer = await receiveWebhook(source, verified.id, verified.event);
       metrics.webhooks.inc({ source: source.name, outcome: answer.outcome });
-      return json(answer);
+      return jsonAnswer(answer);
     } catch (error) {
       metrics.webhooks.inc({ source: source.name, outcome: "error" });
       // No receipt was committed, so the provider's retry applies the event.
@@ -55,7 +58,8 @@ export function webhookInbox<E extends { type: string }>(source: WebhookSource<E
         { type: verified.event.type, id: verified.id, err: error },
         "handling a webhook failed",
       );
-      return errorResponse(new HttpError("unavailable", "Processing failed; retry later"), "plain");
+      return errorAnswer(new HttpError("unavailable", "Processing failed; retry later"), "plain");
     }
-  };
+  }
+  return Object.assign(POST, { answer });
 }

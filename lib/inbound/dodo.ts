@@ -12,7 +12,10 @@ export const dodoWebhooks: WebhookSource<UnwrapWebhookEvent> = {
   verify(rawBody, headers) {
     let event: UnwrapWebhookEvent;
     try {
-      event = getDodo().webhooks.unwrap(rawBody, { headers: Object.fromEntries(headers.entries()) });
+      const signed = ["webhook-id", "webhook-timestamp", "webhook-signature"] as const;
+      event = getDodo().webhooks.unwrap(rawBody, {
+        headers: Object.fromEntries(signed.map((name) => [name, headers.get(name) ?? ""])),
+      });
     } catch (error) {
       // unwrap verifies first, then parses: a SyntaxError is a correctly signed body that is not JSON.
       if (error instanceof SyntaxError) throw error;

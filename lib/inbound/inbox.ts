@@ -36,10 +36,13 @@ export type HandlerTable<E extends { type: string }> = {
   [T in E["type"]]?: EventHandler<Extract<E, { type: T }>>;
 };
 
+/** A request's headers (web Headers, or Node's through lib/http/edge.ts). */
+export type HeaderReader = { get(name: string): string | null };
+
 export type WebhookSource<E extends { type: string }> = {
   name: "dodo" | "resend";
   /** Verifies the signature over the raw body and parses it; throws WebhookSignatureError (lib/errors) or SyntaxError. */
-  verify: (rawBody: string, headers: Headers) => { id: string; event: E };
+  verify: (rawBody: string, headers: HeaderReader) => { id: string; event: E };
   /** The envelope every event must have (a signed event without it is a 400, not a crash). */
   envelope: z.ZodType;
   handlers: HandlerTable<E>;

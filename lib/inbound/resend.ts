@@ -7,7 +7,7 @@ import { getEnv } from "@/lib/env";
 import { WebhookSignatureError } from "@/lib/errors/webhooks";
 import { DELIVERY_EVENT_TRANSACTION, emailEventHandlers } from "@/lib/sending/delivery-events";
 
-import type { WebhookSource } from "./inbox";
+import type { HeaderReader, WebhookSource } from "./inbox";
 
 /**
  * Resend's webhooks (Svix): email.* events are sending's (lib/sending/delivery-events.ts), domain.* events the
@@ -15,7 +15,7 @@ import type { WebhookSource } from "./inbox";
  */
 
 /** Verifies a Svix-signed body (Svix uses the Standard Webhooks scheme under `svix-*` header names). */
-function verifyResendWebhook(rawBody: string, headers: Headers): { id: string; event: WebhookEventPayload } {
+function verifyResendWebhook(rawBody: string, headers: HeaderReader): { id: string; event: WebhookEventPayload } {
   const secret = getEnv().resend.webhookSecret;
   if (!secret) throw new WebhookSignatureError("RESEND_WEBHOOK_SECRET is not configured");
   const id = headers.get("svix-id") ?? headers.get("webhook-id");
