@@ -18,6 +18,8 @@ export type BenchOptions = {
   /** PostgreSQL only: the cell with a second `next start` on `secondPort`, single sends at c=16. */
   twoInstances: boolean;
   secondPort: number | undefined;
+  /** Sends at c=16 before anything is measured, on each instance (a warm server: see scripts/bench.ts). */
+  warmUp: number;
 };
 
 const HELP = `npm run bench -- [options]
@@ -34,6 +36,7 @@ const HELP = `npm run bench -- [options]
   --batch-weights 3,2,1  the batch customers X, Y, Z send in these proportions (interleaved)
   --no-two-instances     skip the cell with two next start instances (PostgreSQL only; c=16, --requests)
   --second-port N        the second instance's port (default --port + 1)
+  --warm-up 2000         sends at c=16 on each instance before anything is measured (its cold cost is printed)
   --no-webhooks          the emulators send no webhooks to MailKit
   --keep-logs            keep the server's and emulators' logs (kept anyway when something fails)
 BENCH_DATABASE_URL=postgresql://… runs on a fresh PostgreSQL database; else on PGlite in a temp dir.`;
@@ -56,6 +59,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     batchWeights: [3, 2, 1],
     twoInstances: true,
     secondPort: undefined,
+    warmUp: 2000,
   };
   const number = (name: string, value: string | undefined, min: number): number => {
     const n = Number(value);
@@ -101,6 +105,9 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case "--requests":
         options.requests = number("requests", value(), 1);
+        break;
+      case "--warm-up":
+        options.warmUp = number("warm-up", value(), 1);
         break;
       case "--burst":
         options.burst = number("burst", value(), 2);
