@@ -73,12 +73,15 @@ export function bodyText(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 
+/** What a body is read from, bounded: an EdgeRequest (lib/http/edge.ts), for a web Request or Node's own. */
+export type BodySource = { readBody(limitBytes: number): Promise<Uint8Array> };
+
 /** The body parsed as JSON with bounded size and depth; throws BodyTooLargeError or InvalidJsonError. */
 export async function readJsonBody(
-  request: Request,
+  source: BodySource,
   { limitBytes, maxDepth = DEFAULT_MAX_JSON_DEPTH }: { limitBytes: number; maxDepth?: number },
 ): Promise<unknown> {
-  return parseJsonBounded(await readBodyText(request, { limitBytes }), maxDepth);
+  return parseJsonBounded(bodyText(await source.readBody(limitBytes)), maxDepth);
 }
 
 /** JSON.parse, refusing input nested deeper than `maxDepth` arrays/objects (checked before parsing). */

@@ -7,7 +7,7 @@ import { rateLimitDecision } from "@/lib/rate-limit";
 import { getTuning } from "@/lib/runtime/tuning";
 import { isCleanText, uncleanTextMessage, uncleanTextPath } from "@/lib/text";
 
-import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, bodyText, parseJsonBounded } from "./body";
+import { BODY_LIMITS, BodyTooLargeError, InvalidJsonError, readJsonBody } from "./body";
 import { fromWebRequest, jsonAnswer, toWebResponse, type EdgeAnswer, type EdgeRequest } from "./edge";
 import { errorAnswer } from "./errors";
 import { toApiError } from "./public-errors";
@@ -189,7 +189,7 @@ async function readParams<P>(options: PublicRouteOptions<P>, rawParams?: Promise
 /** The JSON body, read bounded while streaming (≤ 40 MB like Resend, nesting ≤ 64): 413 / 400 otherwise. */
 async function readPublicJson(request: EdgeRequest, limitBytes: number): Promise<unknown> {
   try {
-    return parseJsonBounded(bodyText(await request.readBody(limitBytes)));
+    return await readJsonBody(request, { limitBytes });
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw apiErrors.payloadTooLarge(error.limitBytes);
     if (error instanceof InvalidJsonError)

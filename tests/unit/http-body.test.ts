@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { BodyTooLargeError, InvalidJsonError, parseJsonBounded, readBodyText, readJsonBody } from "@/lib/http/body";
+import { fromWebRequest } from "@/lib/http/edge";
 
 /** A chunked body (no Content-Length) of `chunks` × `chunkBytes`, counting how many chunks were pulled. */
 function chunkedRequest(chunks: number, chunkBytes: number) {
@@ -41,7 +42,9 @@ describe("readBodyText", () => {
 describe("readJsonBody / parseJsonBounded", () => {
   it("parses JSON within the depth limit", async () => {
     const request = new Request("http://localhost/x", { method: "POST", body: '{"a":[{"b":"[[[[{{"}]}' });
-    expect(await readJsonBody(request, { limitBytes: 1024, maxDepth: 3 })).toEqual({ a: [{ b: "[[[[{{" }] });
+    expect(await readJsonBody(fromWebRequest(request), { limitBytes: 1024, maxDepth: 3 })).toEqual({
+      a: [{ b: "[[[[{{" }],
+    });
   });
 
   it("refuses input nested deeper than the limit as a typed error", () => {
