@@ -7,6 +7,7 @@ import {
   pauseResendBudget,
   resendBacklogMs,
   takeResendSlot,
+  withinResendWindow,
 } from "@/lib/resend/budget";
 import { getTuning } from "@/lib/runtime/tuning";
 
@@ -117,7 +118,7 @@ export async function resendDomainCall<T extends SdkResult>(
     if (who === "customer") await waitForCustomerTurn();
     const wait = await takeResendSlot();
     if (wait > 0) await sleep(wait);
-    result = await callBounded(call);
+    result = await withinResendWindow(() => callBounded(call));
     await learnResendLimit(headerNumber(result.headers, "ratelimit-limit"));
     const status = result.error?.statusCode;
     if (status === 429) await pauseResendBudget((headerNumber(result.headers, "retry-after") ?? 1) * 1000);

@@ -1,7 +1,9 @@
 import { render } from "@react-email/render";
+import type { CreateEmailOptions, CreateEmailRequestOptions } from "resend";
 
 import { getEnv } from "@/lib/env";
 import { formatNumber } from "@/lib/format";
+import { paceResendCall } from "@/lib/resend/budget";
 import { getResend } from "@/lib/resend/client";
 
 import {
@@ -18,10 +20,15 @@ import { WebhookDisabledEmail, type WebhookDisabledEmailProps } from "./webhook-
 
 /** MailKit's own emails (not customers' sends): sign-in links and billing notices. */
 
+/** Every Resend call shares the team's budget (lib/resend/budget.ts), MailKit's own emails included. */
+function sendOwnEmail(email: CreateEmailOptions, options?: CreateEmailRequestOptions) {
+  return paceResendCall(() => getResend().emails.send(email, options));
+}
+
 export async function sendSignInEmail(to: string, url: string): Promise<void> {
   const host = new URL(url).host;
   const element = SignInEmail({ url, host });
-  const { error } = await getResend().emails.send({
+  const { error } = await sendOwnEmail({
     from: getEnv().EMAIL_FROM,
     to,
     subject: "Sign in to MailKit",
@@ -38,7 +45,7 @@ export async function sendLowBalanceEmail(
   idempotencyKey: string,
 ): Promise<void> {
   const element = LowBalanceEmail(props);
-  const { error } = await getResend().emails.send(
+  const { error } = await sendOwnEmail(
     {
       from: getEnv().EMAIL_FROM,
       to,
@@ -58,7 +65,7 @@ export async function sendWebhookDisabledEmail(
   idempotencyKey: string,
 ): Promise<void> {
   const element = WebhookDisabledEmail(props);
-  const { error } = await getResend().emails.send(
+  const { error } = await sendOwnEmail(
     {
       from: getEnv().EMAIL_FROM,
       to,
@@ -78,7 +85,7 @@ async function sendNotice(
   element: React.ReactElement,
   idempotencyKey: string,
 ): Promise<void> {
-  const { error } = await getResend().emails.send(
+  const { error } = await sendOwnEmail(
     {
       from: getEnv().EMAIL_FROM,
       to,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CreateEmailOptions } from "resend";
 
 import { db, sql } from "@/lib/db";
-import { learnResendLimit, pauseResendBudget, takeResendSlot } from "@/lib/resend/budget";
+import { learnResendLimit, pauseResendBudget, takeResendSlot, withinResendWindow } from "@/lib/resend/budget";
 import { dropLease, holdLease } from "@/lib/runtime/leases";
 import { loopsStopped, sleep } from "@/lib/runtime/loops";
 import { processSingleton } from "@/lib/runtime/singleton";
@@ -29,18 +29,20 @@ import { factsOf, settleBatch, type ClaimedBatch } from "./settle";
 export const DISPATCHER_LOOP = "dispatcher";
 
 /**
- * One pass: a first call (an idle pass costs just that one look), then — if there was work — every worker keeps
- * calling until nothing is due. A worker settles each call while it packs and makes its next one (at most one
- * call of each worker is being settled), so calls leave at the budget's pace when the queue is deep. Returns how
- * many calls were made, all of them settled.
+ * One pass: a first look for a call to make (an idle pass costs just that one look), then — if there was one —
+ * every worker keeps calling until nothing is due, the first worker starting with that call. A worker settles each
+ * call while it packs and makes its next one (at most one call of each worker is being settled), so calls leave at
+ * the budget's pace when the queue is deep, from the pass's first call on. Returns how many calls were made, all of
+ * them settled.
  */
 export async function dispatchPass(): Promise<number> {
-  if (!(await dispatchSafely())) return 0;
-  const workers = Array.from({ length: getTuning().dispatchConcurrency }, async () => {
+  const first = await claimSafely();
+  if (!first) return 0;
+  const workers = Array.from({ length: getTuning().dispatchConcurrency }, async (_, index) => {
     let calls = 0;
     let settling: Promise<void> = Promise.resolve();
-    for (;;) {
-      const call = await startSafely();
+    for (let batch = index === 0 ? first : null; ; batch = null) {
+      const call = await startSafely(batch);
       if (!call) break;
       calls++;
       await settling;
@@ -49,19 +51,23 @@ export async function dispatchPass(): Promise<number> {
     await settling;
     return calls;
   });
-  return 1 + (await Promise.all(workers)).reduce((a, b) => a + b, 0);
+  return (await Promise.all(workers)).reduce((a, b) => a + b, 0);
 }
 
-async function dispatchSafely(): Promise<boolean> {
-  const call = await startSafely();
-  if (!call) return false;
-  await call.settled.catch(logFailure);
-  return true;
-}
-
-async function startSafely(): Promise<MadeCall | null> {
+async function claimSafely(): Promise<ClaimedBatch | null> {
   try {
-    return await startCall();
+    return await claimCall();
+  } catch (error) {
+    logFailure(error);
+    return null;
+  }
+}
+
+/** Makes `claimed`, or else the next call claimed now; null when there was nothing to do (or claiming failed). */
+async function startSafely(claimed: ClaimedBatch | null): Promise<MadeCall | null> {
+  try {
+    const batch = claimed ?? (await claimCall());
+    return batch ? await startCall(batch) : null;
   } catch (error) {
     logFailure(error);
     return null;
@@ -75,20 +81,25 @@ function logFailure(error: unknown): void {
 
 /** Claims one call, makes it within the budget and settles it. Returns false when there was nothing to do. */
 export async function dispatchOne(): Promise<boolean> {
-  const call = await startCall();
-  if (!call) return false;
-  await call.settled;
+  const batch = await claimCall();
+  if (!batch) return false;
+  await (
+    await startCall(batch)
+  ).settled;
   return true;
 }
 
 /** A call Resend answered (or that needed no call), with its settling under way. */
 type MadeCall = { settled: Promise<void> };
 
-/** Claims one call and makes it within the budget; null when there was nothing to do. */
-async function startCall(): Promise<MadeCall | null> {
+/** The next call to make, leased to this worker: one due again, or a new one packed from the queue. */
+async function claimCall(): Promise<ClaimedBatch | null> {
   if (loopsStopped()) return null; // shutting down: claim nothing new (lib/runtime/shutdown.ts)
-  const batch = (await claimDueBatch()) ?? (await packNewBatch());
-  if (!batch) return null;
+  return (await claimDueBatch()) ?? (await packNewBatch());
+}
+
+/** Makes a claimed call within the budget; its settling goes on in the returned promise. */
+async function startCall(batch: ClaimedBatch): Promise<MadeCall> {
   // Held while this process works on the call, settling included, so a graceful shutdown can hand its lease back.
   holdLease(batch.id);
   let made: MadeCall;
@@ -125,7 +136,8 @@ async function makeCall(batch: ClaimedBatch): Promise<MadeCall> {
     await extendLease(batch.id, wait);
     await sleep(wait);
   }
-  const answer = await deliverToResend({ idempotencyKey: batch.idempotencyKey, emails, mode: batch.mode as CallMode });
+  const call = { idempotencyKey: batch.idempotencyKey, emails, mode: batch.mode as CallMode };
+  const answer = await withinResendWindow(() => deliverToResend(call));
   // Advisory: a failure to record Resend's limit must not keep the answer from being settled.
   await learnResendLimit(answer.limitPerSecond).catch((error: Error) =>
     logger("dispatcher").warn({ err: error }, "recording Resend's rate limit failed"),

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ProviderBudget" ADD COLUMN     "recentCalls" JSONB NOT NULL DEFAULT '{}';
