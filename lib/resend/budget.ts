@@ -65,11 +65,14 @@ WHERE "name" = $1
   AND (SELECT count(*) FROM jsonb_each("recentCalls") e WHERE e.value::float8 > clock."nowMs" - $3) < $2
 RETURNING 1 AS "departed"`;
 
-// How long until one of the $2 latest-counted calls falls out of the window.
+// How long until one of the $2 latest-counted calls falls out of the window, and whether that call is still in flight
+// (counted until a time still to come: its timeout, not an answer).
 const DEPARTURE_WAIT_SQL = `
-SELECT GREATEST(1, (SELECT e.value::float8 FROM jsonb_each("recentCalls") e ORDER BY e.value::float8 DESC
-                    OFFSET $2 - 1 LIMIT 1) + $3 - extract(epoch from clock_timestamp()) * 1000)::float8 AS "waitMs"
-FROM "ProviderBudget" WHERE "name" = $1`;
+SELECT GREATEST(1, x."countedUntil" + $3 - x."nowMs")::float8 AS "waitMs", x."countedUntil" > x."nowMs" AS "inFlight"
+FROM (SELECT (SELECT e.value::float8 FROM jsonb_each(b."recentCalls") e ORDER BY e.value::float8 DESC OFFSET $2 - 1 LIMIT 1)
+               AS "countedUntil",
+             extract(epoch from clock_timestamp())::float8 * 1000 AS "nowMs"
+      FROM "ProviderBudget" b WHERE b."name" = $1) x`;
 
 const ANSWERED_SQL = `
 UPDATE "ProviderBudget" SET "recentCalls" = "recentCalls" || jsonb_build_object($2::text, extract(epoch from clock_timestamp()) * 1000)
@@ -91,10 +94,10 @@ export async function withinResendWindow<T>(call: () => Promise<T>): Promise<T> 
     const args = [RESEND_BUDGET, limit, windowMs];
     const departed = await db.$queryRawUnsafe<unknown[]>(DEPART_SQL, ...args, callId, getTuning().providerTimeoutMs);
     if (departed.length > 0) break;
-    const [row] = await db.$queryRawUnsafe<{ waitMs: number }[]>(DEPARTURE_WAIT_SQL, ...args);
+    const [row] = await db.$queryRawUnsafe<{ waitMs: number; inFlight: boolean | null }[]>(DEPARTURE_WAIT_SQL, ...args);
     if (!row) break; // no budget row yet: no call has left before this one
-    // A call in flight counts until its timeout, but its answer may come any moment: look again soon.
-    await sleep(Math.min(Number(row.waitMs), GATE_RECHECK_MS));
+    // A call in flight counts until its timeout, but its answer may come any moment: then look again soon.
+    await sleep(row.inFlight ? Math.min(Number(row.waitMs), GATE_RECHECK_MS) : Number(row.waitMs));
   }
   try {
     return await call();

@@ -148,6 +148,23 @@ describe("batching", () => {
   });
 });
 
+describe("a dispatch pass", () => {
+  it("calls with all its workers from its first call on: the next calls do not wait for the first one's answer", async () => {
+    const { sender } = await funded(30, "parallel");
+    configureTuning({ providerTimeoutMs: TIMEOUT_MS, resendRatePerSecond: 1_000, batchSize: 10 });
+    await queue(sender, 30, "parallel"); // three calls of ten
+    world.emulators.resend.faults.add({ method: "POST", pathPrefix: "/emails", latencyMs: 600 });
+    expect(await dispatchPass()).toBe(3);
+    const calls = new Map<string, number>();
+    for (const m of world.emulators.resend.messages({ q: "parallel-" }))
+      calls.set(m.idempotency_key ?? m.id, Date.parse(m.created_at));
+    const times = [...calls.values()].sort((a, b) => a - b);
+    expect(times).toHaveLength(3);
+    // Had the workers started after the first call was answered, the others would reach Resend 600 ms after it.
+    expect(times[2]! - times[0]!).toBeLessThan(400);
+  });
+});
+
 describe("an idle dispatcher", () => {
   it("looks with two short statements and opens no transaction when nothing waits", async () => {
     const { sender } = await funded(1, "idle");
