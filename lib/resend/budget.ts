@@ -109,7 +109,7 @@ export async function withinResendWindow<T>(call: () => Promise<T>): Promise<T> 
   }
 }
 
-/** One Resend call in the next slot of the budget and through the departure gate (MailKit's own emails). */
+/** One Resend call in the next slot of the budget and through the departure gate (domain calls, MailKit's own emails). */
 export async function paceResendCall<T>(call: () => Promise<T>): Promise<T> {
   const wait = await takeResendSlot();
   if (wait > 0) await sleep(wait);

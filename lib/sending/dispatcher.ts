@@ -83,9 +83,8 @@ function logFailure(error: unknown): void {
 export async function dispatchOne(): Promise<boolean> {
   const batch = await claimCall();
   if (!batch) return false;
-  await (
-    await startCall(batch)
-  ).settled;
+  const made = await startCall(batch);
+  await made.settled;
   return true;
 }
 
