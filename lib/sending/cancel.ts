@@ -3,7 +3,7 @@ import { HttpError } from "@/lib/errors";
 import { logger } from "@/lib/runtime/log";
 import { isAccepted } from "@/lib/mail/status";
 import { enqueue } from "@/lib/outbox";
-import { learnResendLimit, pauseResendBudget, takeResendSlot, withinResendWindow } from "@/lib/resend/budget";
+import { learnResendLimit, pauseResendBudget, takeResendSlot } from "@/lib/resend/budget";
 import { getResend } from "@/lib/resend/client";
 import { sleep } from "@/lib/runtime/loops";
 import { getTuning, TX_OPTIONS } from "@/lib/runtime/tuning";
@@ -175,7 +175,7 @@ async function withinBudget<T extends SdkResult>(call: (signal: AbortSignal) => 
   const wait = await takeResendSlot();
   if (wait > 0) await sleep(wait);
   try {
-    const result = await withinResendWindow(() => call(AbortSignal.timeout(getTuning().providerTimeoutMs)));
+    const result = await call(AbortSignal.timeout(getTuning().providerTimeoutMs));
     const limit = Number(result.headers?.["ratelimit-limit"]);
     await learnResendLimit(Number.isInteger(limit) && limit > 0 ? limit : undefined);
     if (result.error?.statusCode === 429)

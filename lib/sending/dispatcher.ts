@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CreateEmailOptions } from "resend";
 
 import { db, sql } from "@/lib/db";
-import { learnResendLimit, pauseResendBudget, takeResendSlot, withinResendWindow } from "@/lib/resend/budget";
+import { learnResendLimit, pauseResendBudget, takeResendSlot } from "@/lib/resend/budget";
 import { dropLease, holdLease } from "@/lib/runtime/leases";
 import { loopsStopped, sleep } from "@/lib/runtime/loops";
 import { processSingleton } from "@/lib/runtime/singleton";
@@ -135,8 +135,7 @@ async function makeCall(batch: ClaimedBatch): Promise<MadeCall> {
     await extendLease(batch.id, wait);
     await sleep(wait);
   }
-  const call = { idempotencyKey: batch.idempotencyKey, emails, mode: batch.mode as CallMode };
-  const answer = await withinResendWindow(() => deliverToResend(call));
+  const answer = await deliverToResend({ idempotencyKey: batch.idempotencyKey, emails, mode: batch.mode as CallMode });
   // Advisory: a failure to record Resend's limit must not keep the answer from being settled.
   await learnResendLimit(answer.limitPerSecond).catch((error: Error) =>
     logger("dispatcher").warn({ err: error }, "recording Resend's rate limit failed"),

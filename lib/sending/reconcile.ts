@@ -1,5 +1,5 @@
 import { sql } from "@/lib/db";
-import { takeResendSlot, withinResendWindow } from "@/lib/resend/budget";
+import { takeResendSlot } from "@/lib/resend/budget";
 import { getResend } from "@/lib/resend/client";
 import { applyReconciledEvent, type EmailEvent } from "@/lib/sending/delivery-events";
 
@@ -61,7 +61,7 @@ export async function reconcilePass(options: ReconcileOptions = {}): Promise<num
     const waitMs = await takeResendSlot();
     if (waitMs > maxSlotWaitMs) break; // the budget is busy with sends: the rest wait for a later pass
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-    const { data, error } = await withinResendWindow(() => getResend().emails.get(send.resendId));
+    const { data, error } = await getResend().emails.get(send.resendId);
     if (error || !data) continue;
     const type = EVENT_BY_LAST_EVENT[data.last_event] ?? null;
     if (!type) continue;

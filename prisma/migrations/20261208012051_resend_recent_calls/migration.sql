@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "ProviderBudget" ADD COLUMN     "recentCalls" JSONB NOT NULL DEFAULT '{}';
