@@ -4,9 +4,9 @@ import { sleep } from "@/lib/runtime/loops";
 import {
   effectiveRatePerSecond,
   learnResendLimit,
+  paceResendCall,
   pauseResendBudget,
   resendBacklogMs,
-  takeResendSlot,
 } from "@/lib/resend/budget";
 import { getTuning } from "@/lib/runtime/tuning";
 
@@ -115,9 +115,7 @@ export async function resendDomainCall<T extends SdkResult>(
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await sleep(100 * 3 ** (attempt - 2));
     if (who === "customer") await waitForCustomerTurn();
-    const wait = await takeResendSlot();
-    if (wait > 0) await sleep(wait);
-    result = await callBounded(call);
+    result = await paceResendCall(() => callBounded(call));
     await learnResendLimit(headerNumber(result.headers, "ratelimit-limit"));
     const status = result.error?.statusCode;
     if (status === 429) await pauseResendBudget((headerNumber(result.headers, "retry-after") ?? 1) * 1000);

@@ -44,7 +44,7 @@ export async function takeResendSlot(): Promise<number> {
   return Number(rows[0]?.waitMs ?? 0);
 }
 
-/** One Resend call in the next slot of the budget (MailKit's own emails). */
+/** One Resend call in the next slot of the budget (sender-domain calls, MailKit's own emails). */
 export async function paceResendCall<T>(call: () => Promise<T>): Promise<T> {
   const wait = await takeResendSlot();
   if (wait > 0) await sleep(wait);
